@@ -1,0 +1,211 @@
+import Foundation
+
+/// How results are printed: section 5 of LANGUAGE.md.
+public enum OutputFormat: String, CaseIterable, Sendable {
+  case table, csv, tsv, json, markdown
+
+  public init?(fileExtension ext: String) {
+    switch ext.lowercased() {
+    case "csv": self = .csv
+    case "tsv", "tab": self = .tsv
+    case "json": self = .json
+    case "md", "markdown": self = .markdown
+    default: return nil
+    }
+  }
+}
+
+/// Limits for table mode: rows and width that fit where the table is shown.
+public struct TableLimits: Sendable {
+  public var maxRows: Int?
+  public var maxWidth: Int?
+  /// Said after the count in the footer when rows are cut, e.g. in the shell.
+  public var footerHint: String?
+  public var palette: Palette = .plain
+
+  public init(maxRows: Int? = 40, maxWidth: Int? = nil, footerHint: String? = nil, palette: Palette = .plain) {
+    self.maxRows = maxRows
+    self.maxWidth = maxWidth
+    self.footerHint = footerHint
+    self.palette = palette
+  }
+
+  public static let unlimited = TableLimits(maxRows: nil)
+}
+
+public enum Output {
+  public static func render(_ t: Table, as format: OutputFormat, limits: TableLimits = TableLimits()) -> String {
+    switch format {
+    case .table: return table(t, limits: limits)
+    case .csv: return delimited(t, separator: ",")
+    case .tsv: return delimited(t, separator: "\t")
+    case .json: return json(t)
+    case .markdown: return markdown(t)
+    }
+  }
+
+  // MARK: - Plain values (csv, tsv, json)
+
+  static func plain(_ v: Value) -> String {
+    switch v {
+    case .null: return ""
+    case .bool(let b): return b ? "true" : "false"
+    case .int(let x): return String(x)
+    case .number(let x): return shortestText(x)
+    case .money(let p): return Money.plain(p)
+    case .text(let s): return s
+    case .date(let d): return Date.iso(d)
+    }
+  }
+
+  static func delimited(_ t: Table, separator: Character) -> String {
+    func field(_ s: String) -> String {
+      if separator == "\t" {
+        return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
+          .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+      }
+      if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+      }
+      return s
+    }
+    var out = t.fields.map { field($0.name) }.joined(separator: String(separator)) + "\n"
+    for r in 0..<t.rowCount {
+      out += t.columns.map { field(plain($0[r])) }.joined(separator: String(separator))
+      out += "\n"
+    }
+    return out
+  }
+
+  static func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+      switch u {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+      default: out.unicodeScalars.append(u)
+      }
+    }
+    return out + "\""
+  }
+
+  static func json(_ t: Table) -> String {
+    if t.rowCount == 0 { return "[]\n" }
+    let keys = t.fields.map { jsonString($0.name) }
+    var rows: [String] = []
+    for r in 0..<t.rowCount {
+      let pairs = t.columns.enumerated().map { (c, col) -> String in
+        let v = col[r]
+        let text: String
+        switch v {
+        case .null: text = "null"
+        case .text, .date: text = jsonString(plain(v))
+        case .number(let x) where !x.isFinite: text = "null"
+        default: text = plain(v)
+        }
+        return "\(keys[c]):\(text)"
+      }
+      rows.append("{" + pairs.joined(separator: ",") + "}")
+    }
+    return "[\n" + rows.joined(separator: ",\n") + "\n]\n"
+  }
+
+  // MARK: - Display values (table, markdown)
+
+  /// Cells as a person reads them: thousands separators, `£`, `null`.
+  static func displayColumn(_ c: Column, rows: Range<Int>) -> [String] {
+    var withPence = false
+    if case .money(let a) = c.data {
+      withPence = rows.contains { !c.isNull($0) && a[$0] % 100 != 0 }
+    }
+    return rows.map { r in
+      switch c[r] {
+      case .null: return "null"
+      case .int(let x): return groupThousands(String(x))
+      case .number(let x): return displayNumber(x)
+      case .money(let p): return Money.display(p, withPence: withPence)
+      case let v: return plain(v)
+      }
+    }
+  }
+
+  static func displayNumber(_ x: Double) -> String {
+    let s = shortestText(x)
+    guard x.isFinite, !s.contains("e") else { return s }
+    let parts = s.split(separator: ".", maxSplits: 1)
+    let whole = groupThousands(String(parts[0]))
+    return parts.count == 2 ? "\(whole).\(parts[1])" : whole
+  }
+
+  static func isRightAligned(_ t: DataType) -> Bool { t == .int || t == .number || t == .money }
+
+  static func table(_ t: Table, limits: TableLimits) -> String {
+    let p = limits.palette
+    let shown = min(t.rowCount, limits.maxRows ?? t.rowCount)
+    var cells = t.columns.map { displayColumn($0, rows: 0..<shown) }
+    // One line per cell: a line break inside a value is shown as ↵.
+    cells = cells.map { $0.map { $0.replacingOccurrences(of: "\n", with: "↵").replacingOccurrences(of: "\t", with: " ") } }
+    var widths = t.fields.indices.map { c in max(t.fields[c].name.count, cells[c].map(\.count).max() ?? 0) }
+    var visible = t.fields.count
+    if let maxWidth = limits.maxWidth {
+      // Keep the columns that fit, each cut to at most 40 characters.
+      widths = widths.map { min($0, 40) }
+      var used = 0
+      visible = 0
+      for w in widths {
+        if used + w + (visible > 0 ? 2 : 0) > maxWidth - 2 && visible > 0 { break }
+        used += w + (visible > 0 ? 2 : 0)
+        visible += 1
+      }
+    }
+    func fit(_ s: String, _ w: Int, right: Bool) -> String {
+      var s = s
+      if s.count > w { s = String(s.prefix(w - 1)) + "…" }
+      let pad = String(repeating: " ", count: w - s.count)
+      return right ? pad + s : s + pad
+    }
+    var lines: [String] = []
+    let cols = 0..<visible
+    let header = cols.map { fit(t.fields[$0].name, widths[$0], right: isRightAligned(t.fields[$0].type)) }
+    lines.append(p.bold + trimEnd(header.joined(separator: "  ")) + p.reset)
+    lines.append(p.dim + cols.map { String(repeating: "─", count: widths[$0]) }.joined(separator: "  ") + p.reset)
+    for r in 0..<shown {
+      let row = cols.map { fit(cells[$0][r], widths[$0], right: isRightAligned(t.fields[$0].type)) }
+      lines.append(trimEnd(row.joined(separator: "  ")))
+    }
+    var footer: [String] = []
+    if t.rowCount == 0 { footer.append("(no rows)") }
+    if shown < t.rowCount {
+      footer.append("\(groupThousands(String(t.rowCount))) rows (\(groupThousands(String(shown))) shown)" + (limits.footerHint.map { " — \($0)" } ?? ""))
+    }
+    if visible < t.fields.count {
+      let hidden = t.fields.count - visible
+      footer.append("\(hidden) more column\(hidden == 1 ? "" : "s") not shown: \(t.fields[visible...].map(\.name).joined(separator: ", "))")
+    }
+    lines += footer.map { p.dim + $0 + p.reset }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  static func trimEnd(_ s: String) -> String {
+    var s = Substring(s)
+    while s.last == " " { s = s.dropLast() }
+    return String(s)
+  }
+
+  static func markdown(_ t: Table) -> String {
+    func escape(_ s: String) -> String {
+      s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
+    }
+    let cells = t.columns.map { displayColumn($0, rows: 0..<t.rowCount) }
+    var out = "| " + t.fields.map { escape($0.name) }.joined(separator: " | ") + " |\n"
+    out += "|" + t.fields.map { isRightAligned($0.type) ? "---:|" : "---|" }.joined() + "\n"
+    for r in 0..<t.rowCount {
+      out += "| " + cells.map { escape($0[r]) }.joined(separator: " | ") + " |\n"
+    }
+    return out
+  }
+}

@@ -1,0 +1,79 @@
+/// The resolved plan: every name bound to a column position, every type
+/// known. Only this reaches the evaluator.
+
+public enum Function: String, CaseIterable, Sendable {
+  case abs, round, floor, ceil, sqrt, mod, coalesce, `if`, is_null, lower, upper, length, contains,
+    starts_with, ends_with, concat, year, month, fy, pct_change, number, money, text, date
+}
+
+public enum Aggregate: String, CaseIterable, Sendable {
+  case count, count_distinct, sum, avg, min, max, median, stddev, first, last
+}
+
+public enum Window: String, CaseIterable, Sendable {
+  case lag, lead, running_sum, row_number, rank
+}
+
+public indirect enum ResolvedKind: Sendable {
+  case constant(Value)
+  case column(Int)
+  /// An int widened to a number.
+  case toNumber(ResolvedExpr)
+  case negate(ResolvedExpr)
+  case not(ResolvedExpr)
+  case arithmetic(BinaryOp, ResolvedExpr, ResolvedExpr)
+  case compare(BinaryOp, ResolvedExpr, ResolvedExpr)
+  case logic(BinaryOp, ResolvedExpr, ResolvedExpr)
+  case inList(ResolvedExpr, [ResolvedExpr], negated: Bool)
+  case function(Function, [ResolvedExpr])
+  /// Over the rows of each group; its argument is bound to the step's input.
+  case aggregate(Aggregate, ResolvedExpr?)
+  case window(Window, [ResolvedExpr])
+}
+
+public struct ResolvedExpr: Sendable {
+  public var kind: ResolvedKind
+  public var type: DataType
+  public var span: Span
+}
+
+/// Where a `from`, `join` or `append` reads its rows.
+public enum TableSource: Sendable {
+  case named(String)
+  case file(String)
+}
+
+public struct JoinPlan: Sendable {
+  public var isLeft: Bool
+  public var source: TableSource
+  public var leftKeys: [Int]
+  public var rightKeys: [Int]
+  /// Columns of the joined table that appear in the output, in order.
+  public var rightKept: [Int]
+  public var span: Span
+}
+
+public enum PlanStep: Sendable {
+  case scan(TableSource)
+  case filter(ResolvedExpr)
+  /// Each item is computed in turn against the table so far; `replacing`
+  /// is the position of a column it overwrites.
+  case derive([(expr: ResolvedExpr, replacing: Int?)], groups: [ResolvedExpr])
+  case project([ResolvedExpr])
+  /// Keep these input columns, in this order (drop, rename).
+  case columns([Int])
+  case summarize(keys: [ResolvedExpr], aggregates: [ResolvedExpr])
+  case sort([(ResolvedExpr, descending: Bool)])
+  case take(Int)
+  case top(Int, ResolvedExpr, descending: Bool)
+  case join(JoinPlan)
+  case distinct([Int])
+  /// For each output column, its position in the appended table, if it has one.
+  case append(TableSource, mapping: [Int?])
+  case save(String, Span)
+}
+
+public struct Plan: Sendable {
+  public var steps: [(step: PlanStep, fields: [Field], span: Span)]
+  public var fields: [Field] { steps.last?.fields ?? [] }
+}

@@ -1,0 +1,208 @@
+extension Resolver {
+  func resolve(_ e: Expr, _ scope: Scope) throws -> ResolvedExpr {
+    func make(_ kind: ResolvedKind, _ type: DataType) -> ResolvedExpr {
+      ResolvedExpr(kind: kind, type: type, span: e.span)
+    }
+    switch e.kind {
+    case .literal(let v):
+      let value: Value
+      switch v {
+      case .null: value = .null
+      case .bool(let x): value = .bool(x)
+      case .int(let x): value = .int(x)
+      case .number(let x): value = .number(x)
+      case .money(let x): value = .money(x)
+      case .text(let x): value = .text(x)
+      case .date(let x): value = .date(x)
+      }
+      return make(.constant(value), value.type)
+
+    case .name(let name):
+      return try resolveName(name, e.span, scope)
+
+    case .unary(.negate, let x):
+      let r = try resolve(x, scope)
+      guard r.type.isNumeric || r.type == .money || r.type == .null else {
+        throw Diagnostic("can't negate \(article(r.type))", at: e.span)
+      }
+      return make(.negate(r), r.type)
+
+    case .unary(.not, let x):
+      let r = try resolve(x, scope)
+      try expectType(r, .bool, "'not' needs a condition", x)
+      return make(.not(r), .bool)
+
+    case .binary(let op, let a, let b):
+      let l = try resolve(a, scope)
+      let r = try resolve(b, scope)
+      switch op {
+      case .and, .or:
+        try expectType(l, .bool, "'\(op.rawValue)' joins conditions", a)
+        try expectType(r, .bool, "'\(op.rawValue)' joins conditions", b)
+        return make(.logic(op, l, r), .bool)
+      case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+        let (x, y) = try comparable(l, r, a, b, op: op.rawValue)
+        return make(.compare(op, x, y), .bool)
+      case .add, .subtract, .multiply, .divide:
+        return try arithmetic(op, l, r, a, b, e.span)
+      }
+
+    case .inList(let x, let items, let negated):
+      let l = try resolve(x, scope)
+      var rs: [ResolvedExpr] = []
+      var lw = l
+      for item in items {
+        let r = try resolve(item, scope)
+        let (x2, y) = try comparable(l, r, x, item, op: "in")
+        lw = x2
+        rs.append(y)
+      }
+      if lw.type == .number { rs = rs.map { widen($0, to: .number) } }
+      return make(.inList(lw, rs, negated: negated), .bool)
+
+    case .call(let name, let args):
+      return try resolveCall(name, args, e, scope)
+    }
+  }
+
+  func resolveName(_ name: String, _ span: Span, _ scope: Scope) throws -> ResolvedExpr {
+    let fields = scope.insideAggregate ? (scope.aggregateFields ?? scope.fields) : scope.fields
+    if let i = fields.firstIndex(where: { $0.name == name }) {
+      return ResolvedExpr(kind: .column(i), type: fields[i].type, span: span)
+    }
+    let ci = fields.indices.filter { fields[$0].name.lowercased() == name.lowercased() }
+    if ci.count == 1 { return ResolvedExpr(kind: .column(ci[0]), type: fields[ci[0]].type, span: span) }
+    if let v = values[name] ?? values.first(where: { $0.key.lowercased() == name.lowercased() })?.value {
+      return ResolvedExpr(kind: .constant(v), type: v.type, span: span)
+    }
+    if let t = valueTypes[name] {
+      // Checking only: the value's type is known, its value is not.
+      return ResolvedExpr(kind: .constant(.null), type: t, span: span)
+    }
+    if !scope.insideAggregate, let inner = scope.aggregateFields, inner.contains(where: { $0.name == name }),
+      scope.step == "summarize"
+    {
+      throw Diagnostic(
+        "'\(name)' is neither a 'by' key nor inside an aggregate", at: span,
+        help: "add it to 'by', or aggregate it: sum(\(name)), first(\(name)), …")
+    }
+    var d = unknownColumn(name, span: span, fields: fields)
+    if fields.isEmpty {
+      d.help = closest(to: name, in: Array(values.keys)).map { "did you mean '\($0)'?" } ?? "no columns are in scope here; 'let' values: \(values.keys.sorted().joined(separator: ", "))"
+      d.message = "unknown name '\(name)'"
+    }
+    throw d
+  }
+
+  func widen(_ r: ResolvedExpr, to type: DataType) -> ResolvedExpr {
+    if r.type == .int && type == .number {
+      if case .constant(.int(let x)) = r.kind {
+        return ResolvedExpr(kind: .constant(.number(Double(x))), type: .number, span: r.span)
+      }
+      return ResolvedExpr(kind: .toNumber(r), type: .number, span: r.span)
+    }
+    return r
+  }
+
+  /// Both sides of a comparison, widened to one type, or an error that says how to fix it.
+  func comparable(_ l: ResolvedExpr, _ r: ResolvedExpr, _ a: Expr, _ b: Expr, op: String) throws -> (ResolvedExpr, ResolvedExpr) {
+    if let t = commonType(l.type, r.type) {
+      if t == .bool && op != "==" && op != "!=" && op != "in" {
+        throw Diagnostic("true and false have no order; use == or !=", at: a.span.to(b.span))
+      }
+      return (widen(l, to: t), widen(r, to: t))
+    }
+    let span = a.span.to(b.span)
+    let msg = "can't compare \(article(l.type)) with \(article(r.type))"
+    switch (l.type, r.type) {
+    case (.money, let t) where t.isNumeric: throw Diagnostic(msg, at: span, help: moneyHelp(b))
+    case (let t, .money) where t.isNumeric: throw Diagnostic(msg, at: span, help: moneyHelp(a))
+    case (.date, .text): throw Diagnostic(msg, at: span, help: dateHelp(b))
+    case (.text, .date): throw Diagnostic(msg, at: span, help: dateHelp(a))
+    case (.text, let t) where t.isNumeric:
+      throw Diagnostic(msg, at: span, help: "convert one side: number(\(source(a))), or compare with text: \"\(source(b))\"")
+    case (let t, .text) where t.isNumeric:
+      throw Diagnostic(msg, at: span, help: "convert one side: number(\(source(b))), or compare with text: \"\(source(a))\"")
+    default: throw Diagnostic(msg, at: span)
+    }
+  }
+
+  func source(_ e: Expr) -> String {
+    if case .literal(.text(let s)) = e.kind { return s }
+    if case .literal(.int(let x)) = e.kind { return String(x) }
+    if case .literal(.number(let x)) = e.kind { return shortestText(x) }
+    if case .name(let n) = e.kind { return n }
+    return "…"
+  }
+
+  /// "write £3, or money(3)" for the plain number next to money.
+  func moneyHelp(_ plain: Expr) -> String {
+    switch plain.kind {
+    case .literal(.int(let x)): return "write £\(x), or money(\(x))"
+    case .literal(.number(let x)): return "write £\(shortestText(x)), or money(\(shortestText(x)))"
+    default: return "make both sides money: money(\(source(plain)))"
+    }
+  }
+
+  func dateHelp(_ text: Expr) -> String {
+    if case .literal(.text(let s)) = text.kind, Date.parseISO(s, allowMonth: true) != nil {
+      return "write the date as @\(s)"
+    }
+    return "write a date as @2015-04-01, or convert the text with date(…)"
+  }
+
+  func arithmetic(_ op: BinaryOp, _ l: ResolvedExpr, _ r: ResolvedExpr, _ a: Expr, _ b: Expr, _ span: Span) throws -> ResolvedExpr {
+    func make(_ type: DataType, _ x: ResolvedExpr, _ y: ResolvedExpr) -> ResolvedExpr {
+      ResolvedExpr(kind: .arithmetic(op, x, y), type: type, span: span)
+    }
+    let lt = l.type, rt = r.type
+    let fail = "can't \(verbPhrase(op)) \(article(lt)) and \(article(rt))"
+    // null takes the type the other side would give.
+    if lt == .null || rt == .null {
+      let other = lt == .null ? rt : lt
+      let t: DataType = op == .divide && other == .int ? .number : (other == .date && op == .subtract ? .null : other)
+      return make(t, l, r)
+    }
+    switch (op, lt, rt) {
+    case (.add, .int, .int), (.subtract, .int, .int), (.multiply, .int, .int):
+      return make(.int, l, r)
+    case (_, let x, let y) where x.isNumeric && y.isNumeric:
+      return make(.number, widen(l, to: .number), widen(r, to: .number))
+    case (.add, .money, .money), (.subtract, .money, .money):
+      return make(.money, l, r)
+    case (.multiply, .money, let t) where t.isNumeric, (.divide, .money, let t) where t.isNumeric:
+      return make(.money, l, widen(r, to: .number))
+    case (.multiply, let t, .money) where t.isNumeric:
+      return make(.money, widen(l, to: .number), r)
+    case (.divide, .money, .money):
+      return make(.number, l, r)
+    case (.add, .money, let t) where t.isNumeric, (.subtract, .money, let t) where t.isNumeric:
+      throw Diagnostic(fail, at: span, help: moneyHelp(b))
+    case (.add, let t, .money) where t.isNumeric, (.subtract, let t, .money) where t.isNumeric:
+      throw Diagnostic(fail, at: span, help: moneyHelp(a))
+    case (.multiply, .money, .money):
+      throw Diagnostic(fail, at: span, help: "money × money has no meaning; divide money by money for a ratio")
+    case (.divide, let t, .money) where t.isNumeric:
+      throw Diagnostic(fail, at: span, help: "divide money by a number, or money by money for a ratio")
+    case (.add, .date, .int), (.subtract, .date, .int):
+      return make(.date, l, r)
+    case (.add, .int, .date):
+      return make(.date, r, l)
+    case (.subtract, .date, .date):
+      return make(.int, l, r)
+    case (.add, .text, _), (.add, _, .text):
+      throw Diagnostic(fail, at: span, help: "to join text, use concat(\(source(a)), \(source(b)))")
+    default:
+      throw Diagnostic(fail, at: span)
+    }
+  }
+
+  func verbPhrase(_ op: BinaryOp) -> String {
+    switch op {
+    case .add: return "add"
+    case .subtract: return "subtract"
+    case .multiply: return "multiply"
+    default: return "divide"
+    }
+  }
+}

@@ -1,0 +1,325 @@
+import Foundation
+
+/// Binds every name in a parsed pipeline to a column and checks every type,
+/// producing the plan the evaluator runs.
+public struct Resolver {
+  public let catalog: Catalog
+  /// `let` values: their types, and their values once computed.
+  public var values: [String: Value]
+  public var valueTypes: [String: DataType]
+
+  public init(catalog: Catalog, values: [String: Value] = [:], valueTypes: [String: DataType] = [:]) {
+    self.catalog = catalog
+    self.values = values
+    self.valueTypes = valueTypes
+    for (k, v) in values where valueTypes[k] == nil { self.valueTypes[k] = v.type }
+  }
+
+  /// What bare names mean in an expression, and which calls are allowed there.
+  struct Scope {
+    var fields: [Field]
+    /// Where an aggregate's argument looks up names (summarize: the input rows).
+    var aggregateFields: [Field]?
+    var allowWindows = false
+    var hasOrder = false
+    var step: String
+    var insideAggregate = false
+  }
+
+  // MARK: - Pipelines
+
+  public func resolve(_ pipeline: Pipeline) throws -> Plan {
+    var plan = Plan(steps: [])
+    var fields: [Field] = []
+    var hasOrder = false
+    for step in pipeline.steps {
+      let (planStep, out, ordered) = try resolve(step, input: fields, hasOrder: hasOrder)
+      plan.steps.append((planStep, out, step.span))
+      fields = out
+      hasOrder = ordered
+    }
+    return plan
+  }
+
+  func resolve(_ step: Step, input: [Field], hasOrder: Bool) throws -> (PlanStep, [Field], Bool) {
+    let verb = step.verb.rawValue
+    var scope = Scope(fields: input, hasOrder: hasOrder, step: verb)
+    switch step.kind {
+    case .from(let source):
+      let (s, fields, _) = try resolveSource(source)
+      return (.scan(s), fields, false)
+
+    case .where(let e):
+      let r = try resolve(e, scope)
+      try expectType(r, .bool, "'where' keeps the rows where a condition is true", e)
+      return (.filter(r), input, hasOrder)
+
+    case .derive(let items, let by):
+      let groups = try by.map { try resolve($0.value, scope) }
+      var fields = input
+      var outs: [(expr: ResolvedExpr, replacing: Int?)] = []
+      for item in items {
+        scope.fields = fields
+        scope.aggregateFields = fields
+        scope.allowWindows = true
+        let r = try resolve(item.value, scope)
+        let name = item.name!.text
+        if let i = fields.firstIndex(where: { $0.name == name }) {
+          fields[i] = Field(name, r.type)
+          outs.append((r, i))
+        } else {
+          fields.append(Field(name, r.type))
+          outs.append((r, nil))
+        }
+      }
+      return (.derive(outs, groups: groups), fields, hasOrder)
+
+    case .select(let items):
+      var exprs: [ResolvedExpr] = []
+      var fields: [Field] = []
+      for item in items {
+        let r = try resolve(item.value, scope)
+        let name = try outputName(item, verb: "select")
+        try checkUnique(name, fields, item)
+        exprs.append(r)
+        fields.append(Field(name.text, r.type))
+      }
+      return (.project(exprs), fields, hasOrder)
+
+    case .drop(let names):
+      var keep = Array(input.indices)
+      for n in names {
+        let i = try column(n, in: input, step: verb)
+        keep.removeAll { $0 == i }
+      }
+      return (.columns(keep), keep.map { input[$0] }, hasOrder)
+
+    case .rename(let pairs):
+      var fields = input
+      for (new, old) in pairs {
+        let i = try column(old, in: input, step: verb)
+        if let clash = fields.firstIndex(where: { $0.name == new.text }), clash != i {
+          throw Diagnostic("there is already a column named '\(new.text)'", at: new.span, help: "choose another name, or drop '\(new.text)' first")
+        }
+        fields[i].name = new.text
+      }
+      return (.columns(Array(input.indices)), fields, hasOrder)
+
+    case .summarize(let items, let by):
+      var keys: [ResolvedExpr] = []
+      var keyFields: [Field] = []
+      for item in by {
+        let r = try resolve(item.value, scope)
+        let name = try outputName(item, verb: "by")
+        try checkUnique(name, keyFields, item)
+        keys.append(r)
+        keyFields.append(Field(name.text, r.type))
+      }
+      var aggScope = Scope(fields: keyFields, aggregateFields: input, step: verb)
+      aggScope.hasOrder = hasOrder
+      var aggs: [ResolvedExpr] = []
+      var fields = keyFields
+      for item in items {
+        let r = try resolve(item.value, aggScope)
+        let name = try outputName(item, verb: "summarize")
+        try checkUnique(name, fields, item)
+        aggs.append(r)
+        fields.append(Field(name.text, r.type))
+      }
+      return (.summarize(keys: keys, aggregates: aggs), fields, !keys.isEmpty)
+
+    case .count:
+      let n = ResolvedExpr(kind: .aggregate(.count, nil), type: .int, span: step.span)
+      return (.summarize(keys: [], aggregates: [n]), [Field("n", .int)], false)
+
+    case .sort(let keys):
+      let r = try keys.map { k -> (ResolvedExpr, descending: Bool) in
+        let e = try resolve(k.value, scope)
+        try expectOrdered(e, k.value)
+        return (e, k.direction == .desc)
+      }
+      return (.sort(r), input, true)
+
+    case .take(let n):
+      return (.take(try count(n, verb: verb)), input, hasOrder)
+
+    case .top(let n, let key):
+      let e = try resolve(key.value, scope)
+      try expectOrdered(e, key.value)
+      return (.top(try count(n, verb: verb), e, descending: key.direction == .desc), input, true)
+
+    case .join(let isLeft, let source, let condition):
+      let (s, right, tableName) = try resolveSource(source)
+      var leftKeys: [Int] = []
+      var rightKeys: [Int] = []
+      var merged: Set<Int> = []
+      switch condition {
+      case .columns(let names):
+        for n in names {
+          leftKeys.append(try column(n, in: input, step: "join"))
+          rightKeys.append(try column(n, in: right, step: "join", table: tableName))
+          merged.insert(rightKeys.last!)
+        }
+      case .equal(let a, let b):
+        leftKeys.append(try column(a, in: input, step: "join"))
+        rightKeys.append(try column(b, in: right, step: "join", table: tableName))
+      }
+      for (l, r) in zip(leftKeys, rightKeys) {
+        let lt = input[l].type, rt = right[r].type
+        if lt != rt && !(lt.isNumeric && rt.isNumeric) {
+          throw Diagnostic(
+            "can't join \(lt) column '\(input[l].name)' to \(rt) column '\(right[r].name)'",
+            at: step.span, help: "convert one side first, e.g. derive \(input[l].name) = \(rt)(\(input[l].name))")
+        }
+      }
+      var fields = input
+      var kept: [Int] = []
+      for (i, f) in right.enumerated() where !merged.contains(i) {
+        kept.append(i)
+        let name = fields.contains { $0.name == f.name } ? "\(tableName).\(f.name)" : f.name
+        fields.append(Field(name, f.type))
+      }
+      let plan = JoinPlan(isLeft: isLeft, source: s, leftKeys: leftKeys, rightKeys: rightKeys, rightKept: kept, span: source.span)
+      return (.join(plan), fields, hasOrder)
+
+    case .distinct(let names):
+      let cols = try names.isEmpty ? Array(input.indices) : names.map { try column($0, in: input, step: verb) }
+      return (.distinct(cols), cols.map { input[$0] }, hasOrder && names.isEmpty)
+
+    case .append(let source):
+      let (s, right, tableName) = try resolveSource(source)
+      var fields = input
+      var mapping: [Int?] = []
+      for (i, f) in input.enumerated() {
+        guard let j = right.firstIndex(where: { $0.name == f.name }) else {
+          mapping.append(nil)
+          continue
+        }
+        guard let t = commonType(f.type, right[j].type) else {
+          throw Diagnostic(
+            "column '\(f.name)' is \(f.type) here but \(right[j].type) in \(tableName)", at: source.span,
+            help: "convert one of them first so that both are the same type")
+        }
+        fields[i].type = t
+        mapping.append(j)
+      }
+      for (j, f) in right.enumerated() where !input.contains(where: { $0.name == f.name }) {
+        fields.append(f)
+        mapping.append(j)
+      }
+      return (.append(s, mapping: mapping), fields, false)
+
+    case .save(let path, let span):
+      let ext = (path as NSString).pathExtension.lowercased()
+      guard OutputFormat(fileExtension: ext) != nil else {
+        throw Diagnostic("can't tell the format of '\(path)' from its extension", at: span, help: "name the file .csv, .tsv, .json or .md")
+      }
+      return (.save(path, span), input, hasOrder)
+    }
+  }
+
+  func resolveSource(_ source: SourceRef) throws -> (TableSource, [Field], String) {
+    switch source {
+    case .table(let name):
+      guard let found = catalog.lookup(name.text) else {
+        let help = closest(to: name.text, in: catalog.names).map { "did you mean '\($0)'?" }
+        throw Diagnostic(
+          "unknown table '\(name.text)'", at: name.span,
+          help: (help.map { $0 + " " } ?? "") + "tables: \(catalog.names.joined(separator: ", "))")
+      }
+      return (.named(found), catalog.entry(found)!.fields, found)
+    case .file(let path, let span):
+      do {
+        let t = try catalog.file(path)
+        let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return (.file(path), t.fields, stem)
+      } catch var d as Diagnostic {
+        if d.file == nil { d.span = span }
+        throw d
+      }
+    }
+  }
+
+  /// The name of an output column: given, or taken from a bare column or call.
+  func outputName(_ item: Assignment, verb: String) throws -> Name {
+    if let n = item.name { return n }
+    switch item.value.kind {
+    case .name(let n): return Name(text: n, span: item.value.span)
+    case .call(let f, let args):
+      var parts = [f.text]
+      for a in args {
+        if case .name(let n) = a.kind { parts.append(n) }
+      }
+      return Name(text: parts.joined(separator: "_"), span: item.value.span)
+    default:
+      throw Diagnostic("this \(verb) column needs a name", at: item.value.span, help: "write 'name = …'")
+    }
+  }
+
+  func checkUnique(_ name: Name, _ fields: [Field], _ item: Assignment) throws {
+    if fields.contains(where: { $0.name == name.text }) {
+      throw Diagnostic("two columns would be named '\(name.text)'", at: name.span, help: "give one a new name: other = …")
+    }
+  }
+
+  /// The position of a named column, or an "unknown column" error.
+  func column(_ name: Name, in fields: [Field], step: String, table: String? = nil) throws -> Int {
+    if let i = fields.firstIndex(where: { $0.name == name.text }) { return i }
+    let ci = fields.indices.filter { fields[$0].name.lowercased() == name.text.lowercased() }
+    if ci.count == 1 { return ci[0] }
+    throw unknownColumn(name.text, span: name.span, fields: fields, table: table)
+  }
+
+  func unknownColumn(_ name: String, span: Span, fields: [Field], table: String? = nil) -> Diagnostic {
+    var help = ""
+    if let guess = closest(to: name, in: fields.map(\.name)) { help = "did you mean '\(guess)'? " }
+    let place = table.map { "columns of \($0)" } ?? "columns here"
+    help += "\(place): \(fields.map(\.name).joined(separator: ", "))"
+    return Diagnostic("unknown column '\(name)'" + (table.map { " in \($0)" } ?? ""), at: span, help: help)
+  }
+
+  /// `take N`, `top N`: a whole number known before the query runs.
+  func count(_ e: Expr, verb: String) throws -> Int {
+    let r = try resolve(e, Scope(fields: [], step: verb))
+    if case .constant(.int(let n)) = r.kind, n >= 0, n <= Int64(Int32.max) { return Int(n) }
+    throw Diagnostic("'\(verb)' needs a whole number of rows, e.g. \(verb) 10", at: e.span)
+  }
+
+  func expectType(_ r: ResolvedExpr, _ type: DataType, _ why: String, _ e: Expr) throws {
+    if r.type == type || r.type == .null { return }
+    var help: String?
+    if case .binary(let op, _, _) = e.kind, op == .add || op == .subtract {
+      help = nil
+    }
+    if r.type == .text || r.type.isNumeric { help = "compare it with something: … > 0, … == \"x\"" }
+    throw Diagnostic("\(why); this is \(article(r.type)), not true or false", at: e.span, help: help)
+  }
+
+  func expectOrdered(_ r: ResolvedExpr, _ e: Expr) throws {
+    if r.type == .bool || r.type == .null || r.type.isOrdered { return }
+  }
+
+  // MARK: - let values
+
+  /// A `let` value's expression: no columns, no aggregates.
+  public func resolveValue(_ e: Expr) throws -> ResolvedExpr {
+    try resolve(e, Scope(fields: [], step: "let"))
+  }
+}
+
+func article(_ t: DataType) -> String {
+  switch t {
+  case .int: return "an int"
+  case .null: return "null"
+  default: return "a \(t.rawValue)"
+  }
+}
+
+/// The type two values share: equal types, int with number, or anything with null.
+func commonType(_ a: DataType, _ b: DataType) -> DataType? {
+  if a == b { return a }
+  if a == .null { return b }
+  if b == .null { return a }
+  if a.isNumeric && b.isNumeric { return .number }
+  return nil
+}

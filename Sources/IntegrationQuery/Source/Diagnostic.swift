@@ -1,0 +1,114 @@
+/// An error or warning with the span it points at; rendered in one place.
+public struct Diagnostic: Error, Sendable {
+  public enum Severity: String, Sendable { case error, warning }
+
+  public var severity: Severity = .error
+  public var message: String
+  public var span: Span?
+  /// A second place worth pointing at, e.g. where an unclosed bracket opened.
+  public var note: (message: String, span: Span)?
+  public var help: String?
+  /// True when the input simply stopped early: the shell asks for another line.
+  public var isIncompleteInput = false
+  /// The source the span points into; set by whoever knows it.
+  public var file: SourceFile?
+
+  public init(
+    _ message: String, at span: Span?, help: String? = nil, severity: Severity = .error
+  ) {
+    self.message = message
+    self.span = span
+    self.help = help
+    self.severity = severity
+  }
+
+  public func `in`(_ file: SourceFile) -> Diagnostic {
+    var copy = self
+    if copy.file == nil { copy.file = file }
+    return copy
+  }
+}
+
+/// Colours for terminals; empty strings when colour is off.
+public struct Palette: Sendable {
+  public var error = "", warning = "", underline = "", bold = "", dim = "", reset = ""
+  public static let plain = Palette()
+  public static let ansi = Palette(
+    error: "\u{1B}[1;31m", warning: "\u{1B}[1;33m", underline: "\u{1B}[1;31m",
+    bold: "\u{1B}[1m", dim: "\u{1B}[2m", reset: "\u{1B}[0m")
+}
+
+extension Diagnostic {
+  /// Renders as `file:line:col: error: message`, the source line with the span
+  /// underlined, any note, and help.
+  public func rendered(palette p: Palette = .plain) -> String {
+    let sevColour = severity == .error ? p.error : p.warning
+    guard let file, let span else {
+      var out = "\(sevColour)\(severity.rawValue):\(p.reset) \(message)\n"
+      if let help { out += "help: \(help)\n" }
+      return out
+    }
+    let (line, column) = file.location(of: span.start)
+    var out = "\(p.bold)\(file.name):\(line):\(column):\(p.reset) \(sevColour)\(severity.rawValue):\(p.reset) \(message)\n"
+    out += excerpt(file, span, palette: p)
+    if let note {
+      let (nl, nc) = file.location(of: note.span.start)
+      out += "note: \(note.message) at \(nl):\(nc)\n"
+      out += excerpt(file, note.span, palette: p)
+    }
+    if let help { out += "help: \(help)\n" }
+    return out
+  }
+
+  private func excerpt(_ file: SourceFile, _ span: Span, palette p: Palette) -> String {
+    let (line, column) = file.location(of: span.start)
+    let text = file.line(line).replacingOccurrences(of: "\t", with: " ")
+    let gutter = String(line)
+    let pad = String(repeating: " ", count: gutter.count)
+    // Underline to the end of the span, or to the end of its first line.
+    let (endLine, endColumn) = file.location(of: span.end)
+    let lineLength = text.count
+    let lastColumn = endLine == line ? endColumn : lineLength + 1
+    let width = max(1, lastColumn - column)
+    let marks = String(repeating: "^", count: width)
+    return "  \(gutter) | \(text)\n  \(pad) | \(String(repeating: " ", count: column - 1))\(p.underline)\(marks)\(p.reset)\n"
+  }
+}
+
+/// Edit distance for "did you mean" suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+  let a = Array(a.lowercased()), b = Array(b.lowercased())
+  if a.isEmpty { return b.count }
+  if b.isEmpty { return a.count }
+  var before = [Int](repeating: 0, count: b.count + 1)
+  var prev = Array(0...b.count)
+  var cur = [Int](repeating: 0, count: b.count + 1)
+  for i in 1...a.count {
+    cur[0] = i
+    for j in 1...b.count {
+      let cost = a[i - 1] == b[j - 1] ? 0 : 1
+      cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+      if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+        cur[j] = min(cur[j], before[j - 2] + 1)  // a transposition counts once
+      }
+    }
+    (before, prev, cur) = (prev, cur, before)
+  }
+  return prev[b.count]
+}
+
+/// The closest candidate within a distance that grows with the name's length.
+func closest(to name: String, in candidates: [String]) -> String? {
+  let limit = max(1, min(3, name.count / 3 + 1))
+  var best: (String, Int)?
+  for c in candidates {
+    let d = editDistance(name, c)
+    if d <= limit && (best == nil || d < best!.1) { best = (c, d) }
+  }
+  if best == nil {
+    // A prefix is a good guess too: `reg` for `region`.
+    let matches = candidates.filter { $0.lowercased().hasPrefix(name.lowercased()) }
+    if matches.count == 1 { return matches[0] }
+  }
+  return best?.0
+}

@@ -1,0 +1,247 @@
+import Foundation
+
+/// Turns tokens into statements. Each parse function quotes the rule of
+/// `Grammar/iq.ebnf` it implements.
+public struct Parser {
+  let file: SourceFile
+  var tokens: [Token]
+  var pos = 0
+  var depth = 0
+  public private(set) var diagnostics: [Diagnostic] = []
+
+  /// Deeper nesting than this is refused rather than risking the stack.
+  static let maxDepth = 200
+
+  public init(_ file: SourceFile) {
+    self.file = file
+    var lexer = Lexer(file)
+    let raw = lexer.all()
+    tokens = Parser.joinContinuationLines(raw)
+  }
+
+  /// Parses a whole script; statements with errors are left out and their
+  /// diagnostics collected.
+  public static func parse(_ file: SourceFile) -> (statements: [Statement], diagnostics: [Diagnostic]) {
+    var parser = Parser(file)
+    let statements = parser.parseScript()
+    return (statements, parser.diagnostics)
+  }
+
+  /// A line break ends a statement unless the pipeline plainly goes on: the
+  /// next line starts with `|`, this one ends with `|`, `,` or an operator,
+  /// or a bracket is open. Such breaks are dropped here, once, so that the
+  /// grammar below never sees them.
+  static func joinContinuationLines(_ tokens: [Token]) -> [Token] {
+    var out: [Token] = []
+    var depth = 0
+    for (n, t) in tokens.enumerated() {
+      switch t.kind {
+      case .symbol(.leftParen): depth += 1
+      case .symbol(.rightParen): depth = max(0, depth - 1)
+      case .newline:
+        if depth > 0 { continue }
+        if let last = out.last, last.kind.continuesLine { continue }
+        if out.last?.kind == .newline || out.isEmpty { continue }
+        if let next = tokens[(n + 1)...].first(where: { $0.kind != .newline }),
+          next.kind == .symbol(.pipe)
+        {
+          continue
+        }
+      default: break
+      }
+      out.append(t)
+    }
+    return out
+  }
+
+  // MARK: - Tokens
+
+  var current: Token { tokens[pos] }
+  var previousEnd: Int { pos > 0 ? tokens[pos - 1].span.end : 0 }
+
+  func text(_ t: Token) -> String { file.text(of: t.span) }
+
+  mutating func advance() -> Token {
+    let t = tokens[pos]
+    if t.kind != .endOfInput { pos += 1 }
+    return t
+  }
+
+  func check(_ s: Symbol) -> Bool { current.kind == .symbol(s) }
+  func check(_ k: Keyword) -> Bool { current.kind == .keyword(k) }
+
+  mutating func accept(_ s: Symbol) -> Bool {
+    if check(s) {
+      pos += 1
+      return true
+    }
+    return false
+  }
+
+  mutating func accept(_ k: Keyword) -> Bool {
+    if check(k) {
+      pos += 1
+      return true
+    }
+    return false
+  }
+
+  /// Whether the current token is the contextual word `word` (a verb, `left`).
+  func checkWord(_ word: String) -> Bool {
+    current.kind == .identifier && text(current).lowercased() == word
+  }
+
+  /// "expected X, found Y" at the current token.
+  func expected(_ what: String, help: String? = nil) -> Diagnostic {
+    let t = current
+    if case .error(let message) = t.kind {
+      var d = Diagnostic(message, at: t.span, help: help)
+      d.isIncompleteInput = message.hasPrefix("unterminated") && t.span.end >= file.bytes.count
+      return d
+    }
+    let found: String
+    switch t.kind {
+    case .identifier, .quotedIdentifier, .number, .percent, .money, .date, .string:
+      found = "'\(text(t))'"
+    default: found = t.kind.description
+    }
+    var d = Diagnostic("expected \(what), found \(found)", at: t.kind == .endOfInput ? Span(previousEnd, previousEnd) : t.span, help: help)
+    d.isIncompleteInput = t.kind == .endOfInput
+    return d
+  }
+
+  mutating func expect(_ s: Symbol, _ what: String? = nil) throws {
+    guard accept(s) else { throw expected(what ?? "'\(s.rawValue)'") }
+  }
+
+  /// name = IDENT | QUOTED_IDENT
+  mutating func parseName(_ what: String = "a name") throws -> Name {
+    let t = current
+    switch t.kind {
+    case .identifier:
+      pos += 1
+      return Name(text: text(t), span: t.span)
+    case .quotedIdentifier:
+      pos += 1
+      return Name(text: String(text(t).dropFirst().dropLast()), span: t.span)
+    default:
+      throw expected(what)
+    }
+  }
+
+  // MARK: - Statements
+
+  /// script = { separator } [ statement { separator { separator } statement } ] { separator }
+  mutating func parseScript() -> [Statement] {
+    var statements: [Statement] = []
+    while true {
+      while accept(.semicolon) || current.kind == .newline { pos += current.kind == .newline ? 1 : 0 }
+      if current.kind == .endOfInput { break }
+      let start = pos
+      do {
+        let s = try parseStatement()
+        if !(current.kind == .newline || check(.semicolon) || current.kind == .endOfInput) {
+          throw expected("'|' or the end of the statement", help: stepHelp())
+        }
+        statements.append(s)
+      } catch let d as Diagnostic {
+        diagnostics.append(d.in(file))
+        if pos == start { pos += 1 }
+        skipStatement()
+      } catch is AlreadyReported {
+        skipStatement()
+      } catch {
+        preconditionFailure("parser threw \(error)")
+      }
+    }
+    return statements
+  }
+
+  /// When a verb follows a step without `|`, say so.
+  func stepHelp() -> String? {
+    if current.kind == .identifier, Verb(rawValue: text(current).lowercased()) != nil {
+      return "put '|' before '\(text(current))' to start a new step"
+    }
+    return nil
+  }
+
+  mutating func skipStatement() {
+    while !(current.kind == .newline || check(.semicolon) || current.kind == .endOfInput) { pos += 1 }
+  }
+
+  /// statement = let_statement | pipeline | DOT_COMMAND
+  mutating func parseStatement() throws -> Statement {
+    let start = current.span.start
+    if current.kind == .dotCommand {
+      let t = advance()
+      let line = text(t).dropFirst()
+      let name = line.prefix(while: { !$0.isWhitespace })
+      let argument = line.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+      return Statement(kind: .dotCommand(name: name.lowercased(), argument: argument), span: t.span)
+    }
+    if accept(.let) {
+      // let_statement = "let" name "=" ( pipeline | expression )
+      let name = try parseName("a name after 'let'")
+      try expect(.assign, "'=' after 'let \(name.text)'")
+      if checkWord("from") {
+        let p = try parsePipeline()
+        return Statement(kind: .letPipeline(name, p), span: Span(start, previousEnd))
+      }
+      let e = try parseExpression()
+      return Statement(kind: .letValue(name, e), span: Span(start, previousEnd))
+    }
+    if checkWord("from") {
+      let p = try parsePipeline()
+      return Statement(kind: .pipeline(p), span: p.span)
+    }
+    if current.kind == .identifier {
+      let word = text(current)
+      if Verb(rawValue: word.lowercased()) != nil {
+        throw Diagnostic("a pipeline starts with 'from'", at: current.span, help: "write 'from TABLE | \(word) …'")
+      }
+      if let guess = closest(to: word, in: ["from", "let"]) {
+        throw Diagnostic("unknown statement '\(word)'", at: current.span, help: "did you mean '\(guess)'?")
+      }
+    }
+    throw expected("'from', 'let' or a dot-command")
+  }
+
+  /// pipeline = from_step { "|" step }
+  mutating func parsePipeline() throws -> Pipeline {
+    let start = current.span.start
+    var steps = [try parseStep()]
+    var failed = false
+    while accept(.pipe) {
+      do {
+        steps.append(try parseStep())
+      } catch let d as Diagnostic {
+        // Recover at the next `|` so one typo gives one error.
+        if d.isIncompleteInput && !failed { throw d }
+        diagnostics.append(d.in(file))
+        failed = true
+        while !(check(.pipe) || current.kind == .newline || check(.semicolon) || current.kind == .endOfInput) {
+          pos += 1
+        }
+      }
+    }
+    if failed { throw AlreadyReported() }
+    return Pipeline(steps: steps, span: Span(start, previousEnd))
+  }
+}
+
+/// A step failed and its diagnostic is recorded; the statement is skipped.
+struct AlreadyReported: Error {}
+
+extension TokenKind {
+  /// A line ending in one of these goes on to the next line.
+  var continuesLine: Bool {
+    switch self {
+    case .symbol(let s):
+      return s != .rightParen && s != .semicolon && s != .dot
+    case .keyword(let k):
+      return [.and, .or, .not, .in, .by, .on, .let].contains(k)
+    default:
+      return false
+    }
+  }
+}
