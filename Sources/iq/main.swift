@@ -1,1 +1,120 @@
-print("iq")
+import ArgumentParser
+import Foundation
+import IntegrationQuery
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct IQ: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "iq",
+    abstract: "A query language and shell for the evidence on health and social care integration in England.",
+    discussion: """
+      With no script, iq opens the interactive shell on the built-in dataset (or, when
+      standard input is not a terminal, runs the statements it reads there).
+
+        iq -c 'from delayed_days | where fy == "2015-16" | summarize days = sum(total) by region'
+        iq report.iq --set fy='"2016-17"'
+      """,
+    version: IntegrationQuery.version)
+
+  @Argument(help: "Scripts to run in order.")
+  var scripts: [String] = []
+
+  @Option(name: .customShort("c"), help: ArgumentHelp("Run a query (or several statements) given as text.", valueName: "query"))
+  var command: String?
+
+  @Flag(help: "Parse and resolve only: report errors, run nothing.")
+  var check = false
+
+  @Option(help: "Output format: table, csv, tsv, json or markdown (default: table on a terminal, csv otherwise).")
+  var format: String?
+
+  @Option(help: ArgumentHelp("Also load every *.csv in DIR as a table named after the file.", valueName: "dir"))
+  var data: [String] = []
+
+  @Option(name: .customLong("set"), help: ArgumentHelp("Define a value before the scripts run, written as an iq literal (--set budget=£2.5m).", valueName: "name=value"))
+  var sets: [String] = []
+
+  func run() throws {
+    let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+    let session = Session.builtIn()
+    let colour = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    session.palette = colour ? .ansi : .plain
+    if let format {
+      guard let f = OutputFormat(rawValue: format.lowercased()) ?? (format.lowercased() == "md" ? .markdown : nil) else {
+        throw ValidationError("unknown format '\(format)'; the formats are table, csv, tsv, json, markdown")
+      }
+      session.format = f
+    } else {
+      session.format = stdoutIsTerminal ? .table : .csv
+    }
+    if !stdoutIsTerminal { session.limits = .unlimited }
+    for dir in data {
+      do {
+        try session.loadDirectory(dir)
+      } catch let d as Diagnostic {
+        session.report(d)
+        throw ExitCode(2)
+      }
+    }
+    for s in sets {
+      do {
+        try session.set(s)
+      } catch let d as Diagnostic {
+        session.report(d)
+        throw ExitCode(2)
+      }
+    }
+
+    var sources: [SourceFile] = []
+    if let command { sources.append(SourceFile(name: "<command>", text: command)) }
+    for path in scripts {
+      guard let bytes = FileManager.default.contents(atPath: path) else {
+        FileHandle.standardError.write(Data("iq: can't read \(path)\n".utf8))
+        throw ExitCode(2)
+      }
+      guard let text = String(data: bytes, encoding: .utf8) else {
+        FileHandle.standardError.write(Data("iq: \(path) is not UTF-8 text\n".utf8))
+        throw ExitCode(2)
+      }
+      sources.append(SourceFile(name: path, text: text))
+    }
+    if check {
+      guard !sources.isEmpty else { throw ValidationError("--check needs a script or -c") }
+      for s in sources where !session.check(s) { throw ExitCode(1) }
+      return
+    }
+    if sources.isEmpty {
+      if isatty(STDIN_FILENO) == 1 {
+        let shell = InteractiveShell(session: session)
+        throw ExitCode(shell.run())
+      }
+      let input = FileHandle.standardInput.readDataToEndOfFile()
+      let ok = session.run(SourceFile(name: "<stdin>", text: String(decoding: input, as: UTF8.self)), continueOnError: true)
+      throw ExitCode(ok ? 0 : 1)
+    }
+    for s in sources {
+      if !session.run(s) { throw ExitCode(1) }
+      if session.quitRequested { break }
+    }
+  }
+}
+
+do {
+  var command = try IQ.parseAsRoot()
+  try command.run()
+} catch let code as ExitCode {
+  exit(code.rawValue)
+} catch {
+  // Help and --version exit 0; any other usage error exits 2.
+  let code = IQ.exitCode(for: error)
+  let message = IQ.fullMessage(for: error)
+  if code == .success {
+    print(message)
+    exit(0)
+  }
+  FileHandle.standardError.write(Data((message + "\n").utf8))
+  exit(2)
+}

@@ -1,0 +1,204 @@
+import Foundation
+
+/// Asked for by Ctrl-C; a running query stops at its next check.
+public final class Cancellation: @unchecked Sendable {
+  private let lock = NSLock()
+  private var flag = false
+  public static let shared = Cancellation()
+
+  public func request() { lock.withLock { flag = true } }
+  public func reset() { lock.withLock { flag = false } }
+  public var isRequested: Bool { lock.withLock { flag } }
+
+  func check() throws {
+    if isRequested { throw Diagnostic("query cancelled", at: nil) }
+  }
+}
+
+/// Runs a resolved plan step by step over column tables.
+public struct Executor {
+  public let catalog: Catalog
+  public let warnings: Warnings
+  /// `save` writes here; the session decides how (and reports what).
+  public var save: (Table, String, Span) throws -> Void
+
+  public init(catalog: Catalog, warnings: Warnings, save: @escaping (Table, String, Span) throws -> Void) {
+    self.catalog = catalog
+    self.warnings = warnings
+    self.save = save
+  }
+
+  public func run(_ plan: Plan) throws -> Table {
+    var t = Table(fields: [], columns: [], rowCount: 0)
+    for (step, fields, span) in plan.steps {
+      try Cancellation.shared.check()
+      t = try run(step, on: t, span: span)
+      t.fields = fields
+    }
+    return t
+  }
+
+  func load(_ source: TableSource) throws -> Table {
+    switch source {
+    case .named(let name): return try catalog.table(name)
+    case .file(let path): return try catalog.file(path)
+    }
+  }
+
+  func frame(_ t: Table) -> Frame { Frame(table: t, warnings: warnings) }
+
+  func run(_ step: PlanStep, on t: Table, span: Span) throws -> Table {
+    switch step {
+    case .scan(let source):
+      var r = try load(source)
+      r.order = nil
+      return r
+
+    case .filter(let e):
+      let c = Compiler.materialize(try Compiler.compile(e)(frame(t)), rows: t.rowCount)
+      guard case .bool(let keep) = c.data else { return t.gather([]) }
+      return t.gather((0..<t.rowCount).filter { keep[$0] && !c.isNull($0) })
+
+    case .derive(let items, let groups):
+      var out = t
+      let grouping: Grouping? =
+        groups.isEmpty
+        ? nil : Grouping(keys: try groups.map { Compiler.materialize(try Compiler.compile($0)(frame(t)), rows: t.rowCount) }, rows: t.rowCount)
+      for (e, replacing) in items {
+        let f = Frame(table: out, aggregateInput: out, grouping: grouping, broadcast: true, warnings: warnings)
+        let c = Compiler.materialize(try Compiler.compile(e)(f), rows: t.rowCount)
+        if let i = replacing {
+          out.columns[i] = c
+          out.fields[i].type = c.type
+        } else {
+          out.columns.append(c)
+          out.fields.append(Field("", c.type))
+        }
+      }
+      return out
+
+    case .project(let exprs):
+      let f = frame(t)
+      var out = Table(fields: [], columns: try exprs.map { Compiler.materialize(try Compiler.compile($0)(f), rows: t.rowCount) }, rowCount: t.rowCount)
+      out.order = t.order
+      return out
+
+    case .columns(let indices):
+      var out = Table(fields: indices.map { t.fields[$0] }, columns: indices.map { t.columns[$0] }, rowCount: t.rowCount)
+      out.order = t.order
+      return out
+
+    case .summarize(let keyExprs, let aggs):
+      let keys = try keyExprs.map { Compiler.materialize(try Compiler.compile($0)(frame(t)), rows: t.rowCount) }
+      let grouping = Grouping(keys: keys, rows: t.rowCount)
+      let groupCount = keys.isEmpty ? 1 : grouping.count
+      let keyTable = Table(fields: [], columns: keys.map { $0.gather(grouping.firstRow) }, rowCount: groupCount)
+      let f = Frame(table: keyTable, aggregateInput: t, grouping: grouping, warnings: warnings)
+      let values = try aggs.map { Compiler.materialize(try Compiler.compile($0)(f), rows: groupCount) }
+      var out = Table(fields: [], columns: keyTable.columns + values, rowCount: groupCount)
+      if !keys.isEmpty {
+        // Rows sorted by the keys, ascending, nulls last.
+        let perm = Sorting.permutation(rows: groupCount, keys: keyTable.columns.map { ($0, false) })
+        out = out.gather(perm)
+        out.order = out.columns.prefix(keys.count).map { ($0, false) }
+      }
+      return out
+
+    case .sort(let keys):
+      let cols = try keys.map { (Compiler.materialize(try Compiler.compile($0.0)(frame(t)), rows: t.rowCount), descending: $0.descending) }
+      let perm = Sorting.permutation(rows: t.rowCount, keys: cols)
+      var out = t.gather(perm)
+      out.order = cols.map { ($0.0.gather(perm), $0.descending) }
+      return out
+
+    case .take(let n):
+      return t.gather(Array(0..<min(n, t.rowCount)))
+
+    case .top(let n, let key, let descending):
+      let c = Compiler.materialize(try Compiler.compile(key)(frame(t)), rows: t.rowCount)
+      let perm = Array(Sorting.permutation(rows: t.rowCount, keys: [(c, descending)]).prefix(n))
+      var out = t.gather(perm)
+      out.order = [(c.gather(perm), descending)]
+      return out
+
+    case .join(let plan):
+      return try join(t, plan)
+
+    case .distinct(let cols):
+      let g = Grouping(keys: cols.map { t.columns[$0] }, rows: t.rowCount)
+      var out = t.gather(g.firstRow)
+      out.columns = cols.map { out.columns[$0] }
+      return out
+
+    case .append(let source, let mapping):
+      let right = try load(source)
+      var columns: [Column] = []
+      for (i, j) in mapping.enumerated() {
+        let left = i < t.columns.count ? t.columns[i] : nil
+        let r = j.map { right.columns[$0] }
+        columns.append(concat(left, t.rowCount, r, right.rowCount))
+      }
+      return Table(fields: [], columns: columns, rowCount: t.rowCount + right.rowCount)
+
+    case .save(let path, let span):
+      try save(t, path, span)
+      return t
+    }
+  }
+
+  /// Rows of `a` (or nulls) then rows of `b` (or nulls), in their common type.
+  func concat(_ a: Column?, _ na: Int, _ b: Column?, _ nb: Int) -> Column {
+    let types = [a?.type, b?.type].compactMap { $0 }
+    let type = types.dropFirst().reduce(types[0]) { commonType($0, $1) ?? $0 }
+    var builder = ColumnBuilder(type: type, capacity: na + nb)
+    for (c, n) in [(a, na), (b, nb)] {
+      guard let c = c?.widened(to: type) else {
+        for _ in 0..<n { builder.appendNull() }
+        continue
+      }
+      for i in 0..<n { builder.append(c[i]) }
+    }
+    return builder.finish()
+  }
+
+  /// Hash join: the input's row order is kept, and a row matching several
+  /// rows of the joined table is followed by them in that table's order.
+  func join(_ t: Table, _ plan: JoinPlan) throws -> Table {
+    let right = try load(plan.source)
+    func keyColumns(_ table: Table, _ indices: [Int], other: Table, _ otherIndices: [Int]) -> [Column] {
+      zip(indices, otherIndices).map { i, j in
+        let c = table.columns[i]
+        return c.type != other.columns[j].type && c.type.isNumeric ? c.widened(to: .number) : c
+      }
+    }
+    let lk = keyColumns(t, plan.leftKeys, other: right, plan.rightKeys)
+    let rk = keyColumns(right, plan.rightKeys, other: t, plan.leftKeys)
+    var index: [[Value]: [Int]] = [:]
+    for r in 0..<right.rowCount {
+      let key = rk.map { $0[r] }
+      if key.contains(where: \.isNull) { continue }
+      index[key, default: []].append(r)
+    }
+    var li: [Int] = []
+    var ri: [Int] = []
+    for l in 0..<t.rowCount {
+      if l % 4096 == 0 { try Cancellation.shared.check() }
+      let key = lk.map { $0[l] }
+      if let matches = key.contains(where: \.isNull) ? nil : index[key] {
+        if li.count + matches.count > 100_000_000 {
+          throw Diagnostic("this join would give more than 100,000,000 rows", at: plan.span, help: "join on more columns so that each row matches fewer rows")
+        }
+        for r in matches {
+          li.append(l)
+          ri.append(r)
+        }
+      } else if plan.isLeft {
+        li.append(l)
+        ri.append(-1)
+      }
+    }
+    var out = t.gather(li)
+    out.columns += plan.rightKept.map { right.columns[$0].gather(ri) }
+    return out
+  }
+}

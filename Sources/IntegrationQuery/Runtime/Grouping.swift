@@ -1,0 +1,108 @@
+/// Dense group numbers for rows by the values of key columns: the basis of
+/// summarize, distinct, join and `by` in derive.
+struct Grouping {
+  /// For each row, its group, numbered in order of first appearance.
+  var groupOf: [Int]
+  /// For each group, its first row.
+  var firstRow: [Int]
+  var count: Int { firstRow.count }
+
+  /// One group of every row.
+  static func single(rows: Int) -> Grouping {
+    Grouping(groupOf: [Int](repeating: 0, count: rows), firstRow: rows > 0 ? [0] : [0])
+  }
+
+  init(groupOf: [Int], firstRow: [Int]) {
+    self.groupOf = groupOf
+    self.firstRow = firstRow
+  }
+
+  /// Groups rows by the keys; nulls group together.
+  init(keys: [Column], rows: Int) {
+    if keys.isEmpty {
+      self = .single(rows: rows)
+      return
+    }
+    // Each key column becomes dense codes; several are combined pairwise.
+    var codes = Grouping.codes(keys[0], rows: rows)
+    for k in keys.dropFirst() {
+      let next = Grouping.codes(k, rows: rows)
+      var pairs: [Pair: Int] = [:]
+      var combined = [Int](repeating: 0, count: rows)
+      for i in 0..<rows {
+        let key = Pair(a: codes.codes[i], b: next.codes[i])
+        if let g = pairs[key] {
+          combined[i] = g
+        } else {
+          combined[i] = pairs.count
+          pairs[key] = pairs.count
+        }
+      }
+      codes = (combined, pairs.count)
+    }
+    var first = [Int](repeating: -1, count: codes.cardinality)
+    var order = [Int](repeating: -1, count: codes.cardinality)
+    var groupOf = [Int](repeating: 0, count: rows)
+    var firstRow: [Int] = []
+    for i in 0..<rows {
+      let c = codes.codes[i]
+      if first[c] < 0 {
+        first[c] = i
+        order[c] = firstRow.count
+        firstRow.append(i)
+      }
+      groupOf[i] = order[c]
+    }
+    self.groupOf = groupOf
+    self.firstRow = firstRow
+  }
+
+  struct Pair: Hashable {
+    var a: Int
+    var b: Int
+  }
+
+  /// Dense codes for one column's values; null is a value of its own.
+  static func codes(_ c: Column, rows: Int) -> (codes: [Int], cardinality: Int) {
+    func encode<T: Hashable>(_ a: [T]) -> ([Int], Int) {
+      var map: [T: Int] = [:]
+      var nullCode = -1
+      var out = [Int](repeating: 0, count: rows)
+      for i in 0..<rows {
+        if c.isNull(i) {
+          if nullCode < 0 { nullCode = map.count }
+          out[i] = nullCode
+          continue
+        }
+        let v = a[a.count == 1 ? 0 : i]
+        if let code = map[v] {
+          out[i] = code
+        } else {
+          let code = map.count + (nullCode >= 0 ? 1 : 0)
+          map[v] = code
+          out[i] = code
+        }
+      }
+      return (out, map.count + (nullCode >= 0 ? 1 : 0))
+    }
+    switch c.data {
+    case .bool(let a): return encode(a)
+    case .int(let a), .money(let a): return encode(a)
+    case .number(let a): return encode(a.map { $0 == 0 ? 0 : $0 })  // -0.0 groups with 0
+    case .text(let a): return encode(a.map(CodePointString.init))
+    case .date(let a): return encode(a)
+    case .null: return ([Int](repeating: 0, count: rows), 1)
+    }
+  }
+}
+
+/// A string compared and hashed by its code points, as SQLite and DuckDB
+/// do, not by Swift's canonical equivalence.
+struct CodePointString: Hashable, Comparable {
+  var s: String
+  init(_ s: String) { self.s = s }
+  static func == (a: Self, b: Self) -> Bool { a.s.utf8.elementsEqual(b.s.utf8) }
+  // Equal code points are canonically equal too, so String's hash agrees.
+  func hash(into h: inout Hasher) { h.combine(s) }
+  static func < (a: Self, b: Self) -> Bool { a.s.utf8.lexicographicallyPrecedes(b.s.utf8) }
+}

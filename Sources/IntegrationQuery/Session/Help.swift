@@ -1,0 +1,80 @@
+/// `.help`: an index and a page for every verb, function and topic, each
+/// with an example that is run live, so help shows iq's real output.
+public enum Help {
+  public struct Topic: Sendable {
+    public var name: String
+    public var syntax: String
+    public var text: String
+    public var example: String?
+  }
+
+  public static let sources = """
+    The built-in dataset
+      areas, delayed_days, delay_reasons, england:
+        NHS England, Delayed Transfers of Care statistics, monthly by local authority,
+        April 2011 to March 2019 (as compiled in the public repository psychty/spc).
+      areas (names, codes, regions): mySociety, UK local authority names and codes.
+      bcf, headlines: National Audit Office, Health and social care integration (HC 1011,
+        Feb 2017); Public Accounts Committee; NHS England; NHS Digital; LGA.
+      care_home_admissions: NHS Digital, Adult Social Care Outcomes Framework, 2A(2).
+    No figure is modelled or invented; where a per-area figure was never published
+    (emergency admissions, pooled budgets), the dataset has none.
+
+    \(Dataset.attribution)
+
+    """
+
+  public static func text(_ topic: String, session: Session, span: Span) throws -> String {
+    let key = topic.trimmingCharacters(in: .whitespaces).lowercased().trimmingCharacters(in: ["."])
+    if key.isEmpty { return index }
+    if let command = DotCommand(rawValue: key) {
+      return ".\(command.rawValue): \(command.summary)\nusage: \(command.usage)\n"
+    }
+    guard let t = topics.first(where: { $0.name == key }) else {
+      let guess = closest(to: key, in: topics.map(\.name) + DotCommand.allCases.map(\.rawValue))
+      throw Diagnostic("no help on '\(topic)'", at: span, help: (guess.map { "did you mean '\($0)'? " } ?? "") + "'.help' lists the topics")
+    }
+    var out = "\(t.name): \(t.syntax)\n\n\(t.text)\n"
+    if let example = t.example {
+      out += "\nexample:\n  \(example.replacingOccurrences(of: "\n", with: "\n  "))\n\n"
+      let table = try run(example, session: session)
+      out += Output.render(table, as: .table, limits: TableLimits(maxRows: 10))
+    }
+    return out
+  }
+
+  /// Runs a help example in a fresh session on the same catalog.
+  public static func run(_ example: String, session: Session) throws -> Table {
+    let file = SourceFile(name: "<help>", text: example)
+    let (statements, diagnostics) = Parser.parse(file)
+    if let d = diagnostics.first { throw d }
+    guard statements.count == 1, case .pipeline(let p) = statements[0].kind else {
+      throw Diagnostic("a help example is one pipeline", at: nil)
+    }
+    return try session.evaluate(p, in: file).0
+  }
+
+  static var index: String {
+    var out = """
+      iq: queries that read top to bottom. Start from a table, then each | step changes the rows:
+
+        from delayed_days | where fy == "2015-16" | summarize days = sum(total) by region
+
+      Verbs:      \(Verb.allCases.map(\.rawValue).joined(separator: " "))
+      Functions:  \(Function.allCases.map(\.rawValue).joined(separator: " "))
+      Aggregates: \(Aggregate.allCases.map(\.rawValue).joined(separator: " "))
+      Windows:    \(Window.allCases.map(\.rawValue).joined(separator: " "))
+      Topics:     money percent dates types null let scripts errors
+
+      Dot-commands:
+
+      """
+    for c in DotCommand.allCases {
+      out += "  " + c.usage.padding(toLength: 36, withPad: " ", startingAt: 0) + c.summary + "\n"
+    }
+    out += "\n.help TOPIC explains one (.help where, .help money). .tables lists the data.\n"
+    return out
+  }
+
+  public static let topics: [Topic] = verbTopics + functionTopics + generalTopics
+}

@@ -1,0 +1,257 @@
+import Foundation
+
+/// Where a session writes: results, and messages (diagnostics, notes).
+public struct Sink {
+  public var write: (String) -> Void
+  public init(_ write: @escaping (String) -> Void) { self.write = write }
+
+  public static let standardOutput = Sink { FileHandle.standardOutput.write(Data($0.utf8)) }
+  public static let standardError = Sink { FileHandle.standardError.write(Data($0.utf8)) }
+}
+
+/// Runs statements: scripts, `-c` text and shell input share it. Holds the
+/// catalog, `let` values and the settings dot-commands change.
+public final class Session {
+  public let catalog: Catalog
+  public var values: [String: Value] = [:]
+  /// Values set with `--set`: a script's own `let` of the same name is skipped.
+  public var overrides: Set<String> = []
+  public var format: OutputFormat = .table
+  public var limits = TableLimits()
+  public var timer = false
+  public var palette: Palette = .plain
+  public var results: Sink
+  public var messages: Sink
+  /// `.output FILE` sends results here until `.output` alone.
+  var outputFile: FileHandle?
+  var outputPath: String?
+  /// Lines of history, for `.history` (the shell sets this).
+  public var history: () -> [String] = { [] }
+  /// Set by `.quit`.
+  public private(set) var quitRequested = false
+  var readDepth = 0
+  var printedResult = false
+
+  public init(catalog: Catalog, results: Sink = .standardOutput, messages: Sink = .standardError) {
+    self.catalog = catalog
+    self.results = results
+    self.messages = messages
+  }
+
+  /// A session on the built-in dataset.
+  public static func builtIn(results: Sink = .standardOutput, messages: Sink = .standardError) -> Session {
+    Session(catalog: Dataset.catalog(), results: results, messages: messages)
+  }
+
+  /// `--set NAME=VALUE`: the value is written as an iq literal.
+  public func set(_ assignment: String) throws {
+    guard let eq = assignment.firstIndex(of: "="), !assignment[..<eq].isEmpty else {
+      throw Diagnostic("--set takes NAME=VALUE, e.g. --set budget=£2.5m", at: nil)
+    }
+    let name = String(assignment[..<eq])
+    let file = SourceFile(name: "--set \(name)", text: String(assignment[assignment.index(after: eq)...]))
+    var parser = Parser(file)
+    let expr: Expr
+    do {
+      expr = try parser.parseExpression()
+      if parser.current.kind != .endOfInput { throw parser.expected("the end of the value") }
+    } catch let d as Diagnostic {
+      throw d.in(file)
+    }
+    let r = try Resolver(catalog: catalog, values: values).resolveValue(expr)
+    values[name] = try Compiler.evaluateConstant(r, warnings: Warnings())
+    overrides.insert(name)
+  }
+
+  // MARK: - Running
+
+  /// Runs every statement of a source in turn, stopping at the first error.
+  /// Returns false if any statement failed.
+  @discardableResult
+  public func run(_ file: SourceFile, continueOnError: Bool = false) -> Bool {
+    let (statements, diagnostics) = Parser.parse(file)
+    if !continueOnError, let first = diagnostics.first {
+      report(first)
+      return false
+    }
+    // Statements and syntax errors in the order they stand in the text.
+    var pending = diagnostics
+    var ok = diagnostics.isEmpty
+    for s in statements {
+      while let d = pending.first, (d.span?.start ?? 0) < s.span.start {
+        report(d)
+        pending.removeFirst()
+      }
+      if quitRequested { return ok }
+      do {
+        try execute(s, in: file)
+      } catch let d as Diagnostic {
+        report(d.in(file))
+        ok = false
+        if !continueOnError { return false }
+      } catch {
+        report(Diagnostic("\(error)", at: s.span).in(file))
+        ok = false
+        if !continueOnError { return false }
+      }
+    }
+    pending.forEach(report)
+    return ok
+  }
+
+  /// Parses and resolves only (`--check`); returns false if anything is wrong.
+  public func check(_ file: SourceFile) -> Bool {
+    let (statements, diagnostics) = Parser.parse(file)
+    for d in diagnostics { report(d) }
+    guard diagnostics.isEmpty else { return false }
+    var types: [String: DataType] = [:]
+    for (k, v) in values { types[k] = v.type }
+    for s in statements {
+      do {
+        let resolver = Resolver(catalog: catalog, values: values, valueTypes: types)
+        switch s.kind {
+        case .pipeline(let p): _ = try resolver.resolve(p)
+        case .letPipeline(let name, let p):
+          let plan = try resolver.resolve(p)
+          catalog.add(name.text, Catalog.Entry(fields: plan.fields, description: "let result", load: { throw Diagnostic("not run under --check", at: nil) }))
+        case .letValue(let name, let e):
+          if !overrides.contains(name.text) { types[name.text] = try resolver.resolveValue(e).type }
+        case .dotCommand: break
+        }
+      } catch let d as Diagnostic {
+        report(d.in(file))
+        return false
+      } catch {
+        return false
+      }
+    }
+    return true
+  }
+
+  public func report(_ d: Diagnostic) {
+    messages.write(d.rendered(palette: palette))
+  }
+
+  func execute(_ s: Statement, in file: SourceFile) throws {
+    switch s.kind {
+    case .pipeline(let p):
+      let start = DispatchTime.now()
+      let (table, warnings) = try evaluate(p, in: file)
+      emit(table)
+      for w in warnings.diagnostics { report(w.in(file)) }
+      if timer { reportTime(since: start) }
+    case .letPipeline(let name, let p):
+      if Dataset.tableNames.contains(name.text) {
+        throw Diagnostic("'\(name.text)' is a built-in table; choose another name", at: name.span)
+      }
+      let (table, warnings) = try evaluate(p, in: file)
+      for w in warnings.diagnostics { report(w.in(file)) }
+      catalog.add(name.text, table: table, description: "let \(name.text) = … (\(groupThousands(String(table.rowCount))) rows)")
+    case .letValue(let name, let e):
+      if overrides.contains(name.text) { return }
+      let r = try Resolver(catalog: catalog, values: values).resolveValue(e)
+      let warnings = Warnings()
+      values[name.text] = try Compiler.evaluateConstant(r, warnings: warnings)
+      for w in warnings.diagnostics { report(w.in(file)) }
+    case .dotCommand(let name, let argument):
+      try dotCommand(name, argument, span: s.span, file: file)
+    }
+  }
+
+  /// Resolves and runs one pipeline.
+  public func evaluate(_ p: Pipeline, in file: SourceFile) throws -> (Table, Warnings) {
+    let plan = try Resolver(catalog: catalog, values: values).resolve(p)
+    let warnings = Warnings()
+    let executor = Executor(catalog: catalog, warnings: warnings) { [unowned self] t, path, span in
+      try self.save(t, to: path, span: span)
+    }
+    Cancellation.shared.reset()
+    defer { catalog.forgetFiles() }
+    return (try executor.run(plan), warnings)
+  }
+
+  func emit(_ table: Table) {
+    let text = Output.render(table, as: format, limits: outputFile == nil ? limits : TableLimits(maxRows: nil))
+    if printedResult && (format == .table || format == .markdown) { writeResult("\n") }
+    writeResult(text)
+    printedResult = true
+  }
+
+  func writeResult(_ text: String) {
+    if let outputFile { outputFile.write(Data(text.utf8)) } else { results.write(text) }
+  }
+
+  func reportTime(since start: DispatchTime) {
+    let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+    messages.write(String(format: "time: %.1f ms\n", ms))
+  }
+
+  // MARK: - Files
+
+  /// Refuses to write over anything but a regular file: a device or FIFO
+  /// named by mistake is never replaced.
+  static func checkWritable(_ path: String, span: Span?) throws {
+    var isDir: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+      let kind = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+      if isDir.boolValue || kind != .typeRegular {
+        throw Diagnostic("'\(path)' exists and is not a regular file; iq writes only regular files", at: span)
+      }
+    }
+  }
+
+  /// `save`: written beside the target and renamed over it, so a failed
+  /// write leaves any old file whole.
+  func save(_ t: Table, to path: String, span: Span) throws {
+    try Session.checkWritable(path, span: span)
+    let format = OutputFormat(fileExtension: (path as NSString).pathExtension)!
+    let text = Output.render(t, as: format, limits: .unlimited)
+    let url = URL(fileURLWithPath: path)
+    let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).iq-\(getpid()).tmp")
+    do {
+      try Data(text.utf8).write(to: temp)
+      if FileManager.default.fileExists(atPath: path) {
+        _ = try FileManager.default.replaceItemAt(url, withItemAt: temp)
+      } else {
+        try FileManager.default.moveItem(at: temp, to: url)
+      }
+    } catch {
+      try? FileManager.default.removeItem(at: temp)
+      throw Diagnostic("can't save to '\(path)': \((error as NSError).localizedDescription)", at: span)
+    }
+    messages.write("saved \(groupThousands(String(t.rowCount))) row\(t.rowCount == 1 ? "" : "s") to \(path)\n")
+  }
+
+  func redirectOutput(_ path: String?, span: Span) throws {
+    outputFile?.closeFile()
+    outputFile = nil
+    outputPath = nil
+    guard let path, !path.isEmpty else { return }
+    try Session.checkWritable(path, span: span)
+    guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+      throw Diagnostic("can't write to '\(path)'", at: span, help: "check that the folder exists and you may write there")
+    }
+    outputFile = h
+    outputPath = path
+  }
+
+  public func quit() { quitRequested = true }
+}
+
+extension Session {
+  /// `--data DIR`: every `*.csv` in DIR becomes a table named after the file.
+  public func loadDirectory(_ dir: String) throws {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
+      throw Diagnostic("can't read the folder '\(dir)'", at: nil)
+    }
+    for name in names.sorted() where name.lowercased().hasSuffix(".csv") {
+      let path = (dir as NSString).appendingPathComponent(name)
+      let table = (name as NSString).deletingPathExtension
+      if Dataset.tableNames.contains(table) {
+        throw Diagnostic("\(path): '\(table)' is a built-in table; rename the file", at: nil)
+      }
+      let t = try CSVReader.read(path: path)
+      catalog.add(table, Catalog.Entry(fields: t.fields, description: "from \(path)", source: path, rowCount: t.rowCount, load: { t }))
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/// The version `iq --version` prints.
+public let version = "0.1.0"
