@@ -10,7 +10,7 @@ enum Functions {
       let vs = args.map { $0[$0.count == 1 ? 0 : i] }
       b.append(try scalar(f, vs, span: span, divisionByZero: &zeros))
     }
-    frame.warnings.divisionByZero(at: span, rows: zeros)
+    frame.warnings.divisionByZero(at: span, rows: zeros * (n == 1 ? rows : 1))
     return b.finish()
   }
 

@@ -64,7 +64,8 @@ enum Kernels {
     let n = width(a, b, rows)
     let valid = validity(a, b, rows: n)
     var divisionsByZero = 0
-    defer { frame.warnings.divisionByZero(at: span, rows: divisionsByZero) }
+    // A constant's division by zero happens on every row it stands for.
+    defer { frame.warnings.divisionByZero(at: span, rows: divisionsByZero * (n == 1 ? rows : 1)) }
     switch (a.data, b.data) {
     case (.null, _), (_, .null):
       return Column.repeating(.null, type: type, count: n)

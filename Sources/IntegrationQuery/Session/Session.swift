@@ -116,6 +116,7 @@ public final class Session {
           catalog.add(name.text, Catalog.Entry(fields: plan.fields, description: "let result", load: { throw Diagnostic("not run under --check", at: nil) }))
         case .letValue(let name, let e):
           if !overrides.contains(name.text) { types[name.text] = try resolver.resolveValue(e).type }
+        case .expression(let e): _ = try resolver.resolveValue(e)
         case .dotCommand: break
         }
       } catch let d as Diagnostic {
@@ -152,6 +153,12 @@ public final class Session {
       let r = try Resolver(catalog: catalog, values: values).resolveValue(e)
       let warnings = Warnings()
       values[name.text] = try Compiler.evaluateConstant(r, warnings: warnings)
+      for w in warnings.diagnostics { report(w.in(file)) }
+    case .expression(let e):
+      let r = try Resolver(catalog: catalog, values: values).resolveValue(e)
+      let warnings = Warnings()
+      let v = try Compiler.evaluateConstant(r, warnings: warnings)
+      emit(Table(fields: [Field("value", r.type)], columns: [Column.repeating(v, type: r.type, count: 1)]))
       for w in warnings.diagnostics { report(w.in(file)) }
     case .dotCommand(let name, let argument):
       try dotCommand(name, argument, span: s.span, file: file)

@@ -122,6 +122,8 @@ public enum StatementKind: Equatable, Sendable {
   case pipeline(Pipeline)
   case letPipeline(Name, Pipeline)
   case letValue(Name, Expr)
+  /// A bare expression, printed as one value: `£311m / 87k`.
+  case expression(Expr)
   /// `.mode csv`: the command name and the rest of the line.
   case dotCommand(name: String, argument: String)
 }

@@ -169,7 +169,7 @@ public struct Parser {
     while !(current.kind == .newline || check(.semicolon) || current.kind == .endOfInput) { pos += 1 }
   }
 
-  /// statement = let_statement | pipeline | DOT_COMMAND
+  /// statement = let_statement | pipeline | DOT_COMMAND | expression
   mutating func parseStatement() throws -> Statement {
     let start = current.span.start
     if current.kind == .dotCommand {
@@ -196,14 +196,17 @@ public struct Parser {
     }
     if current.kind == .identifier {
       let word = text(current)
-      if Verb(rawValue: word.lowercased()) != nil {
+      let next = tokens[pos + 1].kind
+      if Verb(rawValue: word.lowercased()) != nil, next != .symbol(.leftParen) {
         throw Diagnostic("a pipeline starts with 'from'", at: current.span, help: "write 'from TABLE | \(word) …'")
       }
-      if let guess = closest(to: word, in: ["from", "let"]) {
+      if next == .identifier || next == .quotedIdentifier || next == .string, let guess = closest(to: word, in: ["from", "let"]) {
         throw Diagnostic("unknown statement '\(word)'", at: current.span, help: "did you mean '\(guess)'?")
       }
     }
-    throw expected("'from', 'let' or a dot-command")
+    // expression_statement = expression
+    let e = try parseExpression()
+    return Statement(kind: .expression(e), span: e.span)
   }
 
   /// pipeline = from_step { "|" step }
