@@ -131,12 +131,16 @@ public enum Dataset {
     let catalog = Catalog()
     for t in tables {
       var notes: [String: String] = [:]
-      for c in t.columns { notes[c.name] = c.description + (c.unit.map { " (\($0))" } ?? "") }
+      var units: [String: String] = [:]
+      for c in t.columns {
+        notes[c.name] = c.description
+        units[c.name] = c.unit
+      }
       catalog.add(
         t.name,
         Catalog.Entry(
           fields: t.columns.map { Field($0.name, $0.type) }, description: t.description, columnNotes: notes,
-          source: t.source, rowCount: t.rows, load: { try load(t) }))
+          columnUnits: units, source: t.source, rowCount: t.rows, load: { try load(t) }))
     }
     return catalog
   }

@@ -27,11 +27,11 @@ public enum CSVReader {
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
     if let bad = firstInvalidUTF8(bytes) {
       let (line, col) = position(bytes, bad)
-      throw Diagnostic("\(name):\(line):\(col): invalid UTF-8 (byte 0x\(String(bytes[bad], radix: 16, uppercase: true)))", at: nil, help: "save the file as UTF-8")
+      throw Diagnostic("\(name) is not UTF-8: byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) at line \(line), column \(col)", at: nil, help: "save the file as UTF-8 (in Excel: CSV UTF-8)")
     }
     if let nul = bytes.firstIndex(of: 0) {
       let (line, col) = position(bytes, nul)
-      throw Diagnostic("\(name):\(line):\(col): a NUL byte; this is not a text file", at: nil)
+      throw Diagnostic("\(name) has a NUL byte at line \(line), column \(col): it is not a text file", at: nil)
     }
     let source = SourceFile(name: name, text: String(decoding: bytes, as: UTF8.self))
     var records = try records(bytes, source)
@@ -53,7 +53,7 @@ public enum CSVReader {
       let extra = r.cells.count > names.count
       let at = extra ? r.cells[names.count].start : r.end
       throw Diagnostic(
-        "row has \(r.cells.count) fields but the header has \(names.count)", at: Span(at, extra ? r.cells[names.count].end : at),
+        "row has \(r.cells.count) field\(r.cells.count == 1 ? "" : "s") but the header has \(names.count)", at: Span(at, extra ? r.cells[names.count].end : at),
         help: extra ? "quote a field that contains a comma: \"a, b\"" : "every row needs a field for every column (leave it empty for null)"
       ).in(source)
     }

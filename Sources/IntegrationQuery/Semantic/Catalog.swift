@@ -5,6 +5,7 @@ public final class Catalog: @unchecked Sendable {
     public var fields: [Field]
     public var description: String
     public var columnNotes: [String: String] = [:]
+    public var columnUnits: [String: String] = [:]
     public var source: String = ""
     public var rowCount: Int?
     var load: () throws -> Table

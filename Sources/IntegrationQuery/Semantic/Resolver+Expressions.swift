@@ -41,6 +41,12 @@ extension Resolver {
         try expectType(r, .bool, "'\(op.rawValue)' joins conditions", b)
         return make(.logic(op, l, r), .bool)
       case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+        for (side, other) in [(b, a), (a, b)] where side.kind == .literal(.null) {
+          let test = op == .notEqual ? "not is_null(\(source(other)))" : "is_null(\(source(other)))"
+          throw Diagnostic(
+            "a comparison with null is never true: null means 'unknown'", at: e.span,
+            help: "to find missing values write \(test)")
+        }
         let (x, y) = try comparable(l, r, a, b, op: op.rawValue)
         return make(.compare(op, x, y), .bool)
       case .add, .subtract, .multiply, .divide:

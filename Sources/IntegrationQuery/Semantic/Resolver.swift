@@ -307,10 +307,13 @@ public struct Resolver {
   }
 }
 
+/// A type as a phrase: "an int", "money", "text".
 func article(_ t: DataType) -> String {
   switch t {
   case .int: return "an int"
   case .null: return "null"
+  case .money, .text: return t.rawValue
+  case .bool: return "true/false"
   default: return "a \(t.rawValue)"
   }
 }

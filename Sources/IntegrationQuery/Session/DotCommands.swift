@@ -75,9 +75,10 @@ extension Session {
       printedResult = false
       emit(
         Table(
-          fields: [Field("column", .text), Field("type", .text), Field("description", .text)],
+          fields: [Field("column", .text), Field("type", .text), Field("unit", .text), Field("description", .text)],
           columns: [
             Column(.text(entry.fields.map(\.name))), Column(.text(entry.fields.map(\.type.rawValue))),
+            Column(.text(entry.fields.map { entry.columnUnits[$0.name] ?? "" })),
             Column(.text(entry.fields.map { entry.columnNotes[$0.name] ?? "" })),
           ]))
     case .mode:

@@ -30,7 +30,8 @@ public enum Help {
     if let command = DotCommand(rawValue: key) {
       return ".\(command.rawValue): \(command.summary)\nusage: \(command.usage)\n"
     }
-    guard let t = topics.first(where: { $0.name == key }) else {
+    let bare = key.hasSuffix("()") ? String(key.dropLast(2)) : key
+    guard let t = topics.first(where: { $0.name == key }) ?? topics.first(where: { $0.name == bare || $0.name == bare + "()" }) else {
       let guess = closest(to: key, in: topics.map(\.name) + DotCommand.allCases.map(\.rawValue))
       throw Diagnostic("no help on '\(topic)'", at: span, help: (guess.map { "did you mean '\($0)'? " } ?? "") + "'.help' lists the topics")
     }
@@ -76,5 +77,6 @@ public enum Help {
     return out
   }
 
-  public static let topics: [Topic] = verbTopics + functionTopics + generalTopics
+  /// General topics first: `.help money` is the literal, `.help money()` the function.
+  public static let topics: [Topic] = generalTopics + verbTopics + functionTopics
 }

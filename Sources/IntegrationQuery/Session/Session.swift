@@ -230,6 +230,7 @@ public final class Session {
   }
 
   func redirectOutput(_ path: String?, span: Span) throws {
+    printedResult = false
     outputFile?.closeFile()
     outputFile = nil
     outputPath = nil

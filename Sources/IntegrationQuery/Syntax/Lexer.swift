@@ -171,7 +171,7 @@ public struct Lexer {
       i += 1
     }
     unterminatedAt = Span(start, start + 1)
-    return Token(.error("unterminated string"), Span(start, i))
+    return Token(.error("unterminated string: no closing \(quote == 34 ? "\"" : "'") before the end"), Span(start, i))
   }
 
   private mutating func quotedName(_ start: Int) -> Token {

@@ -41,9 +41,13 @@ public struct Parser {
       case .newline:
         if depth > 0 { continue }
         if let last = out.last, last.kind.continuesLine { continue }
+        // `| summarize` alone on a line: its items follow on the next.
+        if let last = out.last, last.kind == .identifier, out.count >= 2, out[out.count - 2].kind == .symbol(.pipe) {
+          continue
+        }
         if out.last?.kind == .newline || out.isEmpty { continue }
         if let next = tokens[(n + 1)...].first(where: { $0.kind != .newline }),
-          next.kind == .symbol(.pipe)
+          next.kind.startsContinuation
         {
           continue
         }
@@ -236,6 +240,16 @@ public struct Parser {
 struct AlreadyReported: Error {}
 
 extension TokenKind {
+  /// A line starting with one of these continues the one before: no
+  /// statement can begin with it.
+  var startsContinuation: Bool {
+    switch self {
+    case .symbol(let s): return s != .leftParen && s != .minus && s != .semicolon
+    case .keyword(let k): return [.and, .or, .by, .on, .asc, .desc, .in].contains(k)
+    default: return false
+    }
+  }
+
   /// A line ending in one of these goes on to the next line.
   var continuesLine: Bool {
     switch self {

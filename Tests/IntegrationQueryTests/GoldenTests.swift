@@ -1,0 +1,81 @@
+import Foundation
+import XCTest
+
+@testable import IntegrationQuery
+
+/// Runs every `.iq` file under `Golden/` and `Examples/` and compares what
+/// it prints (results and diagnostics, in order) with the `.out` beside it.
+/// `IQ_UPDATE_GOLDEN=1 swift test` writes the `.out` files instead; read the
+/// diff before committing.
+final class GoldenTests: XCTestCase {
+  static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  static let packageRoot = testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
+
+  /// Runs a script as `iq FILE` would in table mode, capturing both streams in order.
+  static func run(_ url: URL, relativeTo root: URL) -> String {
+    var out = ""
+    let session = Session.builtIn(results: Sink { out += $0 }, messages: Sink { out += $0 })
+    session.format = .table
+    let name = String(url.path.dropFirst(root.path.count + 1))
+    let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+    let previous = FileManager.default.currentDirectoryPath
+    FileManager.default.changeCurrentDirectoryPath(root.path)
+    defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+    session.run(SourceFile(name: name, text: text))
+    return out
+  }
+
+  static func scripts(under root: URL) -> [URL] {
+    let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
+    var found: [URL] = []
+    while let u = walker?.nextObject() as? URL {
+      if u.pathExtension == "iq" && !u.path.contains("/fixtures/") { found.append(u) }
+    }
+    return found.sorted { $0.path < $1.path }
+  }
+
+  func check(_ root: URL) -> Int {
+    let update = ProcessInfo.processInfo.environment["IQ_UPDATE_GOLDEN"] == "1"
+    var count = 0
+    for script in Self.scripts(under: root) {
+      count += 1
+      let actual = Self.run(script, relativeTo: root)
+      let expectedURL = script.deletingPathExtension().appendingPathExtension("out")
+      if update {
+        try? actual.write(to: expectedURL, atomically: true, encoding: .utf8)
+        continue
+      }
+      guard let expected = try? String(contentsOf: expectedURL, encoding: .utf8) else {
+        XCTFail("\(script.lastPathComponent): no .out file; run with IQ_UPDATE_GOLDEN=1 to write it")
+        continue
+      }
+      if actual != expected {
+        XCTFail("\(script.path.dropFirst(root.path.count + 1)) differs from its .out:\n\(Self.diff(expected, actual))")
+      }
+    }
+    return count
+  }
+
+  /// The first lines that differ, enough to see what changed.
+  static func diff(_ expected: String, _ actual: String) -> String {
+    let e = expected.components(separatedBy: "\n"), a = actual.components(separatedBy: "\n")
+    var out: [String] = []
+    for i in 0..<max(e.count, a.count) where (i < e.count ? e[i] : nil) != (i < a.count ? a[i] : nil) {
+      out.append("line \(i + 1):\n  expected: \(i < e.count ? e[i] : "<none>")\n  actual:   \(i < a.count ? a[i] : "<none>")")
+      if out.count == 5 { break }
+    }
+    return out.joined(separator: "\n")
+  }
+
+  func testGoldenFiles() {
+    let n = check(Self.testsDirectory.appendingPathComponent("Golden"))
+    XCTAssertGreaterThan(n, 50, "the golden suite went missing")
+    print("golden files: \(n)")
+  }
+
+  func testExamples() {
+    let n = check(Self.packageRoot.appendingPathComponent("Examples"))
+    XCTAssertGreaterThan(n, 4, "the examples went missing")
+    print("examples: \(n)")
+  }
+}
