@@ -217,14 +217,15 @@ public final class Session {
     let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).iq-\(getpid()).tmp")
     do {
       try Data(text.utf8).write(to: temp)
-      if FileManager.default.fileExists(atPath: path) {
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temp)
-      } else {
-        try FileManager.default.moveItem(at: temp, to: url)
-      }
     } catch {
       try? FileManager.default.removeItem(at: temp)
       throw Diagnostic("can't save to '\(path)': \((error as NSError).localizedDescription)", at: span)
+    }
+    // rename(2) replaces the target in one step.
+    guard rename(temp.path, path) == 0 else {
+      let reason = String(cString: strerror(errno))
+      try? FileManager.default.removeItem(at: temp)
+      throw Diagnostic("can't save to '\(path)': \(reason)", at: span)
     }
     messages.write("saved \(groupThousands(String(t.rowCount))) row\(t.rowCount == 1 ? "" : "s") to \(path)\n")
   }

@@ -16,7 +16,7 @@ extension Parser {
     var left = try parsePrefix()
     var comparedAt: Span?
     while true {
-      // in_test = expression [ "not" ] "in" "(" expression { "," expression } ")"
+      // comparison = additive [ compare_op additive | [ "not" ] "in" "(" expression { "," expression } ")" ]
       let negatedIn = check(.not) && tokens[pos + 1].kind == .keyword(.in)
       if (check(.in) || negatedIn) && Precedence.comparison >= minimum {
         if let first = comparedAt { throw chained(first) }
@@ -56,6 +56,13 @@ extension Parser {
       return Expr(kind: .unary(.not, e), span: start.to(e.span))
     }
     if accept(.minus) {
+      // `-9223372036854775808`: the one int whose digits alone don't fit.
+      if current.kind == .number, case .overflow = Literal.whole(Literal.decimal(text(current)).0),
+        let v = Int64("-" + text(current).replacingOccurrences(of: "_", with: ""))
+      {
+        let t = advance()
+        return Expr(kind: .literal(.int(v)), span: start.to(t.span))
+      }
       let e = try parseBinary(minimum: Precedence.negate)
       // Fold `-5` into a literal so that the smallest int can be written.
       if case .literal(let v) = e.kind {

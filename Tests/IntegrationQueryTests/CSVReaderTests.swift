@@ -1,0 +1,84 @@
+import XCTest
+
+@testable import IntegrationQuery
+
+final class CSVReaderTests: XCTestCase {
+  func read(_ text: String) throws -> Table { try CSVReader.parse(Array(text.utf8), name: "t.csv") }
+
+  func error(_ text: String) -> String {
+    do {
+      _ = try read(text)
+      return "no error"
+    } catch let d as Diagnostic {
+      guard let file = d.file, let span = d.span else { return d.message }
+      let (l, c) = file.location(of: span.start)
+      return "\(l):\(c) \(d.message)"
+    } catch {
+      return "\(error)"
+    }
+  }
+
+  func testQuotedFieldsCommasQuotesNewlines() throws {
+    let t = try read("a,b\n\"x, y\",\"say \"\"hi\"\"\"\n\"two\nlines\",z\n")
+    XCTAssertEqual(t.rowCount, 2)
+    XCTAssertEqual(t.columns[0][0], .text("x, y"))
+    XCTAssertEqual(t.columns[1][0], .text("say \"hi\""))
+    XCTAssertEqual(t.columns[0][1], .text("two\nlines"))
+  }
+
+  func testCRLFBomAndNoFinalNewline() throws {
+    let t = try CSVReader.parse([0xEF, 0xBB, 0xBF] + Array("a,b\r\n1,2\r\n3,4".utf8), name: "t")
+    XCTAssertEqual(t.fields.map(\.name), ["a", "b"])
+    XCTAssertEqual(t.rowCount, 2)
+    XCTAssertEqual(t.columns[1][1], .int(4))
+  }
+
+  func testTypeInference() throws {
+    let t = try read("i,n,m,d,b,s,e\n1,1.5,\"£1,200.50\",2015-04-01,true,x,\n-2,3,£300,2016-01-31,FALSE,NA,NA\n")
+    XCTAssertEqual(t.fields.map(\.type), [.int, .number, .money, .date, .bool, .text, .text])
+    XCTAssertEqual(t.columns[2][0], .money(120_050))
+    XCTAssertEqual(t.columns[2][1], .money(30_000))
+    XCTAssertEqual(t.columns[5][1], .null)
+    XCTAssertEqual(t.columns[6][0], .null)
+  }
+
+  func testNullSpellings() throws {
+    let t = try read("x\n1\nNA\n-\n\n2\n")
+    XCTAssertEqual(t.rowCount, 5, "a blank line inside the data is an empty field of the one column")
+    XCTAssertEqual((0..<t.rowCount).map { t.columns[0][$0] }, [.int(1), .null, .null, .null, .int(2)])
+  }
+
+  func testMoneyParsing() {
+    XCTAssertEqual(CSVReader.parseMoney("£1,200.50"), 120_050)
+    XCTAssertEqual(CSVReader.parseMoney("-£5"), -500)
+    XCTAssertEqual(CSVReader.parseMoney("£-5.5"), -550)
+    XCTAssertNil(CSVReader.parseMoney("£1,20"))
+    XCTAssertNil(CSVReader.parseMoney("£1.234"))
+    XCTAssertNil(CSVReader.parseMoney("1200"))
+  }
+
+  func testMalformedFilesAreRefusedWithAPosition() {
+    XCTAssertEqual(error("a,b\n1,\"open\n"), "2:3 unterminated quoted field")
+    XCTAssertEqual(error("a,b\n1,2,3\n"), "2:5 row has 3 fields but the header has 2")
+    XCTAssertEqual(error("a,b\n1\n"), "2:2 row has 1 field but the header has 2")
+    XCTAssertEqual(error("a\n\"x\"y\n"), "2:4 text after the closing quote of a field")
+    XCTAssertTrue(error("a\nx\u{0}y\n").contains("NUL byte at line 2, column 2"))
+    XCTAssertTrue(error("").contains("empty"))
+  }
+
+  func testInvalidUTF8() {
+    do {
+      _ = try CSVReader.parse(Array("a\nok\n".utf8) + [0xC3, 0x28], name: "t.csv")
+      XCTFail("invalid UTF-8 was read")
+    } catch let d as Diagnostic {
+      XCTAssertEqual(d.message, "t.csv is not UTF-8: byte 0xC3 at line 3, column 1")
+    } catch {
+      XCTFail("\(error)")
+    }
+  }
+
+  func testDuplicateAndEmptyHeaders() throws {
+    let t = try read("a,a,\n1,2,3\n")
+    XCTAssertEqual(t.fields.map(\.name), ["a", "a_2", "column_3"])
+  }
+}

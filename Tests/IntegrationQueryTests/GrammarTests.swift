@@ -1,0 +1,59 @@
+import Foundation
+import XCTest
+
+@testable import IntegrationQuery
+
+/// Grammar/iq.ebnf is the authority: everything the lexer and parser know
+/// must be written there, so the two cannot drift.
+final class GrammarTests: XCTestCase {
+  static let grammar: String = {
+    let url = GoldenTests.packageRoot.appendingPathComponent("Grammar/iq.ebnf")
+    return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+  }()
+
+  func testEveryKeywordIsInTheGrammar() {
+    for k in Keyword.allCases {
+      XCTAssertTrue(Self.grammar.contains("\"\(k.rawValue)\"") || Self.grammar.contains(" \(k.rawValue) "), "keyword '\(k.rawValue)' is missing from Grammar/iq.ebnf")
+    }
+  }
+
+  func testEveryVerbHasAStepRule() {
+    for v in Verb.allCases {
+      XCTAssertTrue(Self.grammar.contains("\(v.rawValue)_step"), "verb '\(v.rawValue)' has no rule in Grammar/iq.ebnf")
+      XCTAssertTrue(Self.grammar.contains("\"\(v.rawValue)\""), "verb '\(v.rawValue)' is not a terminal in Grammar/iq.ebnf")
+    }
+  }
+
+  func testEveryOperatorIsInTheGrammar() {
+    for s in Symbol.allCases {
+      XCTAssertTrue(Self.grammar.contains("\"\(s.rawValue)\""), "operator '\(s.rawValue)' is missing from Grammar/iq.ebnf")
+    }
+    for op in BinaryOp.allCases {
+      XCTAssertNotNil(Precedence.binary[op], "\(op) has no binding power")
+    }
+  }
+
+  func testEveryFunctionIsListed() {
+    for name in Resolver.allCallNames {
+      XCTAssertTrue(Self.grammar.contains(" \(name)"), "'\(name)' is not listed in Grammar/iq.ebnf")
+    }
+  }
+
+  /// Every rule the parser quotes exists in the grammar.
+  func testParserQuotesRealRules() throws {
+    let syntax = GoldenTests.packageRoot.appendingPathComponent("Sources/IntegrationQuery/Syntax")
+    var quoted = 0
+    for file in try FileManager.default.contentsOfDirectory(atPath: syntax.path) where file.hasPrefix("Parser") {
+      let text = try String(contentsOf: syntax.appendingPathComponent(file), encoding: .utf8)
+      for line in text.split(separator: "\n") {
+        let t = line.trimmingCharacters(in: .whitespaces)
+        guard t.hasPrefix("// "), let eq = t.range(of: " = ") else { continue }
+        let rule = t.dropFirst(3)[..<eq.lowerBound].trimmingCharacters(in: .whitespaces)
+        guard rule.allSatisfy({ $0.isLetter || $0 == "_" }) else { continue }
+        quoted += 1
+        XCTAssertTrue(Self.grammar.contains("\n\(rule) "), "\(file) quotes '\(rule)', which Grammar/iq.ebnf does not define")
+      }
+    }
+    XCTAssertGreaterThan(quoted, 15)
+  }
+}
