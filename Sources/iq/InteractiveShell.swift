@@ -1,8 +1,241 @@
+import CLibEdit
 import Foundation
 import IntegrationQuery
 
-/// Placeholder replaced by the libedit shell.
-struct InteractiveShell {
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The interactive shell: the only place that talks to libedit. What to
+/// complete and when a statement is complete are decided by the library
+/// (Completion, Continuation); this file reads keys, keeps history and
+/// handles Ctrl-C.
+final class InteractiveShell {
   let session: Session
-  func run() -> Int32 { 0 }
+  var editLine: OpaquePointer?
+  var history: OpaquePointer?
+  var event = HistEvent()
+  /// Lines of the statement entered so far, before the current line.
+  var pending = ""
+  var historyFile: UnsafeMutablePointer<FILE>?
+  static let maxHistory: Int32 = 10_000
+  /// The shell the C callbacks reach.
+  static var current: InteractiveShell?
+  static let prompt = strdup("iq> ")
+  static let continuationPrompt = strdup("...> ")
+
+  init(session: Session) {
+    self.session = session
+  }
+
+  deinit {
+    if let editLine { el_end(editLine) }
+    if let history { history_end(history) }
+    if let historyFile { fclose(historyFile) }
+  }
+
+  func run() -> Int32 {
+    InteractiveShell.current = self
+    setUpSignals()
+    setUpEditor()
+    setUpHistory()
+    setUpOutput()
+    print("iq \(IntegrationQuery.version) — the evidence on health and social care integration. .help for help, .quit to leave.")
+    var count: Int32 = 0
+    while !session.quitRequested {
+      Cancellation.shared.reset()
+      errno = 0
+      guard let raw = el_gets(editLine, &count) else {
+        if count == -1 && errno == EINTR {
+          // Ctrl-C while typing: drop the statement, keep the shell.
+          pending = ""
+          print("")
+          continue
+        }
+        if !pending.isEmpty {
+          pending = ""
+          print("")
+          continue
+        }
+        print("")
+        break
+      }
+      if Cancellation.shared.isRequested {
+        // Ctrl-C arrived while libedit retried its read: drop the line.
+        pending = ""
+        continue
+      }
+      pending += String(cString: raw)
+      if pending.allSatisfy(\.isWhitespace) {
+        pending = ""
+        continue
+      }
+      if Continuation.needsMore(pending) { continue }
+      let statement = pending
+      pending = ""
+      remember(statement)
+      setUpOutput()
+      session.run(SourceFile(name: "<shell>", text: statement), continueOnError: true)
+      fflush(stdout)
+    }
+    return 0
+  }
+
+  // MARK: - Editor
+
+  func setUpEditor() {
+    editLine = el_init(CommandLine.arguments[0], stdin, stdout, stderr)
+    iq_el_set_editor(editLine, "emacs")
+    iq_el_set_prompt(editLine) { _ in
+      InteractiveShell.current?.pending.isEmpty ?? true ? InteractiveShell.prompt : InteractiveShell.continuationPrompt
+    }
+    iq_el_add_function(editLine, "iq-complete", "Complete the word at the cursor") { el, _ in
+      InteractiveShell.current?.complete(el) ?? UInt8(CC_ERROR)
+    }
+    iq_el_bind(editLine, "^I", "iq-complete")
+    iq_el_bind(editLine, "^R", "em-inc-search-prev")
+    // The user's ~/.editrc last, so `bind -v` there gives vi keys.
+    el_source(editLine, nil)
+  }
+
+  /// Tab: complete the word at the cursor; several candidates are listed.
+  func complete(_ el: OpaquePointer?) -> UInt8 {
+    guard let info = el_line(el)?.pointee else { return UInt8(CC_ERROR) }
+    let lineBytes = UnsafeBufferPointer(start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: info.cursor - info.buffer)
+    let line = String(decoding: lineBytes, as: UTF8.self)
+    let text = pending + line
+    let completion = Completion.complete(text, cursor: text.utf8.count, session: session)
+    let typed = String(decoding: Array(text.utf8)[completion.start...], as: UTF8.self)
+    guard !completion.candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
+    let replacement = completion.candidates.count == 1 ? completion.candidates[0] : completion.commonPrefix
+    if replacement.count > typed.count || (replacement.lowercased() == typed.lowercased() && replacement != typed) {
+      el_deletestr(el, Int32(typed.count))
+      el_insertstr(el, replacement)
+      return UInt8(CC_REFRESH)
+    }
+    // Several candidates and nothing more in common: list them.
+    let width = (completion.candidates.map(\.count).max() ?? 0) + 2
+    let perLine = max(1, terminalSize().columns / width)
+    var out = "\n"
+    for (i, c) in completion.candidates.enumerated() {
+      out += c.padding(toLength: width, withPad: " ", startingAt: 0)
+      if (i + 1) % perLine == 0 { out += "\n" }
+    }
+    if !out.hasSuffix("\n") { out += "\n" }
+    fputs(out, stdout)
+    return UInt8(CC_REDISPLAY)
+  }
+
+  // MARK: - History
+
+  var historyPath: String {
+    if let path = ProcessInfo.processInfo.environment["IQ_HISTORY"], !path.isEmpty { return path }
+    // $HOME first: Foundation's home directory comes from the password file.
+    let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    return (home as NSString).appendingPathComponent(".iq_history")
+  }
+
+  func setUpHistory() {
+    history = history_init()
+    iq_history_int(history, &event, H_SETSIZE, InteractiveShell.maxHistory)
+    iq_history_int(history, &event, H_SETUNIQUE, 1)
+    iq_el_set_history(editLine, history)
+    session.history = { [unowned self] in self.entries() }
+
+    let path = historyPath
+    if FileManager.default.fileExists(atPath: path) {
+      guard access(path, R_OK | W_OK) == 0 else {
+        warn("can't read and write the history file \(path); this session's history won't be kept")
+        return
+      }
+      if iq_history_string(history, &event, H_LOAD, path) < 0 {
+        warn("\(path) is not an iq history file; it is left as it is, and this session's history won't be kept")
+        return
+      }
+      compact(path)
+    } else {
+      // Created private: queries can name patients' data.
+      let fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0o600)
+      guard fd >= 0 else {
+        warn("can't create the history file \(path): \(String(cString: strerror(errno)))")
+        return
+      }
+      let header = "_HiStOrY_V2_\n"
+      _ = header.withCString { write(fd, $0, strlen($0)) }
+      close(fd)
+    }
+    chmod(path, 0o600)
+    historyFile = fopen(path, "a")
+  }
+
+  /// A file past the limit is rewritten with the newest entries only.
+  func compact(_ path: String) {
+    guard let data = FileManager.default.contents(atPath: path) else { return }
+    let lines = data.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+    guard lines > Int(InteractiveShell.maxHistory) + 1 else { return }
+    let temp = path + ".iq-tmp"
+    guard let fp = fopen(temp, "w") else { return }
+    fchmod(fileno(fp), 0o600)
+    fputs("_HiStOrY_V2_\n", fp)
+    iq_history_save_last(history, &event, Int(InteractiveShell.maxHistory), fp)
+    fclose(fp)
+    rename(temp, path)
+  }
+
+  /// Adds a statement to history and appends it to the file at once, so a
+  /// crash loses nothing. A multi-line statement is one entry.
+  func remember(_ statement: String) {
+    let entry = Continuation.historyEntry(statement)
+    guard !entry.isEmpty else { return }
+    var last = HistEvent()
+    if iq_history(history, &last, H_FIRST) == 0, let s = last.str, String(cString: s) == entry { return }
+    iq_history_string(history, &event, H_ENTER, entry)
+    if let historyFile {
+      iq_history_save_last(history, &event, 1, historyFile)
+      fflush(historyFile)
+    }
+  }
+
+  /// History, oldest first.
+  func entries() -> [String] {
+    var out: [String] = []
+    var ev = HistEvent()
+    var ok = iq_history(history, &ev, H_LAST)
+    while ok == 0 {
+      if let s = ev.str { out.append(String(cString: s).trimmingCharacters(in: .newlines)) }
+      ok = iq_history(history, &ev, H_PREV)
+    }
+    return out
+  }
+
+  // MARK: - Terminal
+
+  func terminalSize() -> (columns: Int, rows: Int) {
+    var size = winsize()
+    if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+      return (Int(size.ws_col), Int(size.ws_row))
+    }
+    return (80, 24)
+  }
+
+  /// Results fit the terminal: the rows that fit, cut columns, colour.
+  func setUpOutput() {
+    let (columns, rows) = terminalSize()
+    session.limits = TableLimits(
+      maxRows: max(10, rows - 6), maxWidth: columns, footerHint: ".mode csv or save to see all", palette: session.palette)
+    el_resize(editLine)
+  }
+
+  func setUpSignals() {
+    // Ctrl-C interrupts libedit's read (no SA_RESTART) and asks a running query to stop.
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { _ in Cancellation.shared.requestFromSignal() }
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = 0
+    sigaction(SIGINT, &action, nil)
+  }
+
+  func warn(_ message: String) {
+    FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+  }
 }

@@ -1,14 +1,20 @@
 import Foundation
 
-/// Asked for by Ctrl-C; a running query stops at its next check.
+/// Asked for by Ctrl-C; a running query stops at its next check. The flag
+/// is a plain word so that a signal handler may set it.
 public final class Cancellation: @unchecked Sendable {
-  private let lock = NSLock()
-  private var flag = false
+  private let flag: UnsafeMutablePointer<sig_atomic_t> = {
+    let p = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 1)
+    p.initialize(to: 0)
+    return p
+  }()
   public static let shared = Cancellation()
 
-  public func request() { lock.withLock { flag = true } }
-  public func reset() { lock.withLock { flag = false } }
-  public var isRequested: Bool { lock.withLock { flag } }
+  public func request() { flag.pointee = 1 }
+  /// Safe in a signal handler: one store, no locks, no allocation.
+  public func requestFromSignal() { flag.pointee = 1 }
+  public func reset() { flag.pointee = 0 }
+  public var isRequested: Bool { flag.pointee != 0 }
 
   func check() throws {
     if isRequested { throw Diagnostic("query cancelled", at: nil) }
