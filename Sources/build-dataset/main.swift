@@ -4,10 +4,12 @@
 import Foundation
 import IntegrationQuery
 
-let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent()
 let args = CommandLine.arguments.dropFirst()
 let data = args.first.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent("Data")
-let out = args.dropFirst().first.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent("Sources/CIQData/tables")
+let out =
+  args.dropFirst().first.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent("Sources/CIQData/tables")
 do {
   let tables = try DatasetConverter.convert(data: data)
   try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)

@@ -40,7 +40,9 @@ final class InteractiveShell {
     setUpEditor()
     setUpHistory()
     setUpOutput()
-    print("iq \(IntegrationQuery.version) — the evidence on health and social care integration. .help for help, .quit to leave.")
+    print(
+      "iq \(IntegrationQuery.version) — the evidence on health and social care integration. .help for help, .quit to leave."
+    )
     var count: Int32 = 0
     while !session.quitRequested {
       Cancellation.shared.reset()
@@ -101,7 +103,8 @@ final class InteractiveShell {
   /// Tab: complete the word at the cursor; several candidates are listed.
   func complete(_ el: OpaquePointer?) -> UInt8 {
     guard let info = el_line(el)?.pointee else { return UInt8(CC_ERROR) }
-    let lineBytes = UnsafeBufferPointer(start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: info.cursor - info.buffer)
+    let lineBytes = UnsafeBufferPointer(
+      start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: info.cursor - info.buffer)
     let line = String(decoding: lineBytes, as: UTF8.self)
     let text = pending + line
     let completion = Completion.complete(text, cursor: text.utf8.count, session: session)
@@ -222,7 +225,8 @@ final class InteractiveShell {
   func setUpOutput() {
     let (columns, rows) = terminalSize()
     session.limits = TableLimits(
-      maxRows: max(10, rows - 6), maxWidth: columns, footerHint: ".mode csv or save to see all", palette: session.palette)
+      maxRows: max(10, rows - 6), maxWidth: columns, footerHint: ".mode csv or save to see all",
+      palette: session.palette)
     el_resize(editLine)
   }
 

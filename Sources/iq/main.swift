@@ -22,7 +22,9 @@ struct IQ: ParsableCommand {
   @Argument(help: "Scripts to run in order.")
   var scripts: [String] = []
 
-  @Option(name: .customShort("c"), help: ArgumentHelp("Run a query (or several statements) given as text.", valueName: "query"))
+  @Option(
+    name: .customShort("c"),
+    help: ArgumentHelp("Run a query (or several statements) given as text.", valueName: "query"))
   var command: String?
 
   @Flag(help: "Parse and resolve only: report errors, run nothing.")
@@ -34,7 +36,10 @@ struct IQ: ParsableCommand {
   @Option(help: ArgumentHelp("Also load every *.csv in DIR as a table named after the file.", valueName: "dir"))
   var data: [String] = []
 
-  @Option(name: .customLong("set"), help: ArgumentHelp("Define a value before the scripts run, written as an iq literal (--set budget=£2.5m).", valueName: "name=value"))
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp(
+      "Define a value before the scripts run, written as an iq literal (--set budget=£2.5m).", valueName: "name=value"))
   var sets: [String] = []
 
   func run() throws {
@@ -43,7 +48,8 @@ struct IQ: ParsableCommand {
     let colour = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     session.palette = colour ? .ansi : .plain
     if let format {
-      guard let f = OutputFormat(rawValue: format.lowercased()) ?? (format.lowercased() == "md" ? .markdown : nil) else {
+      guard let f = OutputFormat(rawValue: format.lowercased()) ?? (format.lowercased() == "md" ? .markdown : nil)
+      else {
         throw ValidationError("unknown format '\(format)'; the formats are table, csv, tsv, json, markdown")
       }
       session.format = f
@@ -92,7 +98,8 @@ struct IQ: ParsableCommand {
         throw ExitCode(shell.run())
       }
       let input = FileHandle.standardInput.readDataToEndOfFile()
-      let ok = session.run(SourceFile(name: "<stdin>", text: String(decoding: input, as: UTF8.self)), continueOnError: true)
+      let ok = session.run(
+        SourceFile(name: "<stdin>", text: String(decoding: input, as: UTF8.self)), continueOnError: true)
       throw ExitCode(ok ? 0 : 1)
     }
     for s in sources {

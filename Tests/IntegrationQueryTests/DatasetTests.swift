@@ -36,7 +36,9 @@ final class DatasetTests: XCTestCase {
       West Midlands,14
       Yorkshire and The Humber,15
       """)
-    XCTAssertEqual(query("from areas | distinct kind | sort kind"), "City of London\nLondon borough\ncounty\nmetropolitan district\nunitary")
+    XCTAssertEqual(
+      query("from areas | distinct kind | sort kind"),
+      "City of London\nLondon borough\ncounty\nmetropolitan district\nunitary")
   }
 
   func testEnglandTotals() {
@@ -44,7 +46,9 @@ final class DatasetTests: XCTestCase {
       query("from england | where fy in (\"2014-15\", \"2015-16\", \"2016-17\") | summarize total = sum(total) by fy"),
       "2014-15,1624977\n2015-16,1809587\n2016-17,2254821")
     XCTAssertEqual(
-      query("from england | where fy == \"2015-16\" | summarize nhs = sum(nhs), social_care = sum(social_care), both = sum(both)"),
+      query(
+        "from england | where fy == \"2015-16\" | summarize nhs = sum(nhs), social_care = sum(social_care), both = sum(both)"
+      ),
       "1114550,565021,130016")
   }
 
@@ -76,18 +80,27 @@ final class DatasetTests: XCTestCase {
   }
 
   func testMonthsAndBcf() {
-    XCTAssertEqual(query("from delayed_days | summarize first = min(month), last = max(month)"), "2011-04-01,2019-03-01")
     XCTAssertEqual(
-      query("from bcf | select pooled, minimum, planned_savings, plans, nel_actual_change, dtoc_cost_vs_plan, joint_working_agree"),
+      query("from delayed_days | summarize first = min(month), last = max(month)"), "2011-04-01,2019-03-01")
+    XCTAssertEqual(
+      query(
+        "from bcf | select pooled, minimum, planned_savings, plans, nel_actual_change, dtoc_cost_vs_plan, joint_working_agree"
+      ),
       "5300000000.00,3800000000.00,511000000.00,151,87000,146000000.00,0.9")
     XCTAssertEqual(query("from care_home_admissions | select rate"), "658.5\n628.2\n610.7\n585.6\n577.6\n584\n498.2")
   }
 
   func testRowsAreStoredInKeyOrder() {
-    XCTAssertEqual(query("from areas | derive n = row_number() | sort area | derive m = row_number() | where n != m | count"), "0")
-    XCTAssertEqual(query("from delayed_days | derive n = row_number() | sort area, month | derive m = row_number() | where n != m | count"), "0")
     XCTAssertEqual(
-      query("from delay_reasons | derive n = row_number() | sort area, month, reason | derive m = row_number() | where n != m | count"), "0")
+      query("from areas | derive n = row_number() | sort area | derive m = row_number() | where n != m | count"), "0")
+    XCTAssertEqual(
+      query(
+        "from delayed_days | derive n = row_number() | sort area, month | derive m = row_number() | where n != m | count"
+      ), "0")
+    XCTAssertEqual(
+      query(
+        "from delay_reasons | derive n = row_number() | sort area, month, reason | derive m = row_number() | where n != m | count"
+      ), "0")
   }
 
   func testDeclaredTypesMatchTheData() throws {

@@ -61,7 +61,8 @@ final class GoldenTests: XCTestCase {
     let e = expected.components(separatedBy: "\n"), a = actual.components(separatedBy: "\n")
     var out: [String] = []
     for i in 0..<max(e.count, a.count) where (i < e.count ? e[i] : nil) != (i < a.count ? a[i] : nil) {
-      out.append("line \(i + 1):\n  expected: \(i < e.count ? e[i] : "<none>")\n  actual:   \(i < a.count ? a[i] : "<none>")")
+      out.append(
+        "line \(i + 1):\n  expected: \(i < e.count ? e[i] : "<none>")\n  actual:   \(i < a.count ? a[i] : "<none>")")
       if out.count == 5 { break }
     }
     return out.joined(separator: "\n")

@@ -13,20 +13,24 @@ final class GrammarTests: XCTestCase {
 
   func testEveryKeywordIsInTheGrammar() {
     for k in Keyword.allCases {
-      XCTAssertTrue(Self.grammar.contains("\"\(k.rawValue)\"") || Self.grammar.contains(" \(k.rawValue) "), "keyword '\(k.rawValue)' is missing from Grammar/iq.ebnf")
+      XCTAssertTrue(
+        Self.grammar.contains("\"\(k.rawValue)\"") || Self.grammar.contains(" \(k.rawValue) "),
+        "keyword '\(k.rawValue)' is missing from Grammar/iq.ebnf")
     }
   }
 
   func testEveryVerbHasAStepRule() {
     for v in Verb.allCases {
       XCTAssertTrue(Self.grammar.contains("\(v.rawValue)_step"), "verb '\(v.rawValue)' has no rule in Grammar/iq.ebnf")
-      XCTAssertTrue(Self.grammar.contains("\"\(v.rawValue)\""), "verb '\(v.rawValue)' is not a terminal in Grammar/iq.ebnf")
+      XCTAssertTrue(
+        Self.grammar.contains("\"\(v.rawValue)\""), "verb '\(v.rawValue)' is not a terminal in Grammar/iq.ebnf")
     }
   }
 
   func testEveryOperatorIsInTheGrammar() {
     for s in Symbol.allCases {
-      XCTAssertTrue(Self.grammar.contains("\"\(s.rawValue)\""), "operator '\(s.rawValue)' is missing from Grammar/iq.ebnf")
+      XCTAssertTrue(
+        Self.grammar.contains("\"\(s.rawValue)\""), "operator '\(s.rawValue)' is missing from Grammar/iq.ebnf")
     }
     for op in BinaryOp.allCases {
       XCTAssertNotNil(Precedence.binary[op], "\(op) has no binding power")
@@ -51,7 +55,8 @@ final class GrammarTests: XCTestCase {
         let rule = t.dropFirst(3)[..<eq.lowerBound].trimmingCharacters(in: .whitespaces)
         guard rule.allSatisfy({ $0.isLetter || $0 == "_" }) else { continue }
         quoted += 1
-        XCTAssertTrue(Self.grammar.contains("\n\(rule) "), "\(file) quotes '\(rule)', which Grammar/iq.ebnf does not define")
+        XCTAssertTrue(
+          Self.grammar.contains("\n\(rule) "), "\(file) quotes '\(rule)', which Grammar/iq.ebnf does not define")
       }
     }
     XCTAssertGreaterThan(quoted, 15)

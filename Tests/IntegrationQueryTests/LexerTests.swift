@@ -19,18 +19,24 @@ final class LexerTests: XCTestCase {
     let tokens = Lexer.tokenize(file)
     XCTAssertEqual(
       tokens.map(\.kind),
-      [.identifier, .identifier, .symbol(.pipe), .identifier, .identifier, .symbol(.greaterEqual), .number, .endOfInput])
+      [
+        .identifier, .identifier, .symbol(.pipe), .identifier, .identifier, .symbol(.greaterEqual), .number,
+        .endOfInput,
+      ])
     XCTAssertEqual(tokens[4].span, Span(19, 20))
     XCTAssertEqual(tokens[5].span, Span(21, 23))
     XCTAssertEqual(tokens[7].span, Span(25, 25))
   }
 
   func testKeywordsAreCaseInsensitive() {
-    XCTAssertEqual(kinds("AND Or not IN By"), [.keyword(.and), .keyword(.or), .keyword(.not), .keyword(.in), .keyword(.by)])
+    XCTAssertEqual(
+      kinds("AND Or not IN By"), [.keyword(.and), .keyword(.or), .keyword(.not), .keyword(.in), .keyword(.by)])
   }
 
   func testNumbersScalesPercentages() {
-    XCTAssertEqual(kinds("87000 87_000 3.07 1e6 87k 1.5m 5.3bn 90% 3.07%"), [.number, .number, .number, .number, .number, .number, .number, .percent, .percent])
+    XCTAssertEqual(
+      kinds("87000 87_000 3.07 1e6 87k 1.5m 5.3bn 90% 3.07%"),
+      [.number, .number, .number, .number, .number, .number, .number, .percent, .percent])
     XCTAssertEqual(lex("5.3bn")[0].1, "5.3bn")
   }
 
@@ -59,7 +65,9 @@ final class LexerTests: XCTestCase {
   }
 
   func testQuotedNamesCommentsAndNewlines() {
-    XCTAssertEqual(show("`Awaiting public funding` # note\n|"), ["quotedIdentifier `Awaiting public funding`", "newline \n", "symbol(IntegrationQuery.Symbol.pipe) |"])
+    XCTAssertEqual(
+      show("`Awaiting public funding` # note\n|"),
+      ["quotedIdentifier `Awaiting public funding`", "newline \n", "symbol(IntegrationQuery.Symbol.pipe) |"])
   }
 
   func testDotCommandOnlyAtLineStart() {

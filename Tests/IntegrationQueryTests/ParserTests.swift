@@ -38,19 +38,27 @@ final class ParserTests: XCTestCase {
     XCTAssertEqual(
       dump("from delayed_days | where fy == \"2015-16\" | summarize days = sum(total) by region"),
       "(from delayed_days) | (where (== fy \"2015-16\")) | (summarize days=(sum total) by region)")
-    XCTAssertEqual(dump("from a | join left b on x == y | top 3 by n | sort m desc, k"), "(from a) | (join left b on x==y) | (top 3 n desc) | (sort m desc k asc)")
-    XCTAssertEqual(dump("from \"x.csv\" | distinct | count | save \"o.csv\""), "(from \"x.csv\") | (distinct) | (count) | (save \"o.csv\")")
-    XCTAssertEqual(dump("from a | rename b = c | drop d, e | append f"), "(from a) | (rename b=c) | (drop d e) | (append f)")
+    XCTAssertEqual(
+      dump("from a | join left b on x == y | top 3 by n | sort m desc, k"),
+      "(from a) | (join left b on x==y) | (top 3 n desc) | (sort m desc k asc)")
+    XCTAssertEqual(
+      dump("from \"x.csv\" | distinct | count | save \"o.csv\""),
+      "(from \"x.csv\") | (distinct) | (count) | (save \"o.csv\")")
+    XCTAssertEqual(
+      dump("from a | rename b = c | drop d, e | append f"), "(from a) | (rename b=c) | (drop d e) | (append f)")
   }
 
   func testStatements() {
-    XCTAssertEqual(dump("let x = £305\nlet t = from areas\n.mode csv\n£5 * 2"), "(let x £305.00)\n(let t (from areas))\n(.mode csv)\n(* £5.00 2)")
+    XCTAssertEqual(
+      dump("let x = £305\nlet t = from areas\n.mode csv\n£5 * 2"),
+      "(let x £305.00)\n(let t (from areas))\n(.mode csv)\n(* £5.00 2)")
   }
 
   func testLineContinuation() {
     XCTAssertEqual(dump("from a\n| where x\n\n# c\n| take 1"), "(from a) | (where x) | (take 1)")
     XCTAssertEqual(dump("from a |\n where x and\n y"), "(from a) | (where (and x y))")
-    XCTAssertEqual(dump("from a | summarize\n n = count(),\n s = sum(x)\n by k"), "(from a) | (summarize n=(count) s=(sum x) by k)")
+    XCTAssertEqual(
+      dump("from a | summarize\n n = count(),\n s = sum(x)\n by k"), "(from a) | (summarize n=(count) s=(sum x) by k)")
     XCTAssertEqual(dump("from a\nfrom b"), "(from a)\n(from b)")
   }
 
@@ -61,7 +69,10 @@ final class ParserTests: XCTestCase {
   }
 
   func testIncompleteInputIsFlagged() {
-    for text in ["from a |", "from a | where (x", "from a | where x ==", "from a | where f(", "let x =", "from a | where x == \"open"] {
+    for text in [
+      "from a |", "from a | where (x", "from a | where x ==", "from a | where f(", "let x =",
+      "from a | where x == \"open",
+    ] {
       let (_, diagnostics) = Parser.parse(SourceFile(name: "t", text: text))
       XCTAssertEqual(diagnostics.first?.isIncompleteInput, true, text)
     }

@@ -48,7 +48,10 @@ public enum DatasetConverter {
 
   /// `April 2015` → the first of that month.
   static func month(_ text: String) throws -> Int32 {
-    let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+    let names = [
+      "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+      "December",
+    ]
     let parts = text.split(separator: " ")
     guard parts.count == 2, let m = names.firstIndex(of: String(parts[0])), let y = Int(parts[1]) else {
       throw Failure(description: "unreadable period '\(text)'")
@@ -58,7 +61,8 @@ public enum DatasetConverter {
 
   static func csvLine(_ cells: [String]) -> String {
     cells.map { c in
-      c.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + c.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : c
+      c.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+        ? "\"" + c.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : c
     }.joined(separator: ",") + "\n"
   }
 
@@ -69,10 +73,16 @@ public enum DatasetConverter {
     // areas
     let areaRows = try rows(data.appendingPathComponent("areas_2015_16.csv"))
     let ah = areaRows[0]
-    let (code, name, region, type) = try (index(ah, "gss_code"), index(ah, "name"), index(ah, "region"), index(ah, "la_type"))
-    var areas = areaRows.dropFirst().map { r in (area: r[code], name: r[name], region: r[region], kind: kinds[r[type]] ?? r[type]) }
+    let (code, name, region, type) = try (
+      index(ah, "gss_code"), index(ah, "name"), index(ah, "region"), index(ah, "la_type")
+    )
+    var areas = areaRows.dropFirst().map { r in
+      (area: r[code], name: r[name], region: r[region], kind: kinds[r[type]] ?? r[type])
+    }
     areas.sort { $0.area < $1.area }
-    out["areas.csv"] = csvLine(["area", "name", "region", "kind"]) + areas.map { csvLine([$0.area, $0.name, $0.region, $0.kind]) }.joined()
+    out["areas.csv"] =
+      csvLine(["area", "name", "region", "kind"])
+      + areas.map { csvLine([$0.area, $0.name, $0.region, $0.kind]) }.joined()
     var codeByName: [String: String] = [:]
     for a in areas { codeByName[normalise(a.name)] = a.area }
 
@@ -88,7 +98,9 @@ public enum DatasetConverter {
     // reasons; old three-digit codes are matched by name like the rest
     let reasonRows = try rows(data.appendingPathComponent("raw/nhse_dtoc_days_by_reason.csv"))
     let rh = reasonRows[0]
-    let (rName, rPeriod, rTotal) = try (index(rh, "Name"), index(rh, "Period"), index(rh, "Total Delayed Transfers of Care"))
+    let (rName, rPeriod, rTotal) = try (
+      index(rh, "Name"), index(rh, "Period"), index(rh, "Total Delayed Transfers of Care")
+    )
     let reasonColumns = (0..<rh.count).filter { ![try? index(rh, "Code"), rName, rPeriod, rTotal].contains($0) }
     let reasonNames = reasonColumns.map { rh[$0] }
 
@@ -133,7 +145,8 @@ public enum DatasetConverter {
 
     out["delayed_days.csv"] =
       csvLine(["area", "month", "fy", "nhs", "social_care", "both", "total"])
-      + areaMonths.map { csvLine([$0.area, Date.iso($0.month), Date.financialYear($0.month)] + $0.org + [$0.total]) }.joined()
+      + areaMonths.map { csvLine([$0.area, Date.iso($0.month), Date.financialYear($0.month)] + $0.org + [$0.total]) }
+      .joined()
     out["england.csv"] =
       csvLine(["month", "fy", "nhs", "social_care", "both", "total"])
       + england.map { csvLine([Date.iso($0.month), Date.financialYear($0.month)] + $0.org + [$0.total]) }.joined()
@@ -170,7 +183,8 @@ public enum DatasetConverter {
     let cleaned = text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "+", with: "")
     let file = SourceFile(name: "headline", text: cleaned)
     var parser = Parser(file)
-    guard let e = try? parser.parseExpression(), parser.current.kind == .endOfInput, case .literal(let v) = e.kind else {
+    guard let e = try? parser.parseExpression(), parser.current.kind == .endOfInput, case .literal(let v) = e.kind
+    else {
       throw Failure(description: "unreadable headline value '\(text)'")
     }
     switch v {

@@ -33,8 +33,11 @@ public enum Dataset {
     c("minimum", .money, "mandated minimum pooled (national)", unit: "£"),
     c("planned_savings", .money, "savings planned from the Fund (national)", unit: "£"),
     c("plans", .int, "Health and Wellbeing Board plans (Cornwall and the Isles of Scilly filed one)", unit: "plans"),
-    c("nel_planned_change", .int, "planned change in emergency admissions against 2014-15 (national)", unit: "admissions"),
-    c("nel_actual_change", .int, "actual change in emergency admissions against 2014-15 (national)", unit: "admissions"),
+    c(
+      "nel_planned_change", .int, "planned change in emergency admissions against 2014-15 (national)",
+      unit: "admissions"),
+    c(
+      "nel_actual_change", .int, "actual change in emergency admissions against 2014-15 (national)", unit: "admissions"),
     c("nel_planned_saving", .money, "saving planned from fewer emergency admissions (national)", unit: "£"),
     c("nel_cost_vs_plan", .money, "cost of emergency admissions above plan (national)", unit: "£"),
     c("dtoc_planned_change", .int, "planned change in delayed transfer days against 2014-15 (national)", unit: "days"),
@@ -59,7 +62,8 @@ public enum Dataset {
   public static let tables: [TableInfo] = [
     TableInfo(
       name: "areas",
-      description: "the 152 upper-tier local authorities with adult social care duties in 2015-16 (Health and Wellbeing Board areas)",
+      description:
+        "the 152 upper-tier local authorities with adult social care duties in 2015-16 (Health and Wellbeing Board areas)",
       source: "mySociety, UK local authority names and codes; CC BY 4.0",
       columns: [
         c("area", .text, "ONS code, e.g. E06000001"),
@@ -69,12 +73,14 @@ public enum Dataset {
       ], rows: 152),
     TableInfo(
       name: "delayed_days",
-      description: "delayed transfer of care days, one row per area per month, April 2011 to March 2019 (City of London and the Isles of Scilly are not published separately)",
+      description:
+        "delayed transfer of care days, one row per area per month, April 2011 to March 2019 (City of London and the Isles of Scilly are not published separately)",
       source: dtocSource,
       columns: [c("area", .text, "ONS code of the area (see areas)")] + period + byOrganisation, rows: 14_400),
     TableInfo(
       name: "delay_reasons",
-      description: "delayed days by the published reason for delay, one row per area, month and reason; per area and month the reasons add up to delayed_days.total",
+      description:
+        "delayed days by the published reason for delay, one row per area, month and reason; per area and month the reasons add up to delayed_days.total",
       source: dtocSource,
       columns: [c("area", .text, "ONS code of the area (see areas)")] + period + [
         c("reason", .text, "the published reason for delay (11 reasons)"),
@@ -82,16 +88,19 @@ public enum Dataset {
       ], rows: 158_400),
     TableInfo(
       name: "england",
-      description: "national monthly delayed days, including delays not attributed to an area, April 2011 to March 2019",
+      description:
+        "national monthly delayed days, including delays not attributed to an area, April 2011 to March 2019",
       source: dtocSource, columns: period + byOrganisation, rows: 96),
     TableInfo(
       name: "bcf",
-      description: "the NAO's headline figures on the Better Care Fund in 2015-16; all are national figures: no per-area emergency admissions or pooled budgets were published",
+      description:
+        "the NAO's headline figures on the Better Care Fund in 2015-16; all are national figures: no per-area emergency admissions or pooled budgets were published",
       source: naoSource, columns: bcfColumns, rows: 1),
     TableInfo(
       name: "headlines",
       description: "published national figures on the Better Care Fund and integration, as text, each with its source",
-      source: "National Audit Office, Public Accounts Committee, NHS England, NHS Digital, LGA; OGL v3.0 / Open Parliament Licence",
+      source:
+        "National Audit Office, Public Accounts Committee, NHS England, NHS Digital, LGA; OGL v3.0 / Open Parliament Licence",
       columns: [
         c("key", .text, "short name of the figure"),
         c("measure", .text, "what the figure measures"),
@@ -101,7 +110,8 @@ public enum Dataset {
       ], rows: 25),
     TableInfo(
       name: "care_home_admissions",
-      description: "permanent admissions of people aged 65 and over to residential and nursing care homes, England, per 100,000 (ASCOF 2A(2))",
+      description:
+        "permanent admissions of people aged 65 and over to residential and nursing care homes, England, per 100,000 (ASCOF 2A(2))",
       source: "NHS Digital, Adult Social Care Outcomes Framework; OGL v3.0",
       columns: [
         c("fy", .text, "financial year"),
@@ -157,7 +167,9 @@ public enum Dataset {
   }
 
   static func read(_ file: String) throws -> Table {
-    guard let bytes = embedded(file) else { throw Diagnostic("the built-in table file \(file) is missing from this build", at: nil) }
+    guard let bytes = embedded(file) else {
+      throw Diagnostic("the built-in table file \(file) is missing from this build", at: nil)
+    }
     return try CSVReader.parse(bytes, name: file)
   }
 
@@ -168,7 +180,9 @@ public enum Dataset {
       throw Diagnostic("delay_reasons_wide.csv has unexpected columns", at: nil)
     }
     // Reasons in code-point order, as the rows are stored.
-    let reasons = (2..<wide.fields.count).sorted { wide.fields[$0].name.utf8.lexicographicallyPrecedes(wide.fields[$1].name.utf8) }
+    let reasons = (2..<wide.fields.count).sorted {
+      wide.fields[$0].name.utf8.lexicographicallyPrecedes(wide.fields[$1].name.utf8)
+    }
     let n = wide.rowCount * reasons.count
     var area = [String](), month = [Int32](), fy = [String](), reason = [String](), days = [Int64]()
     var valid = [Bool]()
@@ -194,7 +208,10 @@ public enum Dataset {
     }
     return Table(
       fields: t.columns.map { Field($0.name, $0.type) },
-      columns: [Column(.text(area)), Column(.date(month)), Column(.text(fy)), Column(.text(reason)), Column(.int(days), valid: valid)],
+      columns: [
+        Column(.text(area)), Column(.date(month)), Column(.text(fy)), Column(.text(reason)),
+        Column(.int(days), valid: valid),
+      ],
       rowCount: n)
   }
 }

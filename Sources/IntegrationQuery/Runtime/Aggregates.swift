@@ -1,7 +1,9 @@
 /// Aggregates over groups of rows; nulls are skipped, and over no values
 /// every aggregate but count is null.
 enum Aggregates {
-  static func compute(_ agg: Aggregate, _ input: Column?, grouping: Grouping, rows: Int, type: DataType, span: Span) throws -> Column {
+  static func compute(_ agg: Aggregate, _ input: Column?, grouping: Grouping, rows: Int, type: DataType, span: Span)
+    throws -> Column
+  {
     let groups = grouping.count
     let g = grouping.groupOf
     if agg == .count && input == nil {
@@ -32,7 +34,11 @@ enum Aggregates {
         var any = [Bool](repeating: false, count: groups)
         for i in 0..<rows where !x.isNull(i) {
           let (s, o) = sums[g[i]].addingReportingOverflow(a[i])
-          if o { throw Diagnostic("integer overflow in sum: the total is past ±9,223,372,036,854,775,807", at: span, help: "sum(number(x)) adds as numbers") }
+          if o {
+            throw Diagnostic(
+              "integer overflow in sum: the total is past ±9,223,372,036,854,775,807", at: span,
+              help: "sum(number(x)) adds as numbers")
+          }
           sums[g[i]] = s
           any[g[i]] = true
         }
@@ -78,7 +84,10 @@ enum Aggregates {
         return Column(.money(r), valid: valid)
       }
       let useExact = !exactOverflow && x.type == .int
-      return Column(.number((0..<groups).map { k in counts[k] == 0 ? 0 : (useExact ? Double(exact[k]) : sums[k]) / Double(counts[k]) }), valid: valid)
+      return Column(
+        .number(
+          (0..<groups).map { k in counts[k] == 0 ? 0 : (useExact ? Double(exact[k]) : sums[k]) / Double(counts[k]) }),
+        valid: valid)
 
     case .min, .max, .first, .last:
       var pick = [Int](repeating: -1, count: groups)
@@ -147,7 +156,8 @@ enum Aggregates {
         mean[k] += d / n[k]
         m2[k] += d * (v - mean[k])
       }
-      return Column(.number((0..<groups).map { n[$0] > 1 ? (m2[$0] / (n[$0] - 1)).squareRoot() : 0 }), valid: n.map { $0 > 1 })
+      return Column(
+        .number((0..<groups).map { n[$0] > 1 ? (m2[$0] / (n[$0] - 1)).squareRoot() : 0 }), valid: n.map { $0 > 1 })
     }
   }
 }

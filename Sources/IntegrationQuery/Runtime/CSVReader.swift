@@ -27,7 +27,9 @@ public enum CSVReader {
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
     if let bad = firstInvalidUTF8(bytes) {
       let (line, col) = position(bytes, bad)
-      throw Diagnostic("\(name) is not UTF-8: byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) at line \(line), column \(col)", at: nil, help: "save the file as UTF-8 (in Excel: CSV UTF-8)")
+      throw Diagnostic(
+        "\(name) is not UTF-8: byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) at line \(line), column \(col)",
+        at: nil, help: "save the file as UTF-8 (in Excel: CSV UTF-8)")
     }
     if let nul = bytes.firstIndex(of: 0) {
       let (line, col) = position(bytes, nul)
@@ -53,8 +55,11 @@ public enum CSVReader {
       let extra = r.cells.count > names.count
       let at = extra ? r.cells[names.count].start : r.end
       throw Diagnostic(
-        "row has \(r.cells.count) field\(r.cells.count == 1 ? "" : "s") but the header has \(names.count)", at: Span(at, extra ? r.cells[names.count].end : at),
-        help: extra ? "quote a field that contains a comma: \"a, b\"" : "every row needs a field for every column (leave it empty for null)"
+        "row has \(r.cells.count) field\(r.cells.count == 1 ? "" : "s") but the header has \(names.count)",
+        at: Span(at, extra ? r.cells[names.count].end : at),
+        help: extra
+          ? "quote a field that contains a comma: \"a, b\""
+          : "every row needs a field for every column (leave it empty for null)"
       ).in(source)
     }
     var fields: [Field] = []
@@ -99,7 +104,10 @@ public enum CSVReader {
           var bytes: [UInt8] = []
           while true {
             guard i < n else {
-              throw Diagnostic("unterminated quoted field", at: Span(start, start + 1), help: "close the field with a \" (a quote inside a field is written \"\")").in(source)
+              throw Diagnostic(
+                "unterminated quoted field", at: Span(start, start + 1),
+                help: "close the field with a \" (a quote inside a field is written \"\")"
+              ).in(source)
             }
             if b[i] == quote {
               if i + 1 < n && b[i + 1] == quote {
@@ -114,13 +122,19 @@ public enum CSVReader {
             i += 1
           }
           if i < n && b[i] != comma && b[i] != lf && b[i] != cr {
-            throw Diagnostic("text after the closing quote of a field", at: Span(i, i + 1), help: "a quote inside a quoted field is written \"\"").in(source)
+            throw Diagnostic(
+              "text after the closing quote of a field", at: Span(i, i + 1),
+              help: "a quote inside a quoted field is written \"\""
+            ).in(source)
           }
           cells.append(Cell(text: String(decoding: bytes, as: UTF8.self), quoted: true, start: start, end: i))
         } else {
           while i < n && b[i] != comma && b[i] != lf && !(b[i] == cr && (i + 1 >= n || b[i + 1] == lf)) {
             if b[i] == quote {
-              throw Diagnostic("a quote inside an unquoted field", at: Span(i, i + 1), help: "quote the whole field and double the quote: \"say \"\"hi\"\"\"").in(source)
+              throw Diagnostic(
+                "a quote inside an unquoted field", at: Span(i, i + 1),
+                help: "quote the whole field and double the quote: \"say \"\"hi\"\"\""
+              ).in(source)
             }
             i += 1
           }
@@ -226,7 +240,17 @@ public enum CSVReader {
     while i < b.count {
       let c = b[i]
       let len: Int
-      if c < 0x80 { len = 1 } else if c & 0xE0 == 0xC0 && c >= 0xC2 { len = 2 } else if c & 0xF0 == 0xE0 { len = 3 } else if c & 0xF8 == 0xF0 && c <= 0xF4 { len = 4 } else { return i }
+      if c < 0x80 {
+        len = 1
+      } else if c & 0xE0 == 0xC0 && c >= 0xC2 {
+        len = 2
+      } else if c & 0xF0 == 0xE0 {
+        len = 3
+      } else if c & 0xF8 == 0xF0 && c <= 0xF4 {
+        len = 4
+      } else {
+        return i
+      }
       if i + len > b.count { return i }
       for k in 1..<len where b[i + k] & 0xC0 != 0x80 { return i }
       if len == 3 {

@@ -11,7 +11,9 @@ final class Frame {
   let broadcast: Bool
   let warnings: Warnings
 
-  init(table: Table, aggregateInput: Table? = nil, grouping: Grouping? = nil, broadcast: Bool = false, warnings: Warnings) {
+  init(
+    table: Table, aggregateInput: Table? = nil, grouping: Grouping? = nil, broadcast: Bool = false, warnings: Warnings
+  ) {
     self.table = table
     self.aggregateInput = aggregateInput
     self.grouping = grouping
@@ -39,7 +41,9 @@ public final class Warnings: @unchecked Sendable {
   public var diagnostics: [Diagnostic] {
     order.map { span in
       let n = divisionByZero[span]!
-      return Diagnostic("division by zero on \(groupThousands(String(n))) row\(n == 1 ? "" : "s"); the result there is null", at: span, severity: .warning)
+      return Diagnostic(
+        "division by zero on \(groupThousands(String(n))) row\(n == 1 ? "" : "s"); the result there is null", at: span,
+        severity: .warning)
     }
   }
 }
@@ -100,7 +104,8 @@ enum Compiler {
         let inner = f.inner
         let input = try k.map { try $0(inner) }
         let grouping = f.grouping ?? .single(rows: inner.rows)
-        let perGroup = try Aggregates.compute(agg, input, grouping: grouping, rows: inner.rows, type: type, span: e.span)
+        let perGroup = try Aggregates.compute(
+          agg, input, grouping: grouping, rows: inner.rows, type: type, span: e.span)
         return f.broadcast ? perGroup.gather(grouping.groupOf) : perGroup
       }
     case .window(let w, let args):

@@ -69,7 +69,10 @@ public struct Executor {
       var out = t
       let grouping: Grouping? =
         groups.isEmpty
-        ? nil : Grouping(keys: try groups.map { Compiler.materialize(try Compiler.compile($0)(frame(t)), rows: t.rowCount) }, rows: t.rowCount)
+        ? nil
+        : Grouping(
+          keys: try groups.map { Compiler.materialize(try Compiler.compile($0)(frame(t)), rows: t.rowCount) },
+          rows: t.rowCount)
       for (e, replacing) in items {
         let f = Frame(table: out, aggregateInput: out, grouping: grouping, broadcast: true, warnings: warnings)
         let c = Compiler.materialize(try Compiler.compile(e)(f), rows: t.rowCount)
@@ -85,12 +88,15 @@ public struct Executor {
 
     case .project(let exprs):
       let f = frame(t)
-      var out = Table(fields: [], columns: try exprs.map { Compiler.materialize(try Compiler.compile($0)(f), rows: t.rowCount) }, rowCount: t.rowCount)
+      var out = Table(
+        fields: [], columns: try exprs.map { Compiler.materialize(try Compiler.compile($0)(f), rows: t.rowCount) },
+        rowCount: t.rowCount)
       out.order = t.order
       return out
 
     case .columns(let indices):
-      var out = Table(fields: indices.map { t.fields[$0] }, columns: indices.map { t.columns[$0] }, rowCount: t.rowCount)
+      var out = Table(
+        fields: indices.map { t.fields[$0] }, columns: indices.map { t.columns[$0] }, rowCount: t.rowCount)
       out.order = t.order
       return out
 
@@ -111,7 +117,9 @@ public struct Executor {
       return out
 
     case .sort(let keys):
-      let cols = try keys.map { (Compiler.materialize(try Compiler.compile($0.0)(frame(t)), rows: t.rowCount), descending: $0.descending) }
+      let cols = try keys.map {
+        (Compiler.materialize(try Compiler.compile($0.0)(frame(t)), rows: t.rowCount), descending: $0.descending)
+      }
       let perm = Sorting.permutation(rows: t.rowCount, keys: cols)
       var out = t.gather(perm)
       out.order = cols.map { ($0.0.gather(perm), $0.descending) }
@@ -192,7 +200,9 @@ public struct Executor {
       let key = lk.map { $0[l] }
       if let matches = key.contains(where: \.isNull) ? nil : index[key] {
         if li.count + matches.count > 100_000_000 {
-          throw Diagnostic("this join would give more than 100,000,000 rows", at: plan.span, help: "join on more columns so that each row matches fewer rows")
+          throw Diagnostic(
+            "this join would give more than 100,000,000 rows", at: plan.span,
+            help: "join on more columns so that each row matches fewer rows")
         }
         for r in matches {
           li.append(l)

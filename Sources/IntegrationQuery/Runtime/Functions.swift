@@ -2,7 +2,9 @@ import Foundation
 
 /// The scalar functions, row by row.
 enum Functions {
-  static func call(_ f: Function, _ args: [Column], rows: Int, type: DataType, span: Span, frame: Frame) throws -> Column {
+  static func call(_ f: Function, _ args: [Column], rows: Int, type: DataType, span: Span, frame: Frame) throws
+    -> Column
+  {
     let n = args.allSatisfy { $0.count == 1 } ? 1 : rows
     var b = ColumnBuilder(type: type, capacity: n)
     var zeros = 0
@@ -43,7 +45,9 @@ enum Functions {
 
     case (.floor, .number(let x)), (.ceil, .number(let x)):
       let r = f == .floor ? x.rounded(.down) : x.rounded(.up)
-      guard let i = Int64(exactly: r) else { throw Diagnostic("\(f.rawValue) of \(x) does not fit in an int", at: span) }
+      guard let i = Int64(exactly: r) else {
+        throw Diagnostic("\(f.rawValue) of \(x) does not fit in an int", at: span)
+      }
       return .int(i)
     case (.floor, .int), (.ceil, .int): return a[0]
     case (.floor, .money(let p)), (.ceil, .money(let p)):

@@ -60,7 +60,9 @@ enum Kernels {
       help: "convert to a number first: number(x) \(op.rawValue) …")
   }
 
-  static func arithmetic(_ op: BinaryOp, _ a: Column, _ b: Column, rows: Int, type: DataType, span: Span, frame: Frame) throws -> Column {
+  static func arithmetic(_ op: BinaryOp, _ a: Column, _ b: Column, rows: Int, type: DataType, span: Span, frame: Frame)
+    throws -> Column
+  {
     let n = width(a, b, rows)
     let valid = validity(a, b, rows: n)
     var divisionsByZero = 0
@@ -70,7 +72,8 @@ enum Kernels {
     case (.null, _), (_, .null):
       return Column.repeating(.null, type: type, count: n)
 
-    case (.int(let x), .int(let y)), (.money(let x), .money(let y)) where op != .divide:
+    case (.int(let x), .int(let y)),
+      (.money(let x), .money(let y)) where op != .divide:
       let (r, v) = try zip(x, y, valid, rows: n, fill: Int64(0)) { p, q -> Int64? in
         let (result, overflowed): (Int64, Bool)
         switch op {
@@ -191,9 +194,21 @@ enum Kernels {
     for i in 0..<n {
       let p = value(a, i), q = value(b, i)
       if op == .and {
-        if p == false || q == false { out[i] = false } else if p == nil || q == nil { valid[i] = false } else { out[i] = true }
+        if p == false || q == false {
+          out[i] = false
+        } else if p == nil || q == nil {
+          valid[i] = false
+        } else {
+          out[i] = true
+        }
       } else {
-        if p == true || q == true { out[i] = true } else if p == nil || q == nil { valid[i] = false } else { out[i] = false }
+        if p == true || q == true {
+          out[i] = true
+        } else if p == nil || q == nil {
+          valid[i] = false
+        } else {
+          out[i] = false
+        }
       }
     }
     return Column(.bool(out), valid: valid)

@@ -148,7 +148,9 @@ public enum Output {
     let shown = min(t.rowCount, limits.maxRows ?? t.rowCount)
     var cells = t.columns.map { displayColumn($0, rows: 0..<shown) }
     // One line per cell: a line break inside a value is shown as ↵.
-    cells = cells.map { $0.map { $0.replacingOccurrences(of: "\n", with: "↵").replacingOccurrences(of: "\t", with: " ") } }
+    cells = cells.map {
+      $0.map { $0.replacingOccurrences(of: "\n", with: "↵").replacingOccurrences(of: "\t", with: " ") }
+    }
     var widths = t.fields.indices.map { c in max(t.fields[c].name.count, cells[c].map(\.count).max() ?? 0) }
     var visible = t.fields.count
     if let maxWidth = limits.maxWidth {
@@ -180,11 +182,15 @@ public enum Output {
     var footer: [String] = []
     if t.rowCount == 0 { footer.append("(no rows)") }
     if shown < t.rowCount {
-      footer.append("\(groupThousands(String(t.rowCount))) rows (\(groupThousands(String(shown))) shown)" + (limits.footerHint.map { " — \($0)" } ?? ""))
+      footer.append(
+        "\(groupThousands(String(t.rowCount))) rows (\(groupThousands(String(shown))) shown)"
+          + (limits.footerHint.map { " — \($0)" } ?? ""))
     }
     if visible < t.fields.count {
       let hidden = t.fields.count - visible
-      footer.append("\(hidden) more column\(hidden == 1 ? "" : "s") not shown: \(t.fields[visible...].map(\.name).joined(separator: ", "))")
+      footer.append(
+        "\(hidden) more column\(hidden == 1 ? "" : "s") not shown: \(t.fields[visible...].map(\.name).joined(separator: ", "))"
+      )
     }
     lines += footer.map { p.dim + $0 + p.reset }
     return lines.joined(separator: "\n") + "\n"

@@ -19,7 +19,9 @@ extension Resolver {
     }
     func arity(_ n: ClosedRange<Int>, _ usage: String) throws {
       guard n.contains(rs.count) else {
-        throw Diagnostic("\(f.rawValue) takes \(n.lowerBound == n.upperBound ? "\(n.lowerBound)" : "\(n.lowerBound) or \(n.upperBound)") argument\(n.upperBound == 1 ? "" : "s")", at: e.span, help: "usage: \(usage)")
+        throw Diagnostic(
+          "\(f.rawValue) takes \(n.lowerBound == n.upperBound ? "\(n.lowerBound)" : "\(n.lowerBound) or \(n.upperBound)") argument\(n.upperBound == 1 ? "" : "s")",
+          at: e.span, help: "usage: \(usage)")
       }
     }
     func argument(_ i: Int, _ allowed: [DataType], _ usage: String) throws {
@@ -60,14 +62,19 @@ extension Resolver {
         try arity(3...3, usage)
         try expectType(rs[0], .bool, "the first argument of if() is a condition", args[0])
       } else {
-        guard rs.count >= 1 else { try arity(1...2, usage); fatalError() }
+        guard rs.count >= 1 else {
+          try arity(1...2, usage)
+          fatalError()
+        }
       }
       let values = f == .if ? Array(rs.dropFirst()) : rs
       var t = DataType.null
       for (i, v) in values.enumerated() {
         guard let c = commonType(t, v.type) else {
           let at = args[f == .if ? i + 1 : i]
-          throw Diagnostic("\(f.rawValue) needs values of one type; this is \(article(v.type)), the others \(article(t))", at: at.span, help: t == .money ? moneyHelp(at) : nil)
+          throw Diagnostic(
+            "\(f.rawValue) needs values of one type; this is \(article(v.type)), the others \(article(t))", at: at.span,
+            help: t == .money ? moneyHelp(at) : nil)
         }
         t = c
       }
@@ -86,7 +93,10 @@ extension Resolver {
       try argument(1, [.text], "\(f.rawValue)(text, part)")
       return make(.bool)
     case .concat:
-      guard !rs.isEmpty else { try arity(1...2, "concat(a, b, …)"); fatalError() }
+      guard !rs.isEmpty else {
+        try arity(1...2, "concat(a, b, …)")
+        fatalError()
+      }
       return make(.text)
     case .year, .month:
       try arity(1...1, "\(f.rawValue)(date)")
@@ -123,7 +133,9 @@ extension Resolver {
     }
   }
 
-  func resolveAggregate(_ agg: Aggregate, _ name: Name, _ args: [Expr], _ e: Expr, _ scope: Scope) throws -> ResolvedExpr {
+  func resolveAggregate(_ agg: Aggregate, _ name: Name, _ args: [Expr], _ e: Expr, _ scope: Scope) throws
+    -> ResolvedExpr
+  {
     guard scope.aggregateFields != nil else {
       throw Diagnostic(
         "\(agg.rawValue)() is an aggregate and can't be used in '\(scope.step)'", at: e.span,
@@ -144,7 +156,8 @@ extension Resolver {
     let t = r.type
     func need(_ allowed: [DataType]) throws {
       if t == .null || allowed.contains(t) { return }
-      throw Diagnostic("\(agg.rawValue) needs \(allowed.map(article).joined(separator: " or ")), not \(article(t))", at: args[0].span)
+      throw Diagnostic(
+        "\(agg.rawValue) needs \(allowed.map(article).joined(separator: " or ")), not \(article(t))", at: args[0].span)
     }
     let type: DataType
     switch agg {
@@ -166,7 +179,9 @@ extension Resolver {
 
   func resolveWindow(_ w: Window, _ name: Name, _ args: [Expr], _ e: Expr, _ scope: Scope) throws -> ResolvedExpr {
     guard scope.allowWindows else {
-      throw Diagnostic("\(w.rawValue)() is a window function and works only in 'derive'", at: e.span, help: "| derive x = \(w.rawValue)(…)")
+      throw Diagnostic(
+        "\(w.rawValue)() is a window function and works only in 'derive'", at: e.span,
+        help: "| derive x = \(w.rawValue)(…)")
     }
     let rs = try args.map { try resolve($0, scope) }
     func make(_ t: DataType) -> ResolvedExpr { ResolvedExpr(kind: .window(w, rs), type: t, span: e.span) }
@@ -174,12 +189,16 @@ extension Resolver {
     case .row_number, .rank:
       guard rs.isEmpty else { throw Diagnostic("\(w.rawValue)() takes no arguments", at: e.span) }
       if w == .rank && !scope.hasOrder {
-        throw Diagnostic("rank() ranks rows by the last sort, and there is none", at: e.span, help: "sort first: | sort total desc | derive r = rank()")
+        throw Diagnostic(
+          "rank() ranks rows by the last sort, and there is none", at: e.span,
+          help: "sort first: | sort total desc | derive r = rank()")
       }
       return make(.int)
     case .lag, .lead:
       guard rs.count == 1 || rs.count == 2 else {
-        throw Diagnostic("\(w.rawValue) takes a column and an optional offset", at: e.span, help: "usage: \(w.rawValue)(x) or \(w.rawValue)(x, 12)")
+        throw Diagnostic(
+          "\(w.rawValue) takes a column and an optional offset", at: e.span,
+          help: "usage: \(w.rawValue)(x) or \(w.rawValue)(x, 12)")
       }
       if rs.count == 2 {
         guard case .constant(.int(let n)) = rs[1].kind, n >= 0 else {

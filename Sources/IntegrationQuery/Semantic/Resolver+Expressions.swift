@@ -94,7 +94,9 @@ extension Resolver {
     }
     var d = unknownColumn(name, span: span, fields: fields)
     if fields.isEmpty {
-      d.help = closest(to: name, in: Array(values.keys)).map { "did you mean '\($0)'?" } ?? "no columns are in scope here; 'let' values: \(values.keys.sorted().joined(separator: ", "))"
+      d.help =
+        closest(to: name, in: Array(values.keys)).map { "did you mean '\($0)'?" }
+        ?? "no columns are in scope here; 'let' values: \(values.keys.sorted().joined(separator: ", "))"
       d.message = "unknown name '\(name)'"
     }
     throw d
@@ -111,7 +113,9 @@ extension Resolver {
   }
 
   /// Both sides of a comparison, widened to one type, or an error that says how to fix it.
-  func comparable(_ l: ResolvedExpr, _ r: ResolvedExpr, _ a: Expr, _ b: Expr, op: String) throws -> (ResolvedExpr, ResolvedExpr) {
+  func comparable(_ l: ResolvedExpr, _ r: ResolvedExpr, _ a: Expr, _ b: Expr, op: String) throws -> (
+    ResolvedExpr, ResolvedExpr
+  ) {
     if let t = commonType(l.type, r.type) {
       if t == .bool && op != "==" && op != "!=" && op != "in" {
         throw Diagnostic("true and false have no order; use == or !=", at: a.span.to(b.span))
@@ -126,9 +130,11 @@ extension Resolver {
     case (.date, .text): throw Diagnostic(msg, at: span, help: dateHelp(b))
     case (.text, .date): throw Diagnostic(msg, at: span, help: dateHelp(a))
     case (.text, let t) where t.isNumeric:
-      throw Diagnostic(msg, at: span, help: "convert one side: number(\(source(a))), or compare with text: \"\(source(b))\"")
+      throw Diagnostic(
+        msg, at: span, help: "convert one side: number(\(source(a))), or compare with text: \"\(source(b))\"")
     case (let t, .text) where t.isNumeric:
-      throw Diagnostic(msg, at: span, help: "convert one side: number(\(source(b))), or compare with text: \"\(source(a))\"")
+      throw Diagnostic(
+        msg, at: span, help: "convert one side: number(\(source(b))), or compare with text: \"\(source(a))\"")
     default: throw Diagnostic(msg, at: span)
     }
   }
@@ -157,7 +163,9 @@ extension Resolver {
     return "write a date as @2015-04-01, or convert the text with date(…)"
   }
 
-  func arithmetic(_ op: BinaryOp, _ l: ResolvedExpr, _ r: ResolvedExpr, _ a: Expr, _ b: Expr, _ span: Span) throws -> ResolvedExpr {
+  func arithmetic(_ op: BinaryOp, _ l: ResolvedExpr, _ r: ResolvedExpr, _ a: Expr, _ b: Expr, _ span: Span) throws
+    -> ResolvedExpr
+  {
     func make(_ type: DataType, _ x: ResolvedExpr, _ y: ResolvedExpr) -> ResolvedExpr {
       ResolvedExpr(kind: .arithmetic(op, x, y), type: type, span: span)
     }

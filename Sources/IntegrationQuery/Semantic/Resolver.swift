@@ -99,7 +99,9 @@ public struct Resolver {
       for (new, old) in pairs {
         let i = try column(old, in: input, step: verb)
         if let clash = fields.firstIndex(where: { $0.name == new.text }), clash != i {
-          throw Diagnostic("there is already a column named '\(new.text)'", at: new.span, help: "choose another name, or drop '\(new.text)' first")
+          throw Diagnostic(
+            "there is already a column named '\(new.text)'", at: new.span,
+            help: "choose another name, or drop '\(new.text)' first")
         }
         fields[i].name = new.text
       }
@@ -179,7 +181,8 @@ public struct Resolver {
         let name = fields.contains { $0.name == f.name } ? "\(tableName).\(f.name)" : f.name
         fields.append(Field(name, f.type))
       }
-      let plan = JoinPlan(isLeft: isLeft, source: s, leftKeys: leftKeys, rightKeys: rightKeys, rightKept: kept, span: source.span)
+      let plan = JoinPlan(
+        isLeft: isLeft, source: s, leftKeys: leftKeys, rightKeys: rightKeys, rightKept: kept, span: source.span)
       return (.join(plan), fields, hasOrder)
 
     case .distinct(let names):
@@ -212,7 +215,9 @@ public struct Resolver {
     case .save(let path, let span):
       let ext = (path as NSString).pathExtension.lowercased()
       guard OutputFormat(fileExtension: ext) != nil else {
-        throw Diagnostic("can't tell the format of '\(path)' from its extension", at: span, help: "name the file .csv, .tsv, .json or .md")
+        throw Diagnostic(
+          "can't tell the format of '\(path)' from its extension", at: span,
+          help: "name the file .csv, .tsv, .json or .md")
       }
       return (.save(path, span), input, hasOrder)
     }
@@ -258,7 +263,8 @@ public struct Resolver {
 
   func checkUnique(_ name: Name, _ fields: [Field], _ item: Assignment) throws {
     if fields.contains(where: { $0.name == name.text }) {
-      throw Diagnostic("two columns would be named '\(name.text)'", at: name.span, help: "give one a new name: other = …")
+      throw Diagnostic(
+        "two columns would be named '\(name.text)'", at: name.span, help: "give one a new name: other = …")
     }
   }
 

@@ -57,7 +57,9 @@ public struct Completion: Equatable, Sendable {
     let file = SourceFile(name: "<shell>", text: before)
     var tokens = Lexer.tokenize(file).dropLast()
     // Inside a string: a file name after from, join or append.
-    if let last = tokens.last, case .error(let m) = last.kind, m.hasPrefix("unterminated string"), last.span.end == cursor {
+    if let last = tokens.last, case .error(let m) = last.kind, m.hasPrefix("unterminated string"),
+      last.span.end == cursor
+    {
       let previous = tokens.dropLast().last.map { file.text(of: $0.span).lowercased() }
       if let previous, ["from", "join", "append", "left"].contains(previous) {
         return files(String(file.text(of: last.span).dropFirst()), cursor: cursor)
@@ -99,7 +101,9 @@ public struct Completion: Equatable, Sendable {
     let columns = columnsInScope(before, tokens: Array(significant), file: file, session: session)
     var words = columns + Resolver.allCallNames.map { $0 + "(" } + Array(session.values.keys)
     words += ["and", "or", "not", "in", "by", "asc", "desc", "true", "false", "null"]
-    if previousWord == "on" || previousWord == "by" || previousWord == "," { words.removeAll { $0.hasSuffix("(") && previousWord == "on" } }
+    if previousWord == "on" || previousWord == "by" || previousWord == "," {
+      words.removeAll { $0.hasSuffix("(") && previousWord == "on" }
+    }
     return offer(words)
   }
 
@@ -110,7 +114,8 @@ public struct Completion: Equatable, Sendable {
       return []
     }
     // The statement starts after the last separator before it.
-    let statementStart = tokens[..<lastPipe].lastIndex(where: { $0.kind == .symbol(.semicolon) }).map { tokens[$0].span.end } ?? 0
+    let statementStart =
+      tokens[..<lastPipe].lastIndex(where: { $0.kind == .symbol(.semicolon) }).map { tokens[$0].span.end } ?? 0
     var head = String(decoding: file.bytes[statementStart..<tokens[lastPipe].span.start], as: UTF8.self)
     if let letRange = head.range(of: #"^\s*let\s+\S+\s*=\s*"#, options: [.regularExpression, .caseInsensitive]) {
       head.removeSubrange(letRange)
@@ -124,7 +129,9 @@ public struct Completion: Equatable, Sendable {
     let step = tokens[(lastPipe + 1)...]
     if let verb = step.first, file.text(of: verb.span).lowercased() == "join" {
       let table = step.dropFirst().first { $0.kind == .identifier && file.text(of: $0.span).lowercased() != "left" }
-      if let table, let found = session.catalog.lookup(file.text(of: table.span)), let entry = session.catalog.entry(found) {
+      if let table, let found = session.catalog.lookup(file.text(of: table.span)),
+        let entry = session.catalog.entry(found)
+      {
         names += entry.fields.map(\.name)
       }
     }
@@ -172,7 +179,9 @@ extension Continuation {
   public static func historyEntry(_ text: String) -> String {
     let file = SourceFile(name: "<shell>", text: text)
     let tokens = Lexer.tokenize(file)
-    if tokens.contains(where: { $0.kind == .dotCommand }) || tokens.contains(where: { if case .error = $0.kind { return true } else { return false } }) {
+    if tokens.contains(where: { $0.kind == .dotCommand })
+      || tokens.contains(where: { if case .error = $0.kind { return true } else { return false } })
+    {
       return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
     var out = ""

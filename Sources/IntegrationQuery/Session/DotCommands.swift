@@ -46,7 +46,9 @@ extension Session {
         help: (guess.map { "did you mean '.\($0)'? " } ?? "") + "'.help' lists them")
     }
     func noArgument() throws {
-      if !argument.isEmpty { throw Diagnostic(".\(name) takes no argument", at: argSpan, help: "usage: \(command.usage)") }
+      if !argument.isEmpty {
+        throw Diagnostic(".\(name) takes no argument", at: argSpan, help: "usage: \(command.usage)")
+      }
     }
     switch command {
     case .help:
@@ -63,10 +65,14 @@ extension Session {
             Column(.text(names.map { catalog.entry($0)!.description })),
           ]))
     case .describe:
-      guard !argument.isEmpty else { throw Diagnostic(".describe needs a table name", at: argSpan, help: "usage: .describe delayed_days") }
+      guard !argument.isEmpty else {
+        throw Diagnostic(".describe needs a table name", at: argSpan, help: "usage: .describe delayed_days")
+      }
       guard let found = catalog.lookup(argument), let entry = catalog.entry(found) else {
         let guess = closest(to: argument, in: catalog.names)
-        throw Diagnostic("unknown table '\(argument)'", at: argSpan, help: (guess.map { "did you mean '\($0)'? " } ?? "") + "tables: \(catalog.names.joined(separator: ", "))")
+        throw Diagnostic(
+          "unknown table '\(argument)'", at: argSpan,
+          help: (guess.map { "did you mean '\($0)'? " } ?? "") + "tables: \(catalog.names.joined(separator: ", "))")
       }
       var header = "\(found): \(entry.description)\n"
       if let n = entry.rowCount { header += "rows: \(groupThousands(String(n)))\n" }
@@ -82,7 +88,8 @@ extension Session {
             Column(.text(entry.fields.map { entry.columnNotes[$0.name] ?? "" })),
           ]))
     case .mode:
-      guard let f = OutputFormat(rawValue: argument.lowercased()) ?? (argument.lowercased() == "md" ? .markdown : nil) else {
+      guard let f = OutputFormat(rawValue: argument.lowercased()) ?? (argument.lowercased() == "md" ? .markdown : nil)
+      else {
         throw Diagnostic(
           argument.isEmpty ? "the mode is \(format.rawValue)" : "unknown mode '\(argument)'", at: argSpan,
           help: "usage: \(command.usage)")
@@ -97,12 +104,20 @@ extension Session {
     case .output:
       try redirectOutput(argument.isEmpty ? nil : argument, span: argSpan)
     case .read:
-      guard !argument.isEmpty else { throw Diagnostic(".read needs a file name", at: argSpan, help: "usage: \(command.usage)") }
-      guard readDepth < 16 else { throw Diagnostic(".read nested more than 16 deep (does a script read itself?)", at: argSpan) }
-      guard let data = FileManager.default.contents(atPath: argument) else {
-        throw Diagnostic("can't read '\(argument)'", at: argSpan, help: "check the path; it is relative to the folder iq was started in")
+      guard !argument.isEmpty else {
+        throw Diagnostic(".read needs a file name", at: argSpan, help: "usage: \(command.usage)")
       }
-      guard let text = String(data: data, encoding: .utf8) else { throw Diagnostic("'\(argument)' is not UTF-8 text", at: argSpan) }
+      guard readDepth < 16 else {
+        throw Diagnostic(".read nested more than 16 deep (does a script read itself?)", at: argSpan)
+      }
+      guard let data = FileManager.default.contents(atPath: argument) else {
+        throw Diagnostic(
+          "can't read '\(argument)'", at: argSpan,
+          help: "check the path; it is relative to the folder iq was started in")
+      }
+      guard let text = String(data: data, encoding: .utf8) else {
+        throw Diagnostic("'\(argument)' is not UTF-8 text", at: argSpan)
+      }
       readDepth += 1
       defer { readDepth -= 1 }
       if !run(SourceFile(name: argument, text: text)) {
@@ -112,10 +127,12 @@ extension Session {
       try noArgument()
       let lines = history()
       let width = String(lines.count).count
-      results.write(lines.enumerated().map { i, l in
-        let n = String(i + 1)
-        return String(repeating: " ", count: width - n.count) + n + "  " + l.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: width + 2))
-      }.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"))
+      results.write(
+        lines.enumerated().map { i, l in
+          let n = String(i + 1)
+          return String(repeating: " ", count: width - n.count) + n + "  "
+            + l.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: width + 2))
+        }.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"))
     case .sources:
       try noArgument()
       results.write(Help.sources)

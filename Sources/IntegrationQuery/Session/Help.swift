@@ -31,9 +31,14 @@ public enum Help {
       return ".\(command.rawValue): \(command.summary)\nusage: \(command.usage)\n"
     }
     let bare = key.hasSuffix("()") ? String(key.dropLast(2)) : key
-    guard let t = topics.first(where: { $0.name == key }) ?? topics.first(where: { $0.name == bare || $0.name == bare + "()" }) else {
+    guard
+      let t = topics.first(where: { $0.name == key })
+        ?? topics.first(where: { $0.name == bare || $0.name == bare + "()" })
+    else {
       let guess = closest(to: key, in: topics.map(\.name) + DotCommand.allCases.map(\.rawValue))
-      throw Diagnostic("no help on '\(topic)'", at: span, help: (guess.map { "did you mean '\($0)'? " } ?? "") + "'.help' lists the topics")
+      throw Diagnostic(
+        "no help on '\(topic)'", at: span,
+        help: (guess.map { "did you mean '\($0)'? " } ?? "") + "'.help' lists the topics")
     }
     var out = "\(t.name): \(t.syntax)\n\n\(t.text)\n"
     if let example = t.example {

@@ -113,7 +113,11 @@ public final class Session {
         case .pipeline(let p): _ = try resolver.resolve(p)
         case .letPipeline(let name, let p):
           let plan = try resolver.resolve(p)
-          catalog.add(name.text, Catalog.Entry(fields: plan.fields, description: "let result", load: { throw Diagnostic("not run under --check", at: nil) }))
+          catalog.add(
+            name.text,
+            Catalog.Entry(
+              fields: plan.fields, description: "let result",
+              load: { throw Diagnostic("not run under --check", at: nil) }))
         case .letValue(let name, let e):
           if !overrides.contains(name.text) { types[name.text] = try resolver.resolveValue(e).type }
         case .expression(let e): _ = try resolver.resolveValue(e)
@@ -147,7 +151,8 @@ public final class Session {
       }
       let (table, warnings) = try evaluate(p, in: file)
       for w in warnings.diagnostics { report(w.in(file)) }
-      catalog.add(name.text, table: table, description: "let \(name.text) = … (\(groupThousands(String(table.rowCount))) rows)")
+      catalog.add(
+        name.text, table: table, description: "let \(name.text) = … (\(groupThousands(String(table.rowCount))) rows)")
     case .letValue(let name, let e):
       if overrides.contains(name.text) { return }
       let r = try Resolver(catalog: catalog, values: values).resolveValue(e)
@@ -238,7 +243,8 @@ public final class Session {
     guard let path, !path.isEmpty else { return }
     try Session.checkWritable(path, span: span)
     guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
-      throw Diagnostic("can't write to '\(path)'", at: span, help: "check that the folder exists and you may write there")
+      throw Diagnostic(
+        "can't write to '\(path)'", at: span, help: "check that the folder exists and you may write there")
     }
     outputFile = h
     outputPath = path
@@ -260,7 +266,9 @@ extension Session {
         throw Diagnostic("\(path): '\(table)' is a built-in table; rename the file", at: nil)
       }
       let t = try CSVReader.read(path: path)
-      catalog.add(table, Catalog.Entry(fields: t.fields, description: "from \(path)", source: path, rowCount: t.rowCount, load: { t }))
+      catalog.add(
+        table,
+        Catalog.Entry(fields: t.fields, description: "from \(path)", source: path, rowCount: t.rowCount, load: { t }))
     }
   }
 }

@@ -49,7 +49,8 @@ extension Diagnostic {
       return out
     }
     let (line, column) = file.location(of: span.start)
-    var out = "\(p.bold)\(file.name):\(line):\(column):\(p.reset) \(sevColour)\(severity.rawValue):\(p.reset) \(message)\n"
+    var out =
+      "\(p.bold)\(file.name):\(line):\(column):\(p.reset) \(sevColour)\(severity.rawValue):\(p.reset) \(message)\n"
     out += excerpt(file, span, palette: p)
     if let note {
       let (nl, nc) = file.location(of: note.span.start)
@@ -71,7 +72,8 @@ extension Diagnostic {
     let lastColumn = endLine == line ? endColumn : lineLength + 1
     let width = max(1, lastColumn - column)
     let marks = String(repeating: "^", count: width)
-    return "  \(gutter) | \(text)\n  \(pad) | \(String(repeating: " ", count: column - 1))\(p.underline)\(marks)\(p.reset)\n"
+    return
+      "  \(gutter) | \(text)\n  \(pad) | \(String(repeating: " ", count: column - 1))\(p.underline)\(marks)\(p.reset)\n"
   }
 }
 

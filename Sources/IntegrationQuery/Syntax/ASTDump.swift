@@ -37,12 +37,15 @@ extension Step {
     switch kind {
     case .from(let s): return "(from \(source(s)))"
     case .where(let e): return "(where \(e.dump))"
-    case .derive(let items, let by): return "(derive \(assignments(items))\(by.isEmpty ? "" : " by " + assignments(by)))"
+    case .derive(let items, let by):
+      return "(derive \(assignments(items))\(by.isEmpty ? "" : " by " + assignments(by)))"
     case .select(let items): return "(select \(assignments(items)))"
     case .drop(let names): return "(drop \(names.map(\.text).joined(separator: " ")))"
     case .rename(let pairs): return "(rename \(pairs.map { "\($0.new.text)=\($0.old.text)" }.joined(separator: " ")))"
-    case .summarize(let items, let by): return "(summarize \(assignments(items))\(by.isEmpty ? "" : " by " + assignments(by)))"
-    case .sort(let keys): return "(sort \(keys.map { "\($0.value.dump) \($0.direction.rawValue)" }.joined(separator: " ")))"
+    case .summarize(let items, let by):
+      return "(summarize \(assignments(items))\(by.isEmpty ? "" : " by " + assignments(by)))"
+    case .sort(let keys):
+      return "(sort \(keys.map { "\($0.value.dump) \($0.direction.rawValue)" }.joined(separator: " ")))"
     case .take(let n): return "(take \(n.dump))"
     case .top(let n, let k): return "(top \(n.dump) \(k.value.dump) \(k.direction.rawValue))"
     case .join(let left, let s, let on):

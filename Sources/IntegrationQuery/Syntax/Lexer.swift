@@ -85,7 +85,8 @@ public struct Lexer {
       return Token(.symbol(s), Span(start, i))
     }
     if b == UInt8(ascii: "%") {
-      return Token(.error("'%' is a percent sign only right after a number; for a remainder use mod(a, b)"), Span(start, i))
+      return Token(
+        .error("'%' is a percent sign only right after a number; for a remainder use mod(a, b)"), Span(start, i))
     }
     // Consume a whole UTF-8 character so the error underlines it.
     while i < bytes.count && bytes[i] & 0xC0 == 0x80 { i += 1 }
@@ -155,7 +156,8 @@ public struct Lexer {
       }
       if b == UInt8(ascii: "\\") {
         let e = peek(1)
-        guard [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "\\"), UInt8(ascii: "n"), UInt8(ascii: "t")].contains(e)
+        guard
+          [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "\\"), UInt8(ascii: "n"), UInt8(ascii: "t")].contains(e)
         else {
           let s = i
           i += e == 0 ? 1 : 2
@@ -192,7 +194,8 @@ public struct Lexer {
     while i < bytes.count && (Lexer.isDigit(bytes[i]) || bytes[i] == UInt8(ascii: "-")) { i += 1 }
     let text = String(decoding: bytes[(start + 1)..<i], as: UTF8.self)
     guard Date.parseISO(text, allowMonth: true) != nil else {
-      return Token(.error("'@\(text)' is not a date; write @2015-04-01, or @2015-04 for the first of the month"), Span(start, i))
+      return Token(
+        .error("'@\(text)' is not a date; write @2015-04-01, or @2015-04 for the first of the month"), Span(start, i))
     }
     return Token(.date, Span(start, i))
   }

@@ -148,12 +148,18 @@ extension Parser {
       return .number(Literal.double(d, shift: -2))
     case .money:
       var amount = Substring(raw)
-      if amount.hasPrefix("£") { amount = amount.dropFirst() } else { amount = amount.dropFirst(3).drop(while: { $0 == " " }) }
+      if amount.hasPrefix("£") {
+        amount = amount.dropFirst()
+      } else {
+        amount = amount.dropFirst(3).drop(while: { $0 == " " })
+      }
       let (d, _) = Literal.decimal(String(amount))
       switch Literal.whole(d, shift: 2) {
       case .value(let pence): return .money(pence)
       case .fraction:
-        throw Diagnostic("money is exact to the penny; \(raw) has a fraction of a penny", at: t.span, help: "round it to two decimal places")
+        throw Diagnostic(
+          "money is exact to the penny; \(raw) has a fraction of a penny", at: t.span,
+          help: "round it to two decimal places")
       case .overflow:
         throw Diagnostic("\(raw) is too large for money (the limit is about £92 quadrillion)", at: t.span)
       }

@@ -10,7 +10,9 @@ extension Parser {
     let word = text(current)
     guard let verb = Verb(rawValue: word.lowercased()) else {
       let help = closest(to: word, in: Verb.allCases.map(\.rawValue)).map { "did you mean '\($0)'?" }
-      throw Diagnostic("unknown verb '\(word)'", at: current.span, help: help ?? "the verbs are \(Verb.allCases.map(\.rawValue).joined(separator: ", "))")
+      throw Diagnostic(
+        "unknown verb '\(word)'", at: current.span,
+        help: help ?? "the verbs are \(Verb.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     pos += 1
     let kind: StepKind
@@ -22,7 +24,8 @@ extension Parser {
       // where_step = "where" expression
       let e = try parseExpression()
       if check(.assign) {
-        throw Diagnostic("'=' names a column; to compare, write '=='", at: current.span, help: "where \(file.text(of: e.span)) == …")
+        throw Diagnostic(
+          "'=' names a column; to compare, write '=='", at: current.span, help: "where \(file.text(of: e.span)) == …")
       }
       kind = .where(e)
     case .derive:
@@ -61,8 +64,9 @@ extension Parser {
     case .join:
       // join_step = "join" [ "left" ] source "on" join_condition
       var isLeft = false
-      if checkWord("left"), tokens[pos + 1].kind == .identifier || tokens[pos + 1].kind == .quotedIdentifier
-        || tokens[pos + 1].kind == .string
+      if checkWord("left"),
+        tokens[pos + 1].kind == .identifier || tokens[pos + 1].kind == .quotedIdentifier
+          || tokens[pos + 1].kind == .string
       {
         pos += 1
         isLeft = true

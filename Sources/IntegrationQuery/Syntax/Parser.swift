@@ -109,7 +109,9 @@ public struct Parser {
       found = "'\(text(t))'"
     default: found = t.kind.description
     }
-    var d = Diagnostic("expected \(what), found \(found)", at: t.kind == .endOfInput ? Span(previousEnd, previousEnd) : t.span, help: help)
+    var d = Diagnostic(
+      "expected \(what), found \(found)", at: t.kind == .endOfInput ? Span(previousEnd, previousEnd) : t.span,
+      help: help)
     d.isIncompleteInput = t.kind == .endOfInput
     return d
   }
@@ -204,7 +206,9 @@ public struct Parser {
       if Verb(rawValue: word.lowercased()) != nil, next != .symbol(.leftParen) {
         throw Diagnostic("a pipeline starts with 'from'", at: current.span, help: "write 'from TABLE | \(word) …'")
       }
-      if next == .identifier || next == .quotedIdentifier || next == .string, let guess = closest(to: word, in: ["from", "let"]) {
+      if next == .identifier || next == .quotedIdentifier || next == .string,
+        let guess = closest(to: word, in: ["from", "let"])
+      {
         throw Diagnostic("unknown statement '\(word)'", at: current.span, help: "did you mean '\(guess)'?")
       }
     }
