@@ -5,9 +5,11 @@
 
 typedef char *(*iq_prompt_fn)(EditLine *);
 typedef unsigned char (*iq_command_fn)(EditLine *, int);
+typedef int (*iq_read_fn)(EditLine *, wchar_t *);
 
 static inline int iq_el_set_prompt(EditLine *el, iq_prompt_fn f) { return el_set(el, EL_PROMPT, f); }
 static inline int iq_el_set_editor(EditLine *el, const char *mode) { return el_set(el, EL_EDITOR, mode); }
+static inline int iq_el_set_read(EditLine *el, iq_read_fn f) { return el_set(el, EL_GETCFN, f); }
 static inline int iq_el_set_history(EditLine *el, History *h) { return el_set(el, EL_HIST, history, h); }
 static inline int iq_el_add_function(EditLine *el, const char *name, const char *help, iq_command_fn f) {
   return el_set(el, EL_ADDFN, name, help, f);

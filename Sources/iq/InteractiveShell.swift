@@ -48,7 +48,7 @@ final class InteractiveShell {
       Cancellation.shared.reset()
       errno = 0
       guard let raw = el_gets(editLine, &count) else {
-        if count == -1 && errno == EINTR {
+        if Cancellation.shared.isRequested || (count == -1 && errno == EINTR) {
           // Ctrl-C while typing: drop the statement, keep the shell.
           pending = ""
           print("")
@@ -61,11 +61,6 @@ final class InteractiveShell {
         }
         print("")
         break
-      }
-      if Cancellation.shared.isRequested {
-        // Ctrl-C arrived while libedit retried its read: drop the line.
-        pending = ""
-        continue
       }
       pending += String(cString: raw)
       if pending.allSatisfy(\.isWhitespace) {
@@ -94,6 +89,7 @@ final class InteractiveShell {
     iq_el_add_function(editLine, "iq-complete", "Complete the word at the cursor") { el, _ in
       InteractiveShell.current?.complete(el) ?? UInt8(CC_ERROR)
     }
+    iq_el_set_read(editLine) { _, character in InteractiveShell.readCharacter(character) }
     iq_el_bind(editLine, "^I", "iq-complete")
     iq_el_bind(editLine, "^R", "em-inc-search-prev")
     // The user's ~/.editrc last, so `bind -v` there gives vi keys.
@@ -127,6 +123,46 @@ final class InteractiveShell {
     if !out.hasSuffix("\n") { out += "\n" }
     fputs(out, stdout)
     return UInt8(CC_REDISPLAY)
+  }
+
+  /// libedit's read function: one UTF-8 character from standard input.
+  /// Ctrl-C's signal interrupts the read, and this returns -1 (EINTR), so
+  /// el_gets gives up the line at once rather than reading on.
+  static func readCharacter(_ out: UnsafeMutablePointer<wchar_t>?) -> Int32 {
+    func byte() -> Int32 {
+      var b: UInt8 = 0
+      while true {
+        // Ctrl-C may have come while libedit was drawing rather than reading.
+        if Cancellation.shared.isRequested { return -1 }
+        let n = read(STDIN_FILENO, &b, 1)
+        if n == 1 { return Int32(b) }
+        if n == 0 { return -2 }
+        if errno == EINTR && Cancellation.shared.isRequested { return -1 }
+        if errno != EINTR { return -1 }
+      }
+    }
+    let first = byte()
+    if first == -2 { return 0 }
+    if first < 0 { return -1 }
+    var scalar = UInt32(first)
+    var more = 0
+    if first >= 0xF0 {
+      scalar &= 0x07
+      more = 3
+    } else if first >= 0xE0 {
+      scalar &= 0x0F
+      more = 2
+    } else if first >= 0xC0 {
+      scalar &= 0x1F
+      more = 1
+    }
+    for _ in 0..<more {
+      let b = byte()
+      if b < 0 { return b == -2 ? 0 : -1 }
+      scalar = (scalar << 6) | (UInt32(b) & 0x3F)
+    }
+    out?.pointee = wchar_t(bitPattern: scalar)
+    return 1
   }
 
   // MARK: - History
