@@ -62,7 +62,7 @@ struct IQ: ParsableCommand {
         try session.loadDirectory(dir)
       } catch let d as Diagnostic {
         session.report(d)
-        throw ExitCode(2)
+        throw ExitCode(1)
       }
     }
     for s in sets {

@@ -96,7 +96,9 @@ extension Resolver {
     if fields.isEmpty {
       d.help =
         closest(to: name, in: Array(values.keys)).map { "did you mean '\($0)'?" }
-        ?? "no columns are in scope here; 'let' values: \(values.keys.sorted().joined(separator: ", "))"
+        ?? (values.isEmpty
+          ? "no columns are in scope here: a query starts with 'from TABLE'"
+          : "no columns are in scope here; 'let' values: \(values.keys.sorted().joined(separator: ", "))")
       d.message = "unknown name '\(name)'"
     }
     throw d

@@ -16,7 +16,7 @@ public struct Parser {
     self.file = file
     var lexer = Lexer(file)
     let raw = lexer.all()
-    tokens = Parser.joinContinuationLines(raw)
+    tokens = Parser.joinContinuationLines(raw, bytes: file.bytes)
   }
 
   /// Parses a whole script; statements with errors are left out and their
@@ -31,7 +31,8 @@ public struct Parser {
   /// next line starts with `|`, this one ends with `|`, `,` or an operator,
   /// or a bracket is open. Such breaks are dropped here, once, so that the
   /// grammar below never sees them.
-  static func joinContinuationLines(_ tokens: [Token]) -> [Token] {
+  static func joinContinuationLines(_ tokens: [Token], bytes: [UInt8]) -> [Token] {
+    func lineText(_ t: Token) -> ArraySlice<UInt8> { bytes[t.span.start..<t.span.end] }
     var out: [Token] = []
     var depth = 0
     for (n, t) in tokens.enumerated() {
@@ -42,7 +43,10 @@ public struct Parser {
         if depth > 0 { continue }
         if let last = out.last, last.kind.continuesLine { continue }
         // `| summarize` alone on a line: its items follow on the next.
-        if let last = out.last, last.kind == .identifier, out.count >= 2, out[out.count - 2].kind == .symbol(.pipe) {
+        if let last = out.last, last.kind == .identifier, out.count >= 2, out[out.count - 2].kind == .symbol(.pipe),
+          let verb = Verb(rawValue: String(decoding: lineText(last), as: UTF8.self).lowercased()),
+          verb != .count && verb != .distinct
+        {
           continue
         }
         if out.last?.kind == .newline || out.isEmpty { continue }

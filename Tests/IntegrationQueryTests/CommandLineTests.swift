@@ -1,0 +1,129 @@
+import Foundation
+import XCTest
+
+/// The `iq` command as a user runs it: arguments, exit status, what goes
+/// to stdout and what to stderr.
+final class CommandLineTests: XCTestCase {
+  static let binary = GoldenTests.packageRoot.appendingPathComponent(".build/debug/iq")
+
+  struct Run {
+    var status: Int32
+    var out: String
+    var err: String
+  }
+
+  func iq(_ args: [String], input: String? = nil, env: [String: String] = [:]) throws -> Run {
+    guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+      throw XCTSkip("build iq first: swift build")
+    }
+    let p = Process()
+    p.executableURL = Self.binary
+    p.arguments = args
+    p.currentDirectoryURL = GoldenTests.packageRoot
+    p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+    let out = Pipe(), err = Pipe(), stdin = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    p.standardInput = stdin
+    try p.run()
+    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+    stdin.fileHandleForWriting.closeFile()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+  }
+
+  func testQueryToAPipeIsCSV() throws {
+    let r = try iq(["-c", "from england | where fy == \"2015-16\" | summarize days = sum(total)"])
+    XCTAssertEqual(r.status, 0)
+    XCTAssertEqual(r.out, "days\n1809587\n")
+    XCTAssertEqual(r.err, "")
+  }
+
+  func testFormatOption() throws {
+    XCTAssertEqual(try iq(["--format", "json", "-c", "from bcf | select pooled"]).out, "[\n{\"pooled\":5300000000.00}\n]\n")
+    XCTAssertEqual(try iq(["--format", "table", "-c", "from areas | count"]).out, "  n\n───\n152\n")
+    let bad = try iq(["--format", "xml", "-c", "1"])
+    XCTAssertEqual(bad.status, 2)
+    XCTAssertTrue(bad.err.contains("unknown format 'xml'"))
+  }
+
+  func testErrorsGoToStderrWithExitOne() throws {
+    let r = try iq(["-c", "from delayed_days | where totl > 100"])
+    XCTAssertEqual(r.status, 1)
+    XCTAssertEqual(r.out, "")
+    XCTAssertTrue(r.err.hasPrefix("<command>:1:27: error: unknown column 'totl'"), r.err)
+    let money = try iq(["-c", "£5 + 3"])
+    XCTAssertEqual(money.status, 1)
+    XCTAssertTrue(money.err.contains("help: write £3, or money(3)"))
+  }
+
+  func testMalformedCSVExitsOne() throws {
+    let r = try iq(["-c", "from \"Tests/IntegrationQueryTests/Golden/fixtures/unterminated.csv\""])
+    XCTAssertEqual(r.status, 1)
+    XCTAssertTrue(r.err.contains("unterminated.csv:3:3: error: unterminated quoted field"), r.err)
+  }
+
+  func testUsageErrorsExitTwo() throws {
+    XCTAssertEqual(try iq(["--bogus"]).status, 2)
+    XCTAssertEqual(try iq(["no-such-script.iq"]).status, 2)
+    XCTAssertEqual(try iq(["--set", "novalue", "-c", "1"]).status, 2)
+  }
+
+  func testHelpAndVersion() throws {
+    let help = try iq(["--help"])
+    XCTAssertEqual(help.status, 0)
+    XCTAssertTrue(help.out.contains("--format"))
+    let version = try iq(["--version"])
+    XCTAssertEqual(version.status, 0)
+    XCTAssertEqual(version.out, "0.1.0\n")
+  }
+
+  func testScriptsRunInOrderAndStopAtTheFirstError() throws {
+    let r = try iq(["Examples/02_cost_behind_the_headlines.iq", "Tests/IntegrationQueryTests/Golden/errors/stops_at_first_error.iq"])
+    XCTAssertEqual(r.status, 1)
+    XCTAssertTrue(r.out.contains("1611.40"))
+    XCTAssertTrue(r.out.hasSuffix("n\n152\n"), r.out)
+    XCTAssertTrue(r.err.contains("unknown table 'nowhere'"))
+  }
+
+  func testCheckRunsNothing() throws {
+    let ok = try iq(["--check", "Examples/01_rise_in_delayed_days.iq"])
+    XCTAssertEqual(ok.status, 0)
+    XCTAssertEqual(ok.out, "")
+    let bad = try iq(["--check", "-c", "from areas | save \"x.csv\" | where nme == 1"])
+    XCTAssertEqual(bad.status, 1)
+    XCTAssertTrue(bad.err.contains("unknown column 'nme'"))
+    XCTAssertFalse(FileManager.default.fileExists(atPath: GoldenTests.packageRoot.appendingPathComponent("x.csv").path))
+  }
+
+  func testSetOverridesAScriptsLet() throws {
+    let script = "let year = \"2015-16\"\nfrom england | where fy == year | summarize days = sum(total)"
+    XCTAssertEqual(try iq(["-c", script]).out, "days\n1809587\n")
+    XCTAssertEqual(try iq(["--set", "year=\"2016-17\"", "-c", script]).out, "days\n2254821\n")
+    XCTAssertEqual(try iq(["--set", "budget=£2.5m", "-c", "budget / 2"]).out, "value\n1250000.00\n")
+  }
+
+  func testDataDirectory() throws {
+    let r = try iq(["--data", "Tests/IntegrationQueryTests/Golden/fixtures/data", "-c", "from beds | join areas on area | select name, beds"])
+    XCTAssertEqual(r.status, 0, r.err)
+    XCTAssertEqual(r.out, "name,beds\nHartlepool,5\nMiddlesbrough,7\n")
+    // A malformed file among them is refused, as a data error.
+    let bad = try iq(["--data", "Tests/IntegrationQueryTests/Golden/fixtures", "-c", "1"])
+    XCTAssertEqual(bad.status, 1)
+    XCTAssertTrue(bad.err.contains("invalid_utf8.csv is not UTF-8"), bad.err)
+  }
+
+  func testStandardInputRunsEveryStatement() throws {
+    let r = try iq([], input: "from areas | count\nfrom nowhere\nfrom england | count\n")
+    XCTAssertEqual(r.status, 1)
+    XCTAssertEqual(r.out, "n\n152\nn\n96\n")
+    XCTAssertTrue(r.err.contains("<stdin>:2:6: error: unknown table 'nowhere'"))
+  }
+
+  func testNoColourWhenNotATerminal() throws {
+    let r = try iq(["-c", "from nowhere"])
+    XCTAssertFalse(r.err.contains("\u{1B}["))
+  }
+}
