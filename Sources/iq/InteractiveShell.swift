@@ -90,10 +90,11 @@ final class InteractiveShell {
       InteractiveShell.current?.complete(el) ?? UInt8(CC_ERROR)
     }
     iq_el_set_read(editLine) { _, character in InteractiveShell.readCharacter(character) }
-    iq_el_bind(editLine, "^I", "iq-complete")
     iq_el_bind(editLine, "^R", "em-inc-search-prev")
-    // The user's ~/.editrc last, so `bind -v` there gives vi keys.
+    // The user's ~/.editrc, so `bind -v` there gives vi keys; Tab is bound
+    // after it, in whichever key map it chose.
     el_source(editLine, nil)
+    iq_el_bind(editLine, "^I", "iq-complete")
   }
 
   /// Tab: complete the word at the cursor; several candidates are listed.

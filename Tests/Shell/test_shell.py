@@ -163,6 +163,35 @@ class ShellTests(unittest.TestCase):
         self.assertIn(".mode csv or save to see all", out)
         sh.close()
 
+    def test_ctrl_r_searches_history(self):
+        sh = Shell(self.home)
+        sh.run('from areas | where region == "London" | count')
+        sh.run("from england | count")
+        sh.p.sendcontrol("r")
+        sh.p.send("London")
+        time.sleep(0.3)
+        sh.p.send("\r")  # accept the found line
+        time.sleep(0.3)
+        sh.p.send("\r")  # and run it
+        sh.p.expect_exact("33")
+        sh.p.expect_exact(PROMPT)
+        sh.close()
+
+    def test_editrc_gives_vi_keys(self):
+        with open(os.path.join(self.home, ".editrc"), "w") as f:
+            f.write("bind -v\n")
+        sh = Shell(self.home)
+        # In vi mode, Escape then 0 goes to the start of the line and `i` inserts there.
+        sh.p.send("areas | count")
+        sh.p.send("\x1b")
+        time.sleep(0.2)
+        sh.p.send("0ifrom ")
+        time.sleep(0.2)
+        sh.p.send("\r")
+        sh.p.expect_exact("152")
+        sh.p.expect_exact(PROMPT)
+        sh.close()
+
     def test_dot_quit(self):
         sh = Shell(self.home)
         sh.p.send(".quit\r")

@@ -81,6 +81,11 @@ extension Resolver {
     if let v = values[name] ?? values.first(where: { $0.key.lowercased() == name.lowercased() })?.value {
       return ResolvedExpr(kind: .constant(v), type: v.type, span: span)
     }
+    // `areas.name` where no join had to prefix it: the plain column.
+    if let dot = name.firstIndex(of: "."), catalog.lookup(String(name[..<dot])) != nil {
+      let plain = String(name[name.index(after: dot)...])
+      if fields.contains(where: { $0.name == plain }) { return try resolveName(plain, span, scope) }
+    }
     if let t = valueTypes[name] {
       // Checking only: the value's type is known, its value is not.
       return ResolvedExpr(kind: .constant(.null), type: t, span: span)
