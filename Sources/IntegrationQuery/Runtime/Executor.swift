@@ -157,6 +157,14 @@ public struct Executor {
     case .save(let path, let span):
       try save(t, path, span)
       return t
+
+    case .chart(let spec):
+      let f = frame(t)
+      var columns = [spec.x, spec.y].map { _ in Column(.null(0)) }
+      columns[0] = Compiler.materialize(try Compiler.compile(spec.x)(f), rows: t.rowCount)
+      columns[1] = Compiler.materialize(try Compiler.compile(spec.y)(f), rows: t.rowCount)
+      if let s = spec.series { columns.append(Compiler.materialize(try Compiler.compile(s)(f), rows: t.rowCount)) }
+      return Table(fields: [], columns: columns, rowCount: t.rowCount)
     }
   }
 

@@ -71,9 +71,26 @@ public enum PlanStep: Sendable {
   /// For each output column, its position in the appended table, if it has one.
   case append(TableSource, mapping: [Int?])
   case save(String, Span)
+  /// The last step: the input becomes the chart's columns (x, y[, series]).
+  case chart(ChartSpec)
+}
+
+public struct ChartSpec: Sendable {
+  public var kind: ChartKind
+  public var x: ResolvedExpr
+  public var y: ResolvedExpr
+  public var series: ResolvedExpr?
+  public var path: String?
+  public var pathSpan: Span?
 }
 
 public struct Plan: Sendable {
   public var steps: [(step: PlanStep, fields: [Field], span: Span)]
   public var fields: [Field] { steps.last?.fields ?? [] }
+
+  /// The chart the pipeline ends with, if it does.
+  public var chart: ChartSpec? {
+    if case .chart(let spec) = steps.last?.step { return spec }
+    return nil
+  }
 }

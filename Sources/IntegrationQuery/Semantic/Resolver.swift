@@ -212,6 +212,30 @@ public struct Resolver {
       }
       return (.append(s, mapping: mapping), fields, false)
 
+    case .chart(let kind, let xe, let ye, let seriesName, let path):
+      let x = try resolve(xe, scope)
+      let y = try resolve(ye, scope)
+      guard [.int, .number, .money, .null].contains(y.type) else {
+        throw Diagnostic("a chart's values are numbers or money; this is \(article(y.type))", at: ye.span, help: "chart \(kind.rawValue) LABEL, VALUE")
+      }
+      if kind != .bar, ![DataType.date, .int, .number, .text].contains(x.type) {
+        throw Diagnostic("the x axis of a \(kind.rawValue) chart is dates, numbers or labels; this is \(article(x.type))", at: xe.span)
+      }
+      var fields = [Field(outputNameOrDefault(xe, "x"), x.type), Field(outputNameOrDefault(ye, "y"), y.type)]
+      var series: ResolvedExpr?
+      if let seriesName {
+        if kind == .spc { throw Diagnostic("an SPC chart has one series", at: seriesName.span, help: "filter to one series with where, or draw a line chart") }
+        if kind == .bar { throw Diagnostic("a bar chart has one series", at: seriesName.span) }
+        let i = try column(seriesName, in: input, step: verb)
+        series = ResolvedExpr(kind: .column(i), type: input[i].type, span: seriesName.span)
+        fields.append(Field(input[i].name, input[i].type))
+      }
+      if let (p, span) = path, (p as NSString).pathExtension.lowercased() != "svg" {
+        throw Diagnostic("a chart is written as SVG", at: span, help: "name the file .svg")
+      }
+      let spec = ChartSpec(kind: kind, x: x, y: y, series: series, path: path?.0, pathSpan: path?.1)
+      return (.chart(spec), fields, hasOrder)
+
     case .save(let path, let span):
       let ext = (path as NSString).pathExtension.lowercased()
       guard OutputFormat(fileExtension: ext) != nil else {
@@ -259,6 +283,12 @@ public struct Resolver {
     default:
       throw Diagnostic("this \(verb) column needs a name", at: item.value.span, help: "write 'name = …'")
     }
+  }
+
+  /// A column's own name, or a default for an expression.
+  func outputNameOrDefault(_ e: Expr, _ fallback: String) -> String {
+    if case .name(let n) = e.kind { return n }
+    return fallback
   }
 
   func checkUnique(_ name: Name, _ fields: [Field], _ item: Assignment) throws {

@@ -31,22 +31,44 @@ public enum Help {
       return ".\(command.rawValue): \(command.summary)\nusage: \(command.usage)\n"
     }
     let bare = key.hasSuffix("()") ? String(key.dropLast(2)) : key
+    // A topic by its name, or one whose syntax shows the call (`max` is under `min`).
     guard
       let t = topics.first(where: { $0.name == key })
+        ?? (key.hasSuffix("()") ? functionTopics.first(where: { $0.name == bare }) : nil)
         ?? topics.first(where: { $0.name == bare || $0.name == bare + "()" })
+        ?? topics.first(where: { $0.syntax.contains(" \(bare)(") || $0.syntax.hasPrefix("\(bare)(") })
     else {
       let guess = closest(to: key, in: topics.map(\.name) + DotCommand.allCases.map(\.rawValue))
       throw Diagnostic(
         "no help on '\(topic)'", at: span,
         help: (guess.map { "did you mean '\($0)'? " } ?? "") + "'.help' lists the topics")
     }
-    var out = "\(t.name): \(t.syntax)\n\n\(t.text)\n"
+    var out = "\(t.name): \(t.syntax)\n\n\(wrap(t.text, width: 78))\n"
     if let example = t.example {
       out += "\nexample:\n  \(example.replacingOccurrences(of: "\n", with: "\n  "))\n\n"
       let table = try run(example, session: session)
-      out += Output.render(table, as: .table, limits: TableLimits(maxRows: 10))
+      if let chart = session.lastChart {
+        out += TextChart.render(table, spec: chart, width: 90)
+      } else {
+        out += Output.render(table, as: .table, limits: TableLimits(maxRows: 10))
+      }
     }
     return out
+  }
+
+  /// Words of a paragraph in lines of at most `width` characters.
+  static func wrap(_ text: String, width: Int) -> String {
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ") {
+      if !line.isEmpty && line.count + 1 + word.count > width {
+        lines.append(line)
+        line = ""
+      }
+      line += (line.isEmpty ? "" : " ") + word
+    }
+    if !line.isEmpty { lines.append(line) }
+    return lines.joined(separator: "\n")
   }
 
   /// Runs a help example in a fresh session on the same catalog.

@@ -30,6 +30,8 @@ public final class Session {
   /// Set by `.quit`.
   public private(set) var quitRequested = false
   var readDepth = 0
+  /// The chart the last pipeline ended with, if any.
+  var lastChart: ChartSpec?
   var printedResult = false
 
   public init(catalog: Catalog, results: Sink = .standardOutput, messages: Sink = .standardError) {
@@ -142,7 +144,11 @@ public final class Session {
     case .pipeline(let p):
       let start = DispatchTime.now()
       let (table, warnings) = try evaluate(p, in: file)
-      emit(table)
+      if let chart = lastChart {
+        try draw(table, chart)
+      } else {
+        emit(table)
+      }
       for w in warnings.diagnostics { report(w.in(file)) }
       if timer { reportTime(since: start) }
     case .letPipeline(let name, let p):
@@ -173,6 +179,7 @@ public final class Session {
   /// Resolves and runs one pipeline.
   public func evaluate(_ p: Pipeline, in file: SourceFile) throws -> (Table, Warnings) {
     let plan = try Resolver(catalog: catalog, values: values).resolve(p)
+    lastChart = plan.chart
     let warnings = Warnings()
     let executor = Executor(catalog: catalog, warnings: warnings) { [unowned self] t, path, span in
       try self.save(t, to: path, span: span)
@@ -180,6 +187,17 @@ public final class Session {
     Cancellation.shared.reset()
     defer { catalog.forgetFiles() }
     return (try executor.run(plan), warnings)
+  }
+
+  /// A chart in the terminal (or `.output` file), and as SVG when it says `to "file.svg"`.
+  func draw(_ table: Table, _ chart: ChartSpec) throws {
+    if printedResult { writeResult("\n") }
+    writeResult(TextChart.render(table, spec: chart, width: limits.maxWidth ?? 100))
+    printedResult = true
+    guard let path = chart.path else { return }
+    try Session.checkWritable(path, span: chart.pathSpan)
+    try writeAtomically(SVGChart.render(table, spec: chart), to: path, span: chart.pathSpan ?? .none)
+    messages.write("chart written to \(path)\n")
   }
 
   func emit(_ table: Table) {
@@ -217,7 +235,12 @@ public final class Session {
   func save(_ t: Table, to path: String, span: Span) throws {
     try Session.checkWritable(path, span: span)
     let format = OutputFormat(fileExtension: (path as NSString).pathExtension)!
-    let text = Output.render(t, as: format, limits: .unlimited)
+    try writeAtomically(Output.render(t, as: format, limits: .unlimited), to: path, span: span)
+    messages.write("saved \(groupThousands(String(t.rowCount))) row\(t.rowCount == 1 ? "" : "s") to \(path)\n")
+  }
+
+  /// Writes beside the target and renames over it: a failed write leaves any old file whole.
+  func writeAtomically(_ text: String, to path: String, span: Span) throws {
     let url = URL(fileURLWithPath: path)
     let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).iq-\(getpid()).tmp")
     do {
@@ -232,7 +255,6 @@ public final class Session {
       try? FileManager.default.removeItem(at: temp)
       throw Diagnostic("can't save to '\(path)': \(reason)", at: span)
     }
-    messages.write("saved \(groupThousands(String(t.rowCount))) row\(t.rowCount == 1 ? "" : "s") to \(path)\n")
   }
 
   func redirectOutput(_ path: String?, span: Span) throws {

@@ -95,6 +95,7 @@ public enum StepKind: Equatable, Sendable {
   case count
   case append(SourceRef)
   case save(String, Span)
+  case chart(ChartKind, x: Expr, y: Expr, series: Name?, path: (String, Span)?)
 
   public static func == (a: StepKind, b: StepKind) -> Bool {
     String(describing: a) == String(describing: b)
@@ -104,7 +105,12 @@ public enum StepKind: Equatable, Sendable {
 /// The verbs; each names the step it begins.
 public enum Verb: String, CaseIterable, Sendable {
   case from, `where`, derive, select, drop, rename, summarize, sort, take, top, join, distinct,
-    count, append, save
+    count, append, save, chart
+}
+
+/// `chart bar`, `chart line`, `chart spc`.
+public enum ChartKind: String, CaseIterable, Sendable {
+  case bar, line, spc
 }
 
 public struct Step: Equatable, Sendable {

@@ -98,6 +98,25 @@ extension Parser {
     case .append:
       // append_step = "append" source
       kind = .append(try parseSource())
+    case .chart:
+      // chart_step = "chart" ( "bar" | "line" | "spc" ) expression "," expression [ "by" name ] [ "to" STRING ]
+      guard current.kind == .identifier, let chartKind = ChartKind(rawValue: text(current).lowercased()) else {
+        let help = current.kind == .identifier ? closest(to: text(current), in: ChartKind.allCases.map(\.rawValue)).map { "did you mean '\($0)'?" } : nil
+        throw expected("bar, line or spc after 'chart'", help: help ?? "chart bar LABEL, VALUE · chart line X, Y · chart spc X, Y")
+      }
+      pos += 1
+      let x = try parseExpression()
+      try expect(.comma, "',' between the two columns, e.g. chart \(chartKind.rawValue) month, total")
+      let y = try parseExpression()
+      var series: Name?
+      if accept(.by) { series = try parseName("a column whose values name the series") }
+      var path: (String, Span)?
+      if accept(.to) {
+        guard current.kind == .string else { throw expected("a file name in quotes, e.g. to \"chart.svg\"") }
+        let t = advance()
+        path = (try unescape(t), t.span)
+      }
+      kind = .chart(chartKind, x: x, y: y, series: series, path: path)
     case .save:
       // save_step = "save" STRING
       guard current.kind == .string else { throw expected("a file name in quotes, e.g. save \"out.csv\"") }

@@ -1,0 +1,68 @@
+/// The points a chart draws, read once from the chart step's columns.
+struct ChartData {
+  struct Series {
+    var name: String
+    /// Indices into the points, in row order.
+    var points: [Int]
+  }
+
+  var kind: ChartKind
+  var xName: String
+  var yName: String
+  /// How each x value is written on an axis or beside a bar.
+  var labels: [String]
+  /// Where each point stands along the x axis (days, numbers, or row positions for labels).
+  var xs: [Double]
+  var ys: [Double?]
+  /// y as it is written: £ and thousands separators.
+  var yTexts: [String]
+  var isMoney: Bool
+  var series: [Series]
+
+  init(_ t: Table, spec: ChartSpec) {
+    kind = spec.kind
+    xName = t.fields[0].name
+    yName = t.fields[1].name
+    let n = t.rowCount
+    let x = t.columns[0], y = t.columns[1]
+    labels = (0..<n).map { x.isNull($0) ? "null" : Output.plain(x[$0]) }
+    xs = (0..<n).map { i in
+      switch x[i] {
+      case .date(let d): return Double(d)
+      case .int(let v): return Double(v)
+      case .number(let v): return v
+      default: return Double(i)
+      }
+    }
+    isMoney = y.type == .money
+    ys = (0..<n).map { i in
+      switch y[i] {
+      case .int(let v): return Double(v)
+      case .number(let v): return v.isFinite ? v : nil
+      case .money(let p): return Double(p) / 100
+      default: return nil
+      }
+    }
+    yTexts = Output.displayColumn(y, rows: 0..<n)
+    if t.columns.count > 2 {
+      let s = t.columns[2]
+      var order: [String] = []
+      var members: [String: [Int]] = [:]
+      for i in 0..<n {
+        let name = s.isNull(i) ? "null" : Output.plain(s[i])
+        if members[name] == nil { order.append(name) }
+        members[name, default: []].append(i)
+      }
+      series = order.map { Series(name: $0, points: members[$0]!) }
+    } else {
+      series = [Series(name: yName, points: Array(0..<n))]
+    }
+  }
+
+  /// A number as an axis label: thousands separators, £ for money, short decimals.
+  func axisText(_ v: Double) -> String {
+    let rounded = abs(v) >= 100 ? v.rounded() : (v * 100).rounded() / 100
+    let text = Output.displayNumber(rounded)
+    return isMoney ? (v < 0 ? "-£" + text.dropFirst() : "£" + text) : text
+  }
+}

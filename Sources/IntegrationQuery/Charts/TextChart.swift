@@ -1,0 +1,157 @@
+/// Charts drawn with Unicode in the terminal.
+public enum TextChart {
+  static let markers: [Character] = ["●", "○", "■", "□", "◆", "◇", "▲", "△"]
+
+  public static func render(_ t: Table, spec: ChartSpec, width: Int = 80) -> String {
+    let data = ChartData(t, spec: spec)
+    if t.rowCount == 0 { return "(no rows to chart)\n" }
+    switch spec.kind {
+    case .bar: return bar(data, width: max(40, width))
+    case .line: return line(data, width: max(40, width), spc: nil)
+    case .spc: return line(data, width: max(40, width), spc: SPCAnalysis(data.ys.map { $0 ?? 0 }))
+    }
+  }
+
+  // MARK: - Bars
+
+  /// Horizontal bars; with negative values they diverge from a zero line.
+  static func bar(_ d: ChartData, width: Int) -> String {
+    let labelWidth = min(30, d.labels.map(\.count).max() ?? 0)
+    let valueWidth = d.yTexts.map(\.count).max() ?? 0
+    let room = max(10, width - labelWidth - valueWidth - 4)
+    let values = d.ys.map { $0 ?? 0 }
+    let low = min(0, values.min() ?? 0), high = max(0, values.max() ?? 0)
+    let span = high - low == 0 ? 1 : high - low
+    let zero = Int((Double(room) * -low / span).rounded())
+    var out = "\(d.yName) by \(d.xName)\n"
+    for (i, v) in values.enumerated() {
+      let label = fit(d.labels[i], labelWidth)
+      var cells = [Character](repeating: " ", count: room + 1)
+      if low < 0 { cells[zero] = "│" }
+      let length = Double(room) * abs(v) / span
+      if v >= 0 {
+        let whole = Int(length)
+        for k in 0..<whole where zero + (low < 0 ? 1 : 0) + k < cells.count { cells[zero + (low < 0 ? 1 : 0) + k] = "█" }
+        let part = Int(((length - Double(whole)) * 8).rounded())
+        let at = zero + (low < 0 ? 1 : 0) + whole
+        if part > 0 && at < cells.count { cells[at] = Array("▏▎▍▌▋▊▉█")[part - 1] }
+      } else {
+        let whole = Int(length.rounded())
+        for k in 0..<whole where zero - 1 - k >= 0 { cells[zero - 1 - k] = "█" }
+      }
+      let bar = String(cells).replacingTrailingSpaces()
+      out += "\(label)  \(bar)\(String(repeating: " ", count: room + 1 - bar.count))  \(pad(d.yTexts[i], valueWidth))\n"
+    }
+    return out.split(separator: "\n", omittingEmptySubsequences: false).map { Output.trimEnd(String($0)) }.joined(separator: "\n")
+  }
+
+  // MARK: - Lines and SPC
+
+  static func line(_ d: ChartData, width: Int, spc: SPCAnalysis?) -> String {
+    let height = 14
+    let valid = d.ys.compactMap { $0 }
+    var low = valid.min() ?? 0, high = valid.max() ?? 1
+    if let spc {
+      low = min(low, spc.lowerLimit)
+      high = max(high, spc.upperLimit)
+    }
+    if high == low {
+      high += 1
+      low -= 1
+    }
+    let axisLabels = [high, (high + low) / 2, low].map(d.axisText)
+    let gutter = axisLabels.map(\.count).max()! + 1
+    let plotWidth = max(20, width - gutter - 2 - (spc == nil ? 0 : 12))
+    let xLow = d.xs.min() ?? 0, xHigh = d.xs.max() ?? 1
+    func column(_ x: Double) -> Int { xHigh == xLow ? plotWidth / 2 : Int(((x - xLow) / (xHigh - xLow) * Double(plotWidth - 1)).rounded()) }
+    func row(_ y: Double) -> Int { Int(((high - y) / (high - low) * Double(height - 1)).rounded()) }
+    var grid = [[Character]](repeating: [Character](repeating: " ", count: plotWidth), count: height)
+    var rightLabels = [Int: String]()
+
+    if let spc {
+      for (y, ch, name) in [(spc.upperLimit, "┄", "upper"), (spc.mean, "─", "mean"), (spc.lowerLimit, "┄", "lower")] {
+        let r = row(y)
+        for c in 0..<plotWidth where grid[r][c] == " " { grid[r][c] = Character(ch) }
+        rightLabels[r] = "\(name) \(d.axisText(y))"
+      }
+    }
+    // Lines first, then the points over them.
+    for s in d.series {
+      let pts = s.points.filter { d.ys[$0] != nil }
+      for (a, b) in zip(pts, pts.dropFirst()) {
+        let (c0, r0, c1, r1) = (column(d.xs[a]), row(d.ys[a]!), column(d.xs[b]), row(d.ys[b]!))
+        let steps = max(abs(c1 - c0), abs(r1 - r0))
+        guard steps > 1 else { continue }
+        for k in 1..<steps {
+          let c = c0 + (c1 - c0) * k / steps, r = r0 + (r1 - r0) * k / steps
+          if grid[r][c] == " " || grid[r][c] == "─" || grid[r][c] == "┄" { grid[r][c] = "·" }
+        }
+      }
+    }
+    for (n, s) in d.series.enumerated() {
+      for i in s.points {
+        guard let y = d.ys[i] else { continue }
+        var mark = markers[n % markers.count]
+        if let spc, let rule = spc.signals[i].first { mark = symbol(rule) }
+        grid[row(y)][column(d.xs[i])] = mark
+      }
+    }
+
+    var out = spc == nil ? "\(d.yName) by \(d.xName)\n" : "\(d.yName) by \(d.xName): XmR chart (SPC)\n"
+    for r in 0..<height {
+      let label = r == 0 ? axisLabels[0] : (r == height / 2 ? axisLabels[1] : (r == height - 1 ? axisLabels[2] : ""))
+      var text = pad(label, gutter - 1) + " ┤" + String(grid[r])
+      if let right = rightLabels[r] { text += " " + right }
+      out += Output.trimEnd(text) + "\n"
+    }
+    out += String(repeating: " ", count: gutter) + "└" + String(repeating: "─", count: plotWidth) + "\n"
+    let first = d.labels[d.xs.firstIndex(of: xLow) ?? 0], last = d.labels[d.xs.firstIndex(of: xHigh) ?? 0]
+    out += String(repeating: " ", count: gutter + 1) + first + String(repeating: " ", count: max(1, plotWidth - first.count - last.count)) + last + "\n"
+    if d.series.count > 1 {
+      out += "  " + d.series.enumerated().map { "\(markers[$0.offset % markers.count]) \($0.element.name)" }.joined(separator: "   ") + "\n"
+    }
+    if let spc { out += spcSummary(d, spc) }
+    return out
+  }
+
+  static func symbol(_ rule: SPCAnalysis.Rule) -> Character {
+    switch rule {
+    case .beyondLimits: return "L"
+    case .twoOfThree: return "2"
+    case .shift: return "S"
+    case .trend: return "T"
+    }
+  }
+
+  /// The limits, and each rule with the runs of points it fired on.
+  static func spcSummary(_ d: ChartData, _ spc: SPCAnalysis) -> String {
+    var out = "mean \(d.axisText(spc.mean)) · process limits \(d.axisText(spc.lowerLimit)) to \(d.axisText(spc.upperLimit)) · mean moving range \(d.axisText(spc.meanMovingRange))\n"
+    out += "● common cause   L beyond a limit   2 two of three near a limit   S shift (7 on one side)   T trend (7 rising or falling)\n"
+    var any = false
+    for rule in SPCAnalysis.Rule.allCases {
+      let flagged = d.ys.indices.filter { spc.signals[$0].contains(rule) }
+      guard !flagged.isEmpty else { continue }
+      any = true
+      var runs: [[Int]] = []
+      for i in flagged {
+        if let last = runs.last?.last, last == i - 1 { runs[runs.count - 1].append(i) } else { runs.append([i]) }
+      }
+      let text = runs.map { r in
+        r.count == 1 ? "\(d.labels[r[0]]) (\(d.yTexts[r[0]]))" : "\(d.labels[r.first!]) to \(d.labels[r.last!]) (\(r.count) points)"
+      }
+      out += "\(symbol(rule)) \(rule.rawValue): \(text.joined(separator: ", "))\n"
+    }
+    if !any { out += "no special cause: only common-cause variation\n" }
+    return out
+  }
+
+  static func fit(_ s: String, _ w: Int) -> String {
+    s.count > w ? String(s.prefix(w - 1)) + "…" : s + String(repeating: " ", count: w - s.count)
+  }
+
+  static func pad(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
+}
+
+extension String {
+  func replacingTrailingSpaces() -> String { Output.trimEnd(self) }
+}

@@ -1,0 +1,36 @@
+import XCTest
+
+@testable import IntegrationQuery
+
+/// Help is executed, so it cannot drift from what iq does.
+final class HelpTests: XCTestCase {
+  let session = Session.builtIn(results: Sink { _ in }, messages: Sink { _ in })
+
+  func testEveryExampleRuns() throws {
+    var ran = 0
+    for topic in Help.topics {
+      guard let example = topic.example else { continue }
+      let table = try Help.run(example, session: session)
+      XCTAssertGreaterThan(table.rowCount, 0, "the example of '\(topic.name)' gives no rows: \(example)")
+      ran += 1
+    }
+    XCTAssertGreaterThan(ran, 50)
+  }
+
+  func testEveryNameHasHelp() throws {
+    let names =
+      Verb.allCases.map(\.rawValue) + Function.allCases.map(\.rawValue) + Aggregate.allCases.map(\.rawValue)
+      + Window.allCases.map(\.rawValue) + DotCommand.allCases.map(\.rawValue) + ["money", "percent", "dates", "null", "let"]
+    for name in names {
+      XCTAssertNoThrow(try Help.text(name, session: session, span: .none), "no help on '\(name)'")
+    }
+    XCTAssertTrue(try Help.text("max", session: session, span: .none).hasPrefix("min:"))
+    XCTAssertTrue(try Help.text("money()", session: session, span: .none).hasPrefix("money: money(x)"))
+  }
+
+  func testIndexListsEveryVerbAndDotCommand() {
+    let index = Help.index
+    for v in Verb.allCases { XCTAssertTrue(index.contains(" \(v.rawValue)"), v.rawValue) }
+    for d in DotCommand.allCases { XCTAssertTrue(index.contains(".\(d.rawValue)"), d.rawValue) }
+  }
+}
