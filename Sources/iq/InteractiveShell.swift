@@ -41,8 +41,9 @@ final class InteractiveShell {
     setUpHistory()
     setUpOutput()
     print(
-      "iq \(IntegrationQuery.version) — the evidence on health and social care integration. .help for help, .quit to leave."
+      "iq \(IntegrationQuery.version) — the evidence on health and social care integration. .help for help, .tutorial to learn, .quit to leave."
     )
+    if let note = session.resumeTutorial() { print(note) }
     var count: Int32 = 0
     while !session.quitRequested {
       Cancellation.shared.reset()

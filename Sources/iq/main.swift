@@ -45,6 +45,9 @@ struct IQ: ParsableCommand {
   func run() throws {
     let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
     let session = Session.builtIn()
+    let environment = ProcessInfo.processInfo.environment
+    let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    session.tutorialPath = environment["IQ_TUTORIAL"] ?? (home as NSString).appendingPathComponent(".iq_tutorial")
     let colour = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     session.palette = colour ? .ansi : .plain
     if let format {

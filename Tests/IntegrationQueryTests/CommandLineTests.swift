@@ -122,6 +122,29 @@ final class CommandLineTests: XCTestCase {
     XCTAssertTrue(r.err.contains("<stdin>:2:6: error: unknown table 'nowhere'"))
   }
 
+  func testTutorialRemembersProgressBetweenSessions() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("iq-tutorial-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let env = ["IQ_TUTORIAL": path]
+    let first = try iq(["-c", ".tutorial reset\nfrom areas | count"], env: env)
+    XCTAssertTrue(first.out.hasPrefix("Lesson 1 of 11"))
+    XCTAssertTrue(first.out.contains("lesson 1 done"))
+    // A new session carries on at lesson 2.
+    XCTAssertTrue(try iq(["-c", ".tutorial"], env: env).out.hasPrefix("Lesson 2 of 11: Keeping some rows"))
+  }
+
+  func testChartToSVG() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("iq-chart-\(getpid()).svg").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let r = try iq(["-c", "from england | chart spc month, total to \"\(path)\""])
+    XCTAssertEqual(r.status, 0, r.err)
+    XCTAssertTrue(r.out.contains("mean 140,645"))
+    let svg = try String(contentsOfFile: path, encoding: .utf8)
+    XCTAssertTrue(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+    XCTAssertTrue(svg.contains("upper limit 156,794"))
+    XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 96)
+  }
+
   func testNoColourWhenNotATerminal() throws {
     let r = try iq(["-c", "from nowhere"])
     XCTAssertFalse(r.err.contains("\u{1B}["))

@@ -192,6 +192,21 @@ class ShellTests(unittest.TestCase):
         sh.p.expect_exact(PROMPT)
         sh.close()
 
+    def test_tutorial_resumes_in_a_new_shell(self):
+        sh = Shell(self.home)
+        out = sh.run(".tutorial")
+        self.assertIn("Lesson 1 of 11", out)
+        sh.p.send("from areas | count\r")
+        sh.p.expect_exact("lesson 1 done")
+        sh.p.expect_exact(PROMPT)
+        sh.close()
+        sh = Shell(self.home)
+        self.assertIn("The tutorial is on: lesson 2", clean(sh.p.before))
+        sh.p.send('from areas | where region == "London" | count\r')
+        sh.p.expect_exact("lesson 2 done")
+        sh.p.expect_exact(PROMPT)
+        sh.close()
+
     def test_dot_quit(self):
         sh = Shell(self.home)
         sh.p.send(".quit\r")

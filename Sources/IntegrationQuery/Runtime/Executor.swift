@@ -35,11 +35,17 @@ public struct Executor {
   }
 
   public func run(_ plan: Plan) throws -> Table {
+    try run(plan) { _, _ in }
+  }
+
+  /// Runs the plan, handing the table after each step to `after` (for `.explain`).
+  public func run(_ plan: Plan, after: (Int, Table) -> Void) throws -> Table {
     var t = Table(fields: [], columns: [], rowCount: 0)
-    for (step, fields, span) in plan.steps {
+    for (n, (step, fields, span)) in plan.steps.enumerated() {
       try Cancellation.shared.check()
       t = try run(step, on: t, span: span)
       t.fields = fields
+      after(n, t)
     }
     return t
   }

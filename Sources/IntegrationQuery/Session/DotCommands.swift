@@ -2,13 +2,15 @@ import Foundation
 
 /// The dot-commands of section 7: the same in the shell and in scripts.
 public enum DotCommand: String, CaseIterable, Sendable {
-  case help, tables, describe, mode, timer, output, read, history, sources, quit
+  case help, tables, describe, explain, mode, timer, output, read, history, sources, tutorial, quit
 
   public var usage: String {
     switch self {
     case .help: return ".help [topic]"
     case .tables: return ".tables"
     case .describe: return ".describe TABLE"
+    case .explain: return ".explain QUERY"
+    case .tutorial: return ".tutorial [next|hint|answer|N|reset]"
     case .mode: return ".mode table|csv|tsv|json|markdown"
     case .timer: return ".timer on|off"
     case .output: return ".output [FILE]"
@@ -24,6 +26,8 @@ public enum DotCommand: String, CaseIterable, Sendable {
     case .help: return "this help, or help on a verb, function or topic"
     case .tables: return "the tables you can query, with their row counts"
     case .describe: return "a table's columns, types and meanings, and its source"
+    case .explain: return "what each step of a query does, in plain English, with the rows after it"
+    case .tutorial: return "ten short lessons that rebuild the NAO's findings from the data"
     case .mode: return "how results are printed"
     case .timer: return "print how long each query took"
     case .output: return "send results to a file; .output alone sends them back to the screen"
@@ -133,6 +137,22 @@ extension Session {
           return String(repeating: " ", count: width - n.count) + n + "  "
             + l.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: width + 2))
         }.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"))
+    case .explain:
+      guard !argument.isEmpty else {
+        throw Diagnostic(".explain needs a query", at: argSpan, help: "usage: .explain from areas | where region == \"London\" | count")
+      }
+      do {
+        results.write(try Explain.explain(argument, session: self, span: argSpan))
+      } catch var d as Diagnostic {
+        // Point into this line rather than into the quoted query alone.
+        if let s = d.span, d.file == nil || d.file?.name == "<explain>" {
+          d.span = Span(argSpan.start + s.start, argSpan.start + s.end)
+          d.file = file
+        }
+        throw d
+      }
+    case .tutorial:
+      try tutorialCommand(argument, span: argSpan)
     case .sources:
       try noArgument()
       results.write(Help.sources)

@@ -32,6 +32,10 @@ public final class Session {
   var readDepth = 0
   /// The chart the last pipeline ended with, if any.
   var lastChart: ChartSpec?
+  /// Where `.tutorial` keeps progress between sessions (nil: only in memory).
+  public var tutorialPath: String?
+  /// The tutorial, while it is on.
+  var tutorialProgress: TutorialProgress?
   var printedResult = false
 
   public init(catalog: Catalog, results: Sink = .standardOutput, messages: Sink = .standardError) {
@@ -150,6 +154,7 @@ public final class Session {
         emit(table)
       }
       for w in warnings.diagnostics { report(w.in(file)) }
+      checkTutorial(table)
       if timer { reportTime(since: start) }
     case .letPipeline(let name, let p):
       if Dataset.tableNames.contains(name.text) {
