@@ -34,6 +34,10 @@ public struct Executor {
     self.save = save
   }
 
+  /// Limits on a join's output: rows, and rows × columns (about 3 GB of values).
+  public static let maxJoinRows = 100_000_000
+  public static let maxJoinCells = 400_000_000
+
   public func run(_ plan: Plan) throws -> Table {
     try run(plan) { _, _ in }
   }
@@ -207,17 +211,29 @@ public struct Executor {
       if key.contains(where: \.isNull) { continue }
       index[key, default: []].append(r)
     }
-    var li: [Int] = []
-    var ri: [Int] = []
+    // Count the output first, so a join that would explode is refused
+    // before any memory is spent on it.
+    var matchesOf = [[Int]?](repeating: nil, count: t.rowCount)
+    var total = 0
     for l in 0..<t.rowCount {
       if l % 4096 == 0 { try Cancellation.shared.check() }
       let key = lk.map { $0[l] }
-      if let matches = key.contains(where: \.isNull) ? nil : index[key] {
-        if li.count + matches.count > 100_000_000 {
-          throw Diagnostic(
-            "this join would give more than 100,000,000 rows", at: plan.span,
-            help: "join on more columns so that each row matches fewer rows")
-        }
+      matchesOf[l] = key.contains(where: \.isNull) ? nil : index[key]
+      total += matchesOf[l]?.count ?? (plan.isLeft ? 1 : 0)
+    }
+    let width = t.columns.count + plan.rightKept.count
+    if total > Executor.maxJoinRows || total * max(1, width) > Executor.maxJoinCells {
+      throw Diagnostic(
+        "this join would give \(groupThousands(String(total))) rows, more than iq will hold (\(groupThousands(String(min(Executor.maxJoinRows, Executor.maxJoinCells / max(1, width))))))",
+        at: plan.span, help: "join on more columns, or filter both sides first, so that each row matches fewer rows")
+    }
+    var li: [Int] = []
+    var ri: [Int] = []
+    li.reserveCapacity(total)
+    ri.reserveCapacity(total)
+    for l in 0..<t.rowCount {
+      if l % 4096 == 0 { try Cancellation.shared.check() }
+      if let matches = matchesOf[l] {
         for r in matches {
           li.append(l)
           ri.append(r)

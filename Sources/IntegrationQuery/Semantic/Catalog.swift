@@ -21,6 +21,16 @@ public final class Catalog: @unchecked Sendable {
 
   public var names: [String] { order }
 
+  /// A catalog with the same tables, sharing what is already decoded;
+  /// what is added to it later is its own.
+  public func copy() -> Catalog {
+    let c = Catalog()
+    c.entries = entries
+    c.loaded = loaded
+    c.order = order
+    return c
+  }
+
   public func add(_ name: String, _ entry: Entry) {
     if entries[name] == nil { order.append(name) }
     entries[name] = entry

@@ -36,6 +36,8 @@ public final class Session {
   public var tutorialPath: String?
   /// The tutorial, while it is on.
   var tutorialProgress: TutorialProgress?
+  /// No `save`, `.output` or chart file (the fuzzers run this way).
+  public var readOnly = false
   var printedResult = false
 
   public init(catalog: Catalog, results: Sink = .standardOutput, messages: Sink = .standardError) {
@@ -200,7 +202,7 @@ public final class Session {
     writeResult(TextChart.render(table, spec: chart, width: limits.maxWidth ?? 100))
     printedResult = true
     guard let path = chart.path else { return }
-    try Session.checkWritable(path, span: chart.pathSpan)
+    try checkWritable(path, span: chart.pathSpan)
     try writeAtomically(SVGChart.render(table, spec: chart), to: path, span: chart.pathSpan ?? .none)
     messages.write("chart written to \(path)\n")
   }
@@ -225,6 +227,11 @@ public final class Session {
 
   /// Refuses to write over anything but a regular file: a device or FIFO
   /// named by mistake is never replaced.
+  func checkWritable(_ path: String, span: Span?) throws {
+    if readOnly { throw Diagnostic("this session writes no files", at: span) }
+    try Session.checkWritable(path, span: span)
+  }
+
   static func checkWritable(_ path: String, span: Span?) throws {
     var isDir: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
@@ -238,7 +245,7 @@ public final class Session {
   /// `save`: written beside the target and renamed over it, so a failed
   /// write leaves any old file whole.
   func save(_ t: Table, to path: String, span: Span) throws {
-    try Session.checkWritable(path, span: span)
+    try checkWritable(path, span: span)
     let format = OutputFormat(fileExtension: (path as NSString).pathExtension)!
     try writeAtomically(Output.render(t, as: format, limits: .unlimited), to: path, span: span)
     messages.write("saved \(groupThousands(String(t.rowCount))) row\(t.rowCount == 1 ? "" : "s") to \(path)\n")
@@ -268,7 +275,7 @@ public final class Session {
     outputFile = nil
     outputPath = nil
     guard let path, !path.isEmpty else { return }
-    try Session.checkWritable(path, span: span)
+    try checkWritable(path, span: span)
     guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
       throw Diagnostic(
         "can't write to '\(path)'", at: span, help: "check that the folder exists and you may write there")

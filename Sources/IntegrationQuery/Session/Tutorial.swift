@@ -222,7 +222,7 @@ extension Session {
 
   func saveTutorialProgress(_ p: TutorialProgress) {
     tutorialProgress = p
-    guard let path = tutorialPath, let data = try? JSONEncoder().encode(p) else { return }
+    guard let path = tutorialPath, !readOnly, let data = try? JSONEncoder().encode(p) else { return }
     try? writeAtomically(String(decoding: data, as: UTF8.self), to: path, span: .none)
   }
 }
