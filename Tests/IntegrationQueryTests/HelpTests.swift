@@ -17,6 +17,13 @@ final class HelpTests: XCTestCase {
     XCTAssertGreaterThan(ran, 50)
   }
 
+  func testEveryDotCommandExampleRuns() throws {
+    for command in DotCommand.allCases {
+      guard let example = command.example else { continue }
+      XCTAssertFalse(try Help.runDotCommand(example, session: session).isEmpty, example)
+    }
+  }
+
   func testEveryNameHasHelp() throws {
     let names =
       Verb.allCases.map(\.rawValue) + Function.allCases.map(\.rawValue) + Aggregate.allCases.map(\.rawValue)

@@ -21,6 +21,19 @@ public enum DotCommand: String, CaseIterable, Sendable {
     }
   }
 
+  /// An example on the built-in data, run live by `.help` (none for
+  /// commands that change the session or the files).
+  public var example: String? {
+    switch self {
+    case .tables: return ".tables"
+    case .describe: return ".describe england"
+    case .explain: return ".explain from areas | where region == \"London\" | count"
+    case .mode: return ".mode csv\nfrom bcf | select pooled, plans"
+    case .sources: return ".sources"
+    default: return nil
+    }
+  }
+
   public var summary: String {
     switch self {
     case .help: return "this help, or help on a verb, function or topic"

@@ -28,7 +28,11 @@ public enum Help {
     let key = topic.trimmingCharacters(in: .whitespaces).lowercased().trimmingCharacters(in: ["."])
     if key.isEmpty { return index }
     if let command = DotCommand(rawValue: key) {
-      return ".\(command.rawValue): \(command.summary)\nusage: \(command.usage)\n"
+      var out = ".\(command.rawValue): \(command.summary)\nusage: \(command.usage)\n"
+      if let example = command.example {
+        out += "\nexample:\n  \(example.replacingOccurrences(of: "\n", with: "\n  "))\n\n" + (try runDotCommand(example, session: session))
+      }
+      return out
     }
     let bare = key.hasSuffix("()") ? String(key.dropLast(2)) : key
     // A topic by its name, or one whose syntax shows the call (`max` is under `min`).
@@ -69,6 +73,19 @@ public enum Help {
     }
     if !line.isEmpty { lines.append(line) }
     return lines.joined(separator: "\n")
+  }
+
+  /// Runs a dot-command example in a session of its own on the same data,
+  /// and returns what it printed.
+  public static func runDotCommand(_ example: String, session: Session) throws -> String {
+    var out = ""
+    let sub = Session(catalog: session.catalog.copy(), results: Sink { out += $0 }, messages: Sink { out += $0 })
+    sub.readOnly = true
+    sub.limits = TableLimits(maxRows: 10, maxWidth: 100)
+    guard sub.run(SourceFile(name: "<help>", text: example)) else {
+      throw Diagnostic("the example of \(example.prefix(while: { $0 != " " })) failed:\n\(out)", at: nil)
+    }
+    return out
   }
 
   /// Runs a help example in a fresh session on the same catalog.
