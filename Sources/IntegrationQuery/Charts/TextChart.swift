@@ -61,7 +61,9 @@ public enum TextChart {
     }
     let axisLabels = [high, (high + low) / 2, low].map(d.axisText)
     let gutter = axisLabels.map(\.count).max()! + 1
-    let plotWidth = max(20, width - gutter - 2 - (spc == nil ? 0 : 12))
+    // Room on the right for "upper 156,794" and the like.
+    let rightWidth = spc.map { s in ["upper", "mean", "lower"].map { $0.count }.max()! + 2 + [s.upperLimit, s.mean, s.lowerLimit].map { d.axisText($0).count }.max()! } ?? 0
+    let plotWidth = max(20, width - gutter - 2 - rightWidth)
     let xLow = d.xs.min() ?? 0, xHigh = d.xs.max() ?? 1
     func column(_ x: Double) -> Int { xHigh == xLow ? plotWidth / 2 : Int(((x - xLow) / (xHigh - xLow) * Double(plotWidth - 1)).rounded()) }
     func row(_ y: Double) -> Int { Int(((high - y) / (high - low) * Double(height - 1)).rounded()) }
@@ -110,7 +112,7 @@ public enum TextChart {
     if d.series.count > 1 {
       out += "  " + d.series.enumerated().map { "\(markers[$0.offset % markers.count]) \($0.element.name)" }.joined(separator: "   ") + "\n"
     }
-    if let spc { out += spcSummary(d, spc) }
+    if let spc { out += spcSummary(d, spc, width: width) }
     return out
   }
 
@@ -124,9 +126,10 @@ public enum TextChart {
   }
 
   /// The limits, and each rule with the runs of points it fired on.
-  static func spcSummary(_ d: ChartData, _ spc: SPCAnalysis) -> String {
+  static func spcSummary(_ d: ChartData, _ spc: SPCAnalysis, width: Int) -> String {
+    var lines: [String] = []
     var out = "mean \(d.axisText(spc.mean)) · process limits \(d.axisText(spc.lowerLimit)) to \(d.axisText(spc.upperLimit)) · mean moving range \(d.axisText(spc.meanMovingRange))\n"
-    out += "● common cause   L beyond a limit   2 two of three near a limit   S shift (7 on one side)   T trend (7 rising or falling)\n"
+    out += "● common cause · L beyond a limit · 2 two of three near a limit · S shift (7 on one side) · T trend (7 rising or falling)\n"
     var any = false
     for rule in SPCAnalysis.Rule.allCases {
       let flagged = d.ys.indices.filter { spc.signals[$0].contains(rule) }
@@ -142,7 +145,13 @@ public enum TextChart {
       out += "\(symbol(rule)) \(rule.rawValue): \(text.joined(separator: ", "))\n"
     }
     if !any { out += "no special cause: only common-cause variation\n" }
-    return out
+    // Wrap to the width, continuation lines indented under the text.
+    for line in out.split(separator: "\n") {
+      let wrapped = Help.wrap(String(line), width: max(40, width - 2)).split(separator: "\n")
+      lines.append(wrapped.first.map(String.init) ?? "")
+      lines += wrapped.dropFirst().map { "  " + $0 }
+    }
+    return lines.joined(separator: "\n") + "\n"
   }
 
   static func fit(_ s: String, _ w: Int) -> String {
