@@ -4,6 +4,7 @@ import Foundation
 public enum SVGChart {
   static let width = 900.0, height = 480.0
   static let left = 90.0, right = 150.0, top = 50.0, bottom = 76.0
+  static let barRow = 28.0
   static let palette = ["#005EB8", "#ED8B00", "#009639", "#7C2855", "#00A9CE", "#DA291C", "#425563", "#AE2573"]
   /// Making Data Count's colours: grey for common cause, orange for special cause.
   static let commonCause = "#7B7D7D", specialCause = "#ED8B00"
@@ -17,8 +18,10 @@ public enum SVGChart {
     case .spc: body = line(d, spc: SPCAnalysis(d.ys.map { $0 ?? 0 }))
     }
     let title = spec.kind == .spc ? "\(d.yName) by \(d.xName): XmR chart" : "\(d.yName) by \(d.xName)"
+    // Bars take the height their rows need; line charts a fixed frame.
+    let h = spec.kind == .bar ? top + barRow * Double(d.ys.count) + 20 : height
     return """
-      <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Arial, Helvetica, sans-serif" font-size="12">
+      <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(h))" viewBox="0 0 \(Int(width)) \(Int(h))" font-family="Arial, Helvetica, sans-serif" font-size="12">
       <rect width="100%" height="100%" fill="white"/>
       <text x="\(left)" y="28" font-size="18" font-weight="bold" fill="#231f20">\(escape(title))</text>
       \(body)</svg>
@@ -38,7 +41,7 @@ public enum SVGChart {
     let low = min(0, values.min() ?? 0), high = max(0, values.max() ?? 0)
     let span = high - low == 0 ? 1 : high - low
     let plotLeft = 220.0, plotWidth = width - plotLeft - 120
-    let rowHeight = min(28, (height - top - bottom) / Double(max(1, values.count)))
+    let rowHeight = barRow
     func x(_ v: Double) -> Double { plotLeft + (v - low) / span * plotWidth }
     var out = "<line x1=\"\(f(x(0)))\" y1=\"\(f(top))\" x2=\"\(f(x(0)))\" y2=\"\(f(top + rowHeight * Double(values.count)))\" stroke=\"#425563\"/>\n"
     for (i, v) in values.enumerated() {
