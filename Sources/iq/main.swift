@@ -30,6 +30,9 @@ struct IQ: ParsableCommand {
   @Flag(help: "Parse and resolve only: report errors, run nothing.")
   var check = false
 
+  @Option(name: .customLong("sql"), help: ArgumentHelp("Print the SQL (SQLite's dialect) that computes the same result as a query.", valueName: "query"))
+  var sqlQuery: String?
+
   @Option(help: "Output format: table, csv, tsv, json or markdown (default: table on a terminal, csv otherwise).")
   var format: String?
 
@@ -77,6 +80,16 @@ struct IQ: ParsableCommand {
       }
     }
 
+    if let sqlQuery {
+      let file = SourceFile(name: "<command>", text: sqlQuery)
+      do {
+        print(try session.sqlText(sqlQuery, span: Span(0, file.bytes.count), file: file), terminator: "")
+        return
+      } catch let d as Diagnostic {
+        session.report(d.in(file))
+        throw ExitCode(1)
+      }
+    }
     var sources: [SourceFile] = []
     if let command { sources.append(SourceFile(name: "<command>", text: command)) }
     for path in scripts {

@@ -71,7 +71,9 @@ public enum Output {
     }
     var out = t.fields.map { field($0.name) }.joined(separator: String(separator)) + "\n"
     for r in 0..<t.rowCount {
-      out += t.columns.map { field(plain($0[r])) }.joined(separator: String(separator))
+      let line = t.columns.map { field(plain($0[r])) }.joined(separator: String(separator))
+      // A row of one empty field would be a blank line, which readers skip: quote it.
+      out += line.isEmpty && separator == "," ? "\"\"" : line
       out += "\n"
     }
     return out

@@ -2,7 +2,7 @@ import Foundation
 
 /// The dot-commands of section 7: the same in the shell and in scripts.
 public enum DotCommand: String, CaseIterable, Sendable {
-  case help, tables, describe, explain, mode, timer, output, read, history, sources, tutorial, quit
+  case help, tables, describe, explain, sql, mode, timer, output, read, history, sources, tutorial, quit
 
   public var usage: String {
     switch self {
@@ -10,6 +10,7 @@ public enum DotCommand: String, CaseIterable, Sendable {
     case .tables: return ".tables"
     case .describe: return ".describe TABLE"
     case .explain: return ".explain QUERY"
+    case .sql: return ".sql QUERY"
     case .tutorial: return ".tutorial [next|hint|answer|N|reset]"
     case .mode: return ".mode table|csv|tsv|json|markdown"
     case .timer: return ".timer on|off"
@@ -28,6 +29,7 @@ public enum DotCommand: String, CaseIterable, Sendable {
     case .tables: return ".tables"
     case .describe: return ".describe england"
     case .explain: return ".explain from areas | where region == \"London\" | count"
+    case .sql: return ".sql from areas | where region == \"London\" | count"
     case .mode: return ".mode csv\nfrom bcf | select pooled, plans"
     case .sources: return ".sources"
     default: return nil
@@ -40,6 +42,7 @@ public enum DotCommand: String, CaseIterable, Sendable {
     case .tables: return "the tables you can query, with their row counts"
     case .describe: return "a table's columns, types and meanings, and its source"
     case .explain: return "what each step of a query does, in plain English, with the rows after it"
+    case .sql: return "the SQL (SQLite's dialect) that computes the same result"
     case .tutorial: return "ten short lessons that rebuild the NAO's findings from the data"
     case .mode: return "how results are printed"
     case .timer: return "print how long each query took"
@@ -53,6 +56,25 @@ public enum DotCommand: String, CaseIterable, Sendable {
 }
 
 extension Session {
+  /// The SQL for one query; errors point into the query as written.
+  public func sqlText(_ query: String, span: Span, file: SourceFile) throws -> String {
+    let q = SourceFile(name: "<sql>", text: query)
+    do {
+      let (statements, diagnostics) = Parser.parse(q)
+      if let d = diagnostics.first { throw d }
+      guard statements.count == 1, case .pipeline(let p) = statements[0].kind else {
+        throw Diagnostic("SQL is written for one query", at: Span(0, q.bytes.count))
+      }
+      return try SQLTranslator.translate(p, session: self)
+    } catch var d as Diagnostic {
+      if let s = d.span, d.file == nil || d.file?.name == "<sql>" {
+        d.span = Span(span.start + s.start, span.start + s.end)
+        d.file = file
+      }
+      throw d
+    }
+  }
+
   func dotCommand(_ name: String, _ argument: String, span: Span, file: SourceFile) throws {
     let argSpan = argument.isEmpty ? Span(span.end, span.end) : Span(span.end - argument.utf8.count, span.end)
     let nameSpan = Span(span.start, span.start + 1 + name.utf8.count)
@@ -168,6 +190,9 @@ extension Session {
         }
         throw d
       }
+    case .sql:
+      guard !argument.isEmpty else { throw Diagnostic(".sql needs a query", at: argSpan, help: "usage: .sql from areas | count") }
+      results.write(try sqlText(argument, span: argSpan, file: file))
     case .tutorial:
       try tutorialCommand(argument, span: argSpan)
     case .sources:

@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""Differential testing of iq against SQLite.
+
+Generates random, valid, typed iq pipelines over the built-in tables
+(seeded, so a run can be repeated), runs each in iq and, through its
+`--sql` translation, in SQLite on the same data, and compares the results
+row by row (iq's translation keeps iq's row order, so order is compared
+too). Floating-point values agree within a relative 1e-9.
+
+    Scripts/difftest.py [--queries N] [--seed S] [--iq PATH] [--show-failures K]
+
+Prints how many queries agreed; exits 1 on any disagreement. Queries that
+use something with no SQLite equivalent are reported as untranslatable and
+left out of the comparison (iq says which step).
+"""
+import argparse
+import csv
+import io
+import math
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+from decimal import Decimal
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TABLES = ["areas", "delayed_days", "england", "bcf", "care_home_admissions", "delay_reasons"]
+
+
+def run_iq(iq, script):
+    p = subprocess.run([iq, "--format", "csv"], input=script, capture_output=True, text=True)
+    return p.stdout, p.stderr
+
+
+def load(iq, db):
+    """The built-in tables into SQLite: money as integer pence, dates as ISO text."""
+    schemas, values = {}, {}
+    for t in TABLES:
+        out, _ = run_iq(iq, f".describe {t}\n")
+        lines = out[out.index("column,type"):].splitlines()
+        schema = [(r[0], r[1]) for r in csv.reader(lines[1:])]
+        schemas[t] = schema
+        data, _ = run_iq(iq, f"from {t}\n")
+        rows = list(csv.reader(io.StringIO(data)))[1:]
+        sqltype = {"int": "INTEGER", "number": "REAL", "money": "INTEGER", "bool": "INTEGER"}
+        cols = ", ".join(f'"{c}" {sqltype.get(ty, "TEXT")}' for c, ty in schema)
+        db.execute(f'CREATE TABLE "{t}" ({cols})')
+
+        def convert(v, ty):
+            if v == "":
+                return None
+            if ty == "int":
+                return int(v)
+            if ty == "number":
+                return float(v)
+            if ty == "money":
+                return int(Decimal(v) * 100)
+            return v
+
+        db.executemany(
+            f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in schema)})',
+            [[convert(v, ty) for v, (_, ty) in zip(r, schema)] for r in rows],
+        )
+        values[t] = {c: sorted({r[i] for r in rows if r[i] != ""})[:50] for i, (c, _) in enumerate(schema)}
+    return schemas, values
+
+
+class Generator:
+    """Random pipelines that resolve: every step keeps track of the columns and their types."""
+
+    def __init__(self, rng, schemas, values):
+        self.rng, self.schemas, self.values = rng, schemas, values
+
+    def pick(self, xs):
+        return self.rng.choice(xs)
+
+    def cols(self, schema, types):
+        return [c for c, t in schema if t in types]
+
+    def literal(self, table, col, ty):
+        vals = self.values.get(table, {}).get(col, [])
+        if ty == "text":
+            return '"' + (self.pick(vals) if vals and self.rng.random() < 0.9 else "nothing") + '"'
+        if ty == "int":
+            return str(int(self.pick(vals)) if vals and self.rng.random() < 0.7 else self.rng.randint(-5, 500))
+        if ty == "number":
+            return repr(round(self.rng.uniform(-2, 700), 2))
+        if ty == "date":
+            return "@" + (self.pick(vals) if vals else "2015-04-01")
+        return "1"
+
+    def predicate(self, table, schema, depth=0):
+        r = self.rng.random()
+        if depth < 2 and r < 0.25:
+            op = self.pick(["and", "or"])
+            return f"({self.predicate(table, schema, depth + 1)} {op} {self.predicate(table, schema, depth + 1)})"
+        if depth < 2 and r < 0.32:
+            return f"not ({self.predicate(table, schema, depth + 1)})"
+        candidates = [ct for ct in schema if ct[1] in ("int", "number", "text", "date")]
+        if not candidates:
+            return "true"
+        c, t = self.pick(candidates)
+        if self.rng.random() < 0.1:
+            return f"is_null({c})"
+        if t == "text" and self.rng.random() < 0.3:
+            items = ", ".join(self.literal(table, c, t) for _ in range(self.rng.randint(1, 3)))
+            return f"{c} {'not in' if self.rng.random() < 0.3 else 'in'} ({items})"
+        op = self.pick(["==", "!=", "<", "<=", ">", ">="])
+        return f"{c} {op} {self.literal(table, c, t)}"
+
+    def numeric(self, schema):
+        ints = self.cols(schema, ["int"])
+        nums = self.cols(schema, ["int", "number"])
+        if not nums:
+            return None, None
+        r = self.rng.random()
+        a, b = self.pick(nums), self.pick(nums)
+        ta = dict(schema)[a]
+        tb = dict(schema)[b]
+        both_int = ta == "int" and tb == "int"
+        if r < 0.2:
+            return f"{a} + {b}", "int" if both_int else "number"
+        if r < 0.35:
+            return f"{a} - {self.rng.randint(0, 50)}", ta
+        if r < 0.5:
+            return f"{a} / {b}", "number"
+        if r < 0.6 and ints:
+            c = self.pick(ints)
+            return f"mod({c}, {self.rng.randint(1, 7)})", "int"
+        if r < 0.7:
+            return f"round({a} / 3, {self.rng.randint(0, 3)})", "number"
+        if r < 0.8:
+            return f"coalesce({a}, 0)", ta
+        if r < 0.9:
+            return f"if({self.predicate('', schema, 2)}, {a}, {b})", "int" if both_int else "number"
+        return f"abs({a} - {b})", "int" if both_int else "number"
+
+    def step(self, table, schema, state):
+        kinds = ["where", "derive", "summarize", "sort", "take", "top", "select", "distinct", "window", "rename"]
+        if "area" in dict(schema) and not state.get("joined") and table != "areas":
+            kinds.append("join")
+        k = self.pick(kinds)
+        names = [c for c, _ in schema]
+        if k == "where":
+            return f"where {self.predicate(table, schema)}", schema
+        if k == "derive":
+            e, t = self.numeric(schema)
+            if e is None:
+                return None, schema
+            n = f"d{state.setdefault('n', 0)}"
+            state["n"] += 1
+            groups = self.cols(schema, ["text"])
+            if groups and self.rng.random() < 0.3:
+                g = self.pick(groups)
+                src = self.pick(self.cols(schema, ["int", "number"]))
+                return f"derive {n} = {src} / sum({src}) by {g}", schema + [(n, "number")]
+            return f"derive {n} = {e}", schema + [(n, t)]
+        if k == "window":
+            nums = self.cols(schema, ["int", "number"])
+            if not nums:
+                return None, schema
+            n = f"w{state.setdefault('n', 0)}"
+            state["n"] += 1
+            x = self.pick(nums)
+            by = ""
+            groups = self.cols(schema, ["text"])
+            if groups and self.rng.random() < 0.5:
+                by = f" by {self.pick(groups)}"
+            w, t = self.pick([(f"lag({x})", dict(schema)[x]), (f"lead({x}, 2)", dict(schema)[x]),
+                              ("row_number()", "int"), (f"running_sum({x})", dict(schema)[x])])
+            return f"derive {n} = {w}{by}", schema + [(n, t)]
+        if k == "summarize":
+            candidates = [c for c, t in schema if t in ("text", "int", "date")]
+            keys = self.rng.sample(candidates, k=min(self.rng.randint(0, 2), len(candidates)))
+            aggs, out = [], [(c, t) for c, t in schema if c in keys]
+            for i in range(self.rng.randint(1, 3)):
+                nums = self.cols(schema, ["int", "number", "money"])
+                choice = self.rng.random()
+                name = f"a{i}"
+                if choice < 0.2 or not nums:
+                    aggs.append(f"{name} = count()")
+                    out.append((name, "int"))
+                elif choice < 0.3:
+                    aggs.append(f"{name} = count_distinct({self.pick(names)})")
+                    out.append((name, "int"))
+                else:
+                    x = self.pick(nums)
+                    f = self.pick(["sum", "avg", "min", "max", "count"])
+                    t = {"count": "int", "avg": "money" if dict(schema)[x] == "money" else "number"}.get(f, dict(schema)[x])
+                    aggs.append(f"{name} = {f}({x})")
+                    out.append((name, t))
+            by = f" by {', '.join(keys)}" if keys else ""
+            return f"summarize {', '.join(aggs)}{by}", out
+        if k == "sort":
+            keys = self.rng.sample(names, k=min(len(names), self.rng.randint(1, 2)))
+            return "sort " + ", ".join(f"{c} {self.pick(['asc', 'desc'])}" for c in keys), schema
+        if k == "take":
+            return f"take {self.rng.randint(0, 30)}", schema
+        if k == "top":
+            c = self.pick(names)
+            return f"top {self.rng.randint(1, 10)} by {c}{self.pick(['', ' asc'])}", schema
+        if k == "select":
+            keep = self.rng.sample(names, k=self.rng.randint(1, len(names)))
+            return f"select {', '.join(keep)}", [(c, t) for c, t in schema if c in keep]
+        if k == "distinct":
+            keep = self.rng.sample(names, k=self.rng.randint(1, min(2, len(names))))
+            return f"distinct {', '.join(keep)}", [(c, t) for c, t in schema if c in keep]
+        if k == "rename":
+            c = self.pick(names)
+            return f"rename r_{c} = {c}", [(("r_" + n) if n == c else n, t) for n, t in schema]
+        if k == "join":
+            state["joined"] = True
+            extra = [(c, t) for c, t in self.schemas["areas"] if c != "area"]
+            clash = {c for c, _ in schema}
+            return "join areas on area", schema + [((f"areas.{c}" if c in clash else c), t) for c, t in extra]
+        return None, schema
+
+    def query(self):
+        table = self.pick(TABLES[:-1] if self.rng.random() < 0.9 else TABLES)
+        schema = list(self.schemas[table])
+        steps, state = [f"from {table}"], {}
+        for _ in range(self.rng.randint(1, 5)):
+            s, new = self.step(table, schema, state)
+            if s:
+                steps.append(s)
+                schema = new
+        return " | ".join(steps)
+
+
+def same(a, b):
+    if a == b:
+        return True
+    try:
+        x, y = float(a), float(b)
+    except ValueError:
+        return False
+    return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def sqlite_rows(db, sql):
+    cur = db.execute(sql)
+    out = []
+    for row in cur.fetchall():
+        cells = []
+        for v in row:
+            if v is None:
+                cells.append("")
+            elif isinstance(v, float):
+                cells.append(repr(v))
+            else:
+                cells.append(str(v))
+        out.append(cells)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--queries", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--iq", default=os.path.join(ROOT, ".build", "debug", "iq"))
+    ap.add_argument("--batch", type=int, default=1000)
+    ap.add_argument("--show-failures", type=int, default=5)
+    args = ap.parse_args()
+
+    db = sqlite3.connect(":memory:")
+    schemas, values = load(args.iq, db)
+    gen = Generator(random.Random(args.seed), schemas, values)
+    queries = [gen.query() for _ in range(args.queries)]
+
+    agreed = disagreed = untranslatable = iq_errors = 0
+    failures = []
+    for start in range(0, len(queries), args.batch):
+        batch = queries[start:start + args.batch]
+        script = ""
+        for i, q in enumerate(batch):
+            script += f'.sql {q}\n"@@SQL {i}@@"\n{q}\n"@@END {i}@@"\n'
+        out, err = run_iq(args.iq, script)
+        parts = out.split("\n")
+        # Split stdout into each query's SQL and result by the markers.
+        i, mode, sql, result = 0, "sql", [], []
+        results = {}
+        for line in parts:
+            if line == f"@@SQL {i}@@":
+                mode = "result"
+                continue
+            if line == f"@@END {i}@@":
+                results[i] = ("\n".join(sql), "\n".join(result))
+                i, mode, sql, result = i + 1, "sql", [], []
+                continue
+            if line == "value":
+                continue
+            (sql if mode == "sql" else result).append(line)
+        for i, q in enumerate(batch):
+            sql_text, result = results.get(i, ("", ""))
+            if not sql_text.strip().startswith("WITH"):
+                untranslatable += 1
+                continue
+            rows = list(csv.reader(io.StringIO(result)))
+            if not rows:
+                iq_errors += 1
+                failures.append((q, sql_text, "iq gave no result", ""))
+                continue
+            try:
+                expected = sqlite_rows(db, sql_text)
+            except sqlite3.Error as e:
+                disagreed += 1
+                failures.append((q, sql_text, f"SQLite error: {e}", ""))
+                continue
+            got = rows[1:]
+            ok = len(got) == len(expected) and all(
+                len(r) == len(s) and all(same(a, b) for a, b in zip(r, s)) for r, s in zip(got, expected)
+            )
+            if ok:
+                agreed += 1
+            else:
+                disagreed += 1
+                failures.append((q, sql_text, f"iq: {got[:3]} …", f"sqlite: {expected[:3]} …"))
+    for q, sql_text, a, b in failures[: args.show_failures]:
+        print(f"DISAGREE: {q}\n  {a}\n  {b}\n")
+    compared = agreed + disagreed + iq_errors
+    print(f"difftest: {args.queries} queries (seed {args.seed}): {agreed} agreed, {disagreed} disagreed, "
+          f"{iq_errors} iq errors, {untranslatable} not translatable")
+    print(f"difftest: {agreed} passed, {disagreed + iq_errors} failed")
+    return 0 if disagreed + iq_errors == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
