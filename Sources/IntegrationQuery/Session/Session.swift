@@ -162,8 +162,10 @@ public final class Session {
       if Dataset.tableNames.contains(name.text) {
         throw Diagnostic("'\(name.text)' is a built-in table; choose another name", at: name.span)
       }
+      let start = DispatchTime.now()
       let (table, warnings) = try evaluate(p, in: file)
       for w in warnings.diagnostics { report(w.in(file)) }
+      if timer { reportTime(since: start) }
       catalog.add(
         name.text, table: table, description: "let \(name.text) = … (\(groupThousands(String(table.rowCount))) rows)")
     case .letValue(let name, let e):
