@@ -30,7 +30,10 @@ struct IQ: ParsableCommand {
   @Flag(help: "Parse and resolve only: report errors, run nothing.")
   var check = false
 
-  @Option(name: .customLong("sql"), help: ArgumentHelp("Print the SQL (SQLite's dialect) that computes the same result as a query.", valueName: "query"))
+  @Option(
+    name: .customLong("sql"),
+    help: ArgumentHelp("Print the SQL (SQLite's dialect) that computes the same result as a query.", valueName: "query")
+  )
   var sqlQuery: String?
 
   @Option(help: "Output format: table, csv, tsv, json or markdown (default: table on a terminal, csv otherwise).")

@@ -31,7 +31,8 @@ final class CommandLineTests: XCTestCase {
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    return Run(
+      status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
   }
 
   func testQueryToAPipeIsCSV() throws {
@@ -42,7 +43,8 @@ final class CommandLineTests: XCTestCase {
   }
 
   func testFormatOption() throws {
-    XCTAssertEqual(try iq(["--format", "json", "-c", "from bcf | select pooled"]).out, "[\n{\"pooled\":5300000000.00}\n]\n")
+    XCTAssertEqual(
+      try iq(["--format", "json", "-c", "from bcf | select pooled"]).out, "[\n{\"pooled\":5300000000.00}\n]\n")
     XCTAssertEqual(try iq(["--format", "table", "-c", "from areas | count"]).out, "  n\n───\n152\n")
     let bad = try iq(["--format", "xml", "-c", "1"])
     XCTAssertEqual(bad.status, 2)
@@ -81,7 +83,9 @@ final class CommandLineTests: XCTestCase {
   }
 
   func testScriptsRunInOrderAndStopAtTheFirstError() throws {
-    let r = try iq(["Examples/02_cost_behind_the_headlines.iq", "Tests/IntegrationQueryTests/Golden/errors/stops_at_first_error.iq"])
+    let r = try iq([
+      "Examples/02_cost_behind_the_headlines.iq", "Tests/IntegrationQueryTests/Golden/errors/stops_at_first_error.iq",
+    ])
     XCTAssertEqual(r.status, 1)
     XCTAssertTrue(r.out.contains("1611.40"))
     XCTAssertTrue(r.out.hasSuffix("n\n152\n"), r.out)
@@ -106,7 +110,10 @@ final class CommandLineTests: XCTestCase {
   }
 
   func testDataDirectory() throws {
-    let r = try iq(["--data", "Tests/IntegrationQueryTests/Golden/fixtures/data", "-c", "from beds | join areas on area | select name, beds"])
+    let r = try iq([
+      "--data", "Tests/IntegrationQueryTests/Golden/fixtures/data", "-c",
+      "from beds | join areas on area | select name, beds",
+    ])
     XCTAssertEqual(r.status, 0, r.err)
     XCTAssertEqual(r.out, "name,beds\nHartlepool,5\nMiddlesbrough,7\n")
     // A malformed file among them is refused, as a data error.

@@ -36,7 +36,8 @@ final class CompletionTests: XCTestCase {
   }
 
   func testLetResultsAreTables() {
-    session.catalog.add("london", table: Table(fields: [Field("a", .int)], columns: [Column(.int([1]))]), description: "")
+    session.catalog.add(
+      "london", table: Table(fields: [Field("a", .int)], columns: [Column(.int([1]))]), description: "")
     XCTAssertEqual(complete("from lon"), ["london"])
   }
 
@@ -89,17 +90,25 @@ final class CompletionTests: XCTestCase {
   }
 
   func testContinuation() {
-    for text in ["from areas |", "from areas | where (region", "from areas | where x ==", "let x =", "from areas | select concat(", "from areas | where name == \"Hart", "from areas | summarize n = count(),"] {
+    for text in [
+      "from areas |", "from areas | where (region", "from areas | where x ==", "let x =", "from areas | select concat(",
+      "from areas | where name == \"Hart", "from areas | summarize n = count(),",
+    ] {
       XCTAssertTrue(Continuation.needsMore(text), text)
     }
-    for text in ["from areas", "from areas | count", "from areas | wher x", ".tables", "£5 + 3", "from areas | where )", ""] {
+    for text in [
+      "from areas", "from areas | count", "from areas | wher x", ".tables", "£5 + 3", "from areas | where )", "",
+    ] {
       XCTAssertFalse(Continuation.needsMore(text), text)
     }
   }
 
   func testHistoryEntryIsOneLine() {
-    XCTAssertEqual(Continuation.historyEntry("from areas |\n  where region == \"x\" # note\n| count\n"), "from areas | where region == \"x\" | count")
+    XCTAssertEqual(
+      Continuation.historyEntry("from areas |\n  where region == \"x\" # note\n| count\n"),
+      "from areas | where region == \"x\" | count")
     XCTAssertEqual(Continuation.historyEntry(".mode csv\n"), ".mode csv")
-    XCTAssertEqual(Continuation.historyEntry("from areas | where name == \"a  b\""), "from areas | where name == \"a  b\"")
+    XCTAssertEqual(
+      Continuation.historyEntry("from areas | where name == \"a  b\""), "from areas | where name == \"a  b\"")
   }
 }

@@ -27,7 +27,9 @@ final class HelpTests: XCTestCase {
   func testEveryNameHasHelp() throws {
     let names =
       Verb.allCases.map(\.rawValue) + Function.allCases.map(\.rawValue) + Aggregate.allCases.map(\.rawValue)
-      + Window.allCases.map(\.rawValue) + DotCommand.allCases.map(\.rawValue) + ["money", "percent", "dates", "null", "let"]
+      + Window.allCases.map(\.rawValue) + DotCommand.allCases.map(\.rawValue) + [
+        "money", "percent", "dates", "null", "let",
+      ]
     for name in names {
       XCTAssertNoThrow(try Help.text(name, session: session, span: .none), "no help on '\(name)'")
     }

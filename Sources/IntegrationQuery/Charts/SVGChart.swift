@@ -30,8 +30,10 @@ public enum SVGChart {
   }
 
   static func escape(_ s: String) -> String {
-    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-      .replacingOccurrences(of: "\"", with: "&quot;")
+    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+      of: ">", with: "&gt;"
+    )
+    .replacingOccurrences(of: "\"", with: "&quot;")
   }
 
   static func f(_ x: Double) -> String { String(format: "%.1f", x) }
@@ -43,12 +45,15 @@ public enum SVGChart {
     let plotLeft = 220.0, plotWidth = width - plotLeft - 120
     let rowHeight = barRow
     func x(_ v: Double) -> Double { plotLeft + (v - low) / span * plotWidth }
-    var out = "<line x1=\"\(f(x(0)))\" y1=\"\(f(top))\" x2=\"\(f(x(0)))\" y2=\"\(f(top + rowHeight * Double(values.count)))\" stroke=\"#425563\"/>\n"
+    var out =
+      "<line x1=\"\(f(x(0)))\" y1=\"\(f(top))\" x2=\"\(f(x(0)))\" y2=\"\(f(top + rowHeight * Double(values.count)))\" stroke=\"#425563\"/>\n"
     for (i, v) in values.enumerated() {
       let y = top + Double(i) * rowHeight
       let (a, b) = (min(x(0), x(v)), max(x(0), x(v)))
-      out += "<rect x=\"\(f(a))\" y=\"\(f(y + 3))\" width=\"\(f(max(0.5, b - a)))\" height=\"\(f(rowHeight - 6))\" fill=\"\(v < 0 ? palette[1] : palette[0])\"/>\n"
-      out += "<text x=\"\(f(plotLeft - 8))\" y=\"\(f(y + rowHeight / 2 + 4))\" text-anchor=\"end\">\(escape(d.labels[i]))</text>\n"
+      out +=
+        "<rect x=\"\(f(a))\" y=\"\(f(y + 3))\" width=\"\(f(max(0.5, b - a)))\" height=\"\(f(rowHeight - 6))\" fill=\"\(v < 0 ? palette[1] : palette[0])\"/>\n"
+      out +=
+        "<text x=\"\(f(plotLeft - 8))\" y=\"\(f(y + rowHeight / 2 + 4))\" text-anchor=\"end\">\(escape(d.labels[i]))</text>\n"
       out += "<text x=\"\(f(b + 6))\" y=\"\(f(y + rowHeight / 2 + 4))\">\(escape(d.yTexts[i]))</text>\n"
     }
     return out
@@ -77,41 +82,54 @@ public enum SVGChart {
     // Axes and five gridlines with labels.
     for k in 0...tickCount {
       let v = low + step * Double(k)
-      out += "<line x1=\"\(f(left))\" y1=\"\(f(py(v)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(py(v)))\" stroke=\"#e8edee\"/>\n"
-      out += "<text x=\"\(f(left - 8))\" y=\"\(f(py(v) + 4))\" text-anchor=\"end\" fill=\"#425563\">\(escape(d.axisText(v)))</text>\n"
+      out +=
+        "<line x1=\"\(f(left))\" y1=\"\(f(py(v)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(py(v)))\" stroke=\"#e8edee\"/>\n"
+      out +=
+        "<text x=\"\(f(left - 8))\" y=\"\(f(py(v) + 4))\" text-anchor=\"end\" fill=\"#425563\">\(escape(d.axisText(v)))</text>\n"
     }
-    out += "<line x1=\"\(f(left))\" y1=\"\(f(top + plotHeight))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(top + plotHeight))\" stroke=\"#425563\"/>\n"
+    out +=
+      "<line x1=\"\(f(left))\" y1=\"\(f(top + plotHeight))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(top + plotHeight))\" stroke=\"#425563\"/>\n"
     // x labels: the first, the last and a few between.
     let order = d.xs.indices.sorted { d.xs[$0] < d.xs[$1] }
     let ticks = Set(stride(from: 0, to: order.count, by: max(1, order.count / 6)).map { order[$0] } + [order.last!])
     for i in ticks.sorted(by: { d.xs[$0] < d.xs[$1] }) {
-      out += "<text x=\"\(f(px(d.xs[i])))\" y=\"\(f(top + plotHeight + 20))\" text-anchor=\"middle\" fill=\"#425563\">\(escape(d.labels[i]))</text>\n"
+      out +=
+        "<text x=\"\(f(px(d.xs[i])))\" y=\"\(f(top + plotHeight + 20))\" text-anchor=\"middle\" fill=\"#425563\">\(escape(d.labels[i]))</text>\n"
     }
     if let spc {
-      for (v, name, dash) in [(spc.upperLimit, "upper limit", "6,4"), (spc.mean, "mean", ""), (spc.lowerLimit, "lower limit", "6,4")] {
-        out += "<line x1=\"\(f(left))\" y1=\"\(f(py(v)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(py(v)))\" stroke=\"#231f20\" stroke-width=\"1.5\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>\n"
-        out += "<text x=\"\(f(left + plotWidth + 8))\" y=\"\(f(py(v) + 4))\" fill=\"#231f20\">\(name) \(escape(d.axisText(v)))</text>\n"
+      for (v, name, dash) in [
+        (spc.upperLimit, "upper limit", "6,4"), (spc.mean, "mean", ""), (spc.lowerLimit, "lower limit", "6,4"),
+      ] {
+        out +=
+          "<line x1=\"\(f(left))\" y1=\"\(f(py(v)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(py(v)))\" stroke=\"#231f20\" stroke-width=\"1.5\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>\n"
+        out +=
+          "<text x=\"\(f(left + plotWidth + 8))\" y=\"\(f(py(v) + 4))\" fill=\"#231f20\">\(name) \(escape(d.axisText(v)))</text>\n"
       }
     }
     for (n, s) in d.series.enumerated() {
       let colour = spc == nil ? palette[n % palette.count] : commonCause
       let pts = s.points.filter { d.ys[$0] != nil }.map { "\(f(px(d.xs[$0]))),\(f(py(d.ys[$0]!)))" }
-      out += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(pts.joined(separator: " "))\"/>\n"
+      out +=
+        "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(pts.joined(separator: " "))\"/>\n"
       for i in s.points {
         guard let y = d.ys[i] else { continue }
         let rule = spc?.signals[i].first
         // A point beyond a limit is ringed; the rule is named in its tooltip and the legend.
         let ring = rule == .beyondLimits ? " stroke=\"#231f20\" stroke-width=\"1.2\"" : ""
-        out += "<circle cx=\"\(f(px(d.xs[i])))\" cy=\"\(f(py(y)))\" r=\"\(rule == nil ? "3.5" : "4.5")\" fill=\"\(rule == nil ? colour : specialCause)\"\(ring)><title>\(escape(d.labels[i])): \(escape(d.yTexts[i]))\(rule.map { " — " + $0.rawValue } ?? "")</title></circle>\n"
+        out +=
+          "<circle cx=\"\(f(px(d.xs[i])))\" cy=\"\(f(py(y)))\" r=\"\(rule == nil ? "3.5" : "4.5")\" fill=\"\(rule == nil ? colour : specialCause)\"\(ring)><title>\(escape(d.labels[i])): \(escape(d.yTexts[i]))\(rule.map { " — " + $0.rawValue } ?? "")</title></circle>\n"
       }
       if d.series.count > 1 {
         let y = top + 14 + Double(n) * 18
-        out += "<rect x=\"\(f(left + plotWidth + 10))\" y=\"\(f(y - 9))\" width=\"12\" height=\"12\" fill=\"\(colour)\"/><text x=\"\(f(left + plotWidth + 28))\" y=\"\(f(y + 1))\">\(escape(s.name))</text>\n"
+        out +=
+          "<rect x=\"\(f(left + plotWidth + 10))\" y=\"\(f(y - 9))\" width=\"12\" height=\"12\" fill=\"\(colour)\"/><text x=\"\(f(left + plotWidth + 28))\" y=\"\(f(y + 1))\">\(escape(s.name))</text>\n"
       }
     }
     if let spc {
       // A legend: the colours, then each rule that fired with how many points.
-      let fired = SPCAnalysis.Rule.allCases.map { r in (r, spc.signals.filter { $0.contains(r) }.count) }.filter { $0.1 > 0 }
+      let fired = SPCAnalysis.Rule.allCases.map { r in (r, spc.signals.filter { $0.contains(r) }.count) }.filter {
+        $0.1 > 0
+      }
       let lines =
         ["grey: common cause · orange: special cause · ringed: beyond a process limit"]
         + (fired.isEmpty
@@ -120,7 +138,8 @@ public enum SVGChart {
             fired[k..<min(k + 2, fired.count)].map { "\($0.0.rawValue) (\($0.1) points)" }.joined(separator: " · ")
           })
       for (k, text) in lines.enumerated() {
-        out += "<text x=\"\(f(left))\" y=\"\(f(top + plotHeight + 40 + Double(k) * 16))\" font-size=\"11\" fill=\"#425563\">\(escape(text))</text>\n"
+        out +=
+          "<text x=\"\(f(left))\" y=\"\(f(top + plotHeight + 40 + Double(k) * 16))\" font-size=\"11\" fill=\"#425563\">\(escape(text))</text>\n"
       }
     }
     return out

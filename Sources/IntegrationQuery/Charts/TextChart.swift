@@ -31,7 +31,9 @@ public enum TextChart {
       let length = Double(room) * abs(v) / span
       if v >= 0 {
         let whole = Int(length)
-        for k in 0..<whole where zero + (low < 0 ? 1 : 0) + k < cells.count { cells[zero + (low < 0 ? 1 : 0) + k] = "█" }
+        for k in 0..<whole where zero + (low < 0 ? 1 : 0) + k < cells.count {
+          cells[zero + (low < 0 ? 1 : 0) + k] = "█"
+        }
         let part = Int(((length - Double(whole)) * 8).rounded())
         let at = zero + (low < 0 ? 1 : 0) + whole
         if part > 0 && at < cells.count { cells[at] = Array("▏▎▍▌▋▊▉█")[part - 1] }
@@ -42,7 +44,8 @@ public enum TextChart {
       let bar = String(cells).replacingTrailingSpaces()
       out += "\(label)  \(bar)\(String(repeating: " ", count: room + 1 - bar.count))  \(pad(d.yTexts[i], valueWidth))\n"
     }
-    return out.split(separator: "\n", omittingEmptySubsequences: false).map { Output.trimEnd(String($0)) }.joined(separator: "\n")
+    return out.split(separator: "\n", omittingEmptySubsequences: false).map { Output.trimEnd(String($0)) }.joined(
+      separator: "\n")
   }
 
   // MARK: - Lines and SPC
@@ -62,10 +65,17 @@ public enum TextChart {
     let axisLabels = [high, (high + low) / 2, low].map(d.axisText)
     let gutter = axisLabels.map(\.count).max()! + 1
     // Room on the right for "upper 156,794" and the like.
-    let rightWidth = spc.map { s in ["upper", "mean", "lower"].map { $0.count }.max()! + 2 + [s.upperLimit, s.mean, s.lowerLimit].map { d.axisText($0).count }.max()! } ?? 0
+    let rightWidth =
+      spc.map { s in
+        ["upper", "mean", "lower"].map { $0.count }.max()! + 2 + [s.upperLimit, s.mean, s.lowerLimit].map {
+          d.axisText($0).count
+        }.max()!
+      } ?? 0
     let plotWidth = max(20, width - gutter - 2 - rightWidth)
     let xLow = d.xs.min() ?? 0, xHigh = d.xs.max() ?? 1
-    func column(_ x: Double) -> Int { xHigh == xLow ? plotWidth / 2 : Int(((x - xLow) / (xHigh - xLow) * Double(plotWidth - 1)).rounded()) }
+    func column(_ x: Double) -> Int {
+      xHigh == xLow ? plotWidth / 2 : Int(((x - xLow) / (xHigh - xLow) * Double(plotWidth - 1)).rounded())
+    }
     func row(_ y: Double) -> Int { Int(((high - y) / (high - low) * Double(height - 1)).rounded()) }
     var grid = [[Character]](repeating: [Character](repeating: " ", count: plotWidth), count: height)
     var rightLabels = [Int: String]()
@@ -108,9 +118,14 @@ public enum TextChart {
     }
     out += String(repeating: " ", count: gutter) + "└" + String(repeating: "─", count: plotWidth) + "\n"
     let first = d.labels[d.xs.firstIndex(of: xLow) ?? 0], last = d.labels[d.xs.firstIndex(of: xHigh) ?? 0]
-    out += String(repeating: " ", count: gutter + 1) + first + String(repeating: " ", count: max(1, plotWidth - first.count - last.count)) + last + "\n"
+    out +=
+      String(repeating: " ", count: gutter + 1) + first
+      + String(repeating: " ", count: max(1, plotWidth - first.count - last.count)) + last + "\n"
     if d.series.count > 1 {
-      out += "  " + d.series.enumerated().map { "\(markers[$0.offset % markers.count]) \($0.element.name)" }.joined(separator: "   ") + "\n"
+      out +=
+        "  "
+        + d.series.enumerated().map { "\(markers[$0.offset % markers.count]) \($0.element.name)" }.joined(
+          separator: "   ") + "\n"
     }
     if let spc { out += spcSummary(d, spc, width: width) }
     return out
@@ -128,8 +143,10 @@ public enum TextChart {
   /// The limits, and each rule with the runs of points it fired on.
   static func spcSummary(_ d: ChartData, _ spc: SPCAnalysis, width: Int) -> String {
     var lines: [String] = []
-    var out = "mean \(d.axisText(spc.mean)) · process limits \(d.axisText(spc.lowerLimit)) to \(d.axisText(spc.upperLimit)) · mean moving range \(d.axisText(spc.meanMovingRange))\n"
-    out += "● common cause · L beyond a limit · 2 two of three near a limit · S shift (7 on one side) · T trend (7 rising or falling)\n"
+    var out =
+      "mean \(d.axisText(spc.mean)) · process limits \(d.axisText(spc.lowerLimit)) to \(d.axisText(spc.upperLimit)) · mean moving range \(d.axisText(spc.meanMovingRange))\n"
+    out +=
+      "● common cause · L beyond a limit · 2 two of three near a limit · S shift (7 on one side) · T trend (7 rising or falling)\n"
     var any = false
     for rule in SPCAnalysis.Rule.allCases {
       let flagged = d.ys.indices.filter { spc.signals[$0].contains(rule) }
@@ -140,7 +157,9 @@ public enum TextChart {
         if let last = runs.last?.last, last == i - 1 { runs[runs.count - 1].append(i) } else { runs.append([i]) }
       }
       let text = runs.map { r in
-        r.count == 1 ? "\(d.labels[r[0]]) (\(d.yTexts[r[0]]))" : "\(d.labels[r.first!]) to \(d.labels[r.last!]) (\(r.count) points)"
+        r.count == 1
+          ? "\(d.labels[r[0]]) (\(d.yTexts[r[0]]))"
+          : "\(d.labels[r.first!]) to \(d.labels[r.last!]) (\(r.count) points)"
       }
       out += "\(symbol(rule)) \(rule.rawValue): \(text.joined(separator: ", "))\n"
     }

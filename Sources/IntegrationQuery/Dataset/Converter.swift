@@ -37,8 +37,7 @@ public enum DatasetConverter {
     }
     var bytes = [UInt8](data)
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-    let source = SourceFile(name: url.path, text: String(decoding: bytes, as: UTF8.self))
-    return try CSVReader.records(bytes, source).map { $0.cells.map(\.text) }
+    return try CSVReader.textRows(bytes, name: url.path)
   }
 
   static func index(_ header: [String], _ name: String) throws -> Int {

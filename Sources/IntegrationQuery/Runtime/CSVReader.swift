@@ -35,164 +35,78 @@ public enum CSVReader {
       let (line, col) = position(bytes, nul)
       throw Diagnostic("\(name) has a NUL byte at line \(line), column \(col): it is not a text file", at: nil)
     }
-    let source = SourceFile(name: name, text: String(decoding: bytes, as: UTF8.self))
-    var records = try records(bytes, source)
-    guard !records.isEmpty else { throw Diagnostic("\(name) is empty: a CSV file needs a header line", at: nil) }
-    let header = records.removeFirst()
-    var names: [String] = []
-    for (i, cell) in header.cells.enumerated() {
-      var n = cell.text.trimmingCharacters(in: .whitespaces)
-      if n.isEmpty { n = "column_\(i + 1)" }
-      var unique = n
-      var k = 2
-      while names.contains(unique) {
-        unique = "\(n)_\(k)"
-        k += 1
+    // The text for messages is made only when there is one to show.
+    let source = { SourceFile(name: name, text: String(decoding: bytes, as: UTF8.self)) }
+    return try bytes.withUnsafeBufferPointer { p in
+      let scanner = CSVScanner(bytes: p, source: source)
+      var header = HeaderReader(p: p)
+      do {
+        try scanner.scan(from: 0, to: p.count, &header)
+      } catch is HeaderReader.Done {}
+      guard let cells = header.cells else {
+        throw Diagnostic("\(name) is empty: a CSV file needs a header line", at: nil)
       }
-      names.append(unique)
-    }
-    for r in records where r.cells.count != names.count {
-      let extra = r.cells.count > names.count
-      let at = extra ? r.cells[names.count].start : r.end
-      throw Diagnostic(
-        "row has \(r.cells.count) field\(r.cells.count == 1 ? "" : "s") but the header has \(names.count)",
-        at: Span(at, extra ? r.cells[names.count].end : at),
-        help: extra
-          ? "quote a field that contains a comma: \"a, b\""
-          : "every row needs a field for every column (leave it empty for null)"
-      ).in(source)
-    }
-    var fields: [Field] = []
-    var columns: [Column] = []
-    for c in names.indices {
-      let cells = records.map { $0.cells[c] }
-      let column = inferColumn(cells.map(\.text), quoted: cells.map(\.quoted))
-      fields.append(Field(names[c], column.type == .null ? .text : column.type))
-      columns.append(column.type == .null ? Column.repeating(.null, type: .text, count: records.count) : column)
-    }
-    return Table(fields: fields, columns: columns, rowCount: records.count)
-  }
-
-  struct Cell {
-    var text: String
-    var quoted: Bool
-    var start: Int
-    var end: Int
-  }
-
-  struct Record {
-    var cells: [Cell]
-    var end: Int
-  }
-
-  static func records(_ b: [UInt8], _ source: SourceFile) throws -> [Record] {
-    let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
-    var out: [Record] = []
-    var i = 0
-    let n = b.count
-    while i < n {
-      var cells: [Cell] = []
-      // A blank line at the end of the file is no record.
-      if b[i] == lf || (b[i] == cr && i + 1 < n && b[i + 1] == lf) {
-        let rest = b[i...].allSatisfy { $0 == cr || $0 == lf }
-        if rest { break }
-      }
-      while true {
-        let start = i
-        if i < n && b[i] == quote {
-          i += 1
-          var bytes: [UInt8] = []
-          while true {
-            guard i < n else {
-              throw Diagnostic(
-                "unterminated quoted field", at: Span(start, start + 1),
-                help: "close the field with a \" (a quote inside a field is written \"\")"
-              ).in(source)
-            }
-            if b[i] == quote {
-              if i + 1 < n && b[i + 1] == quote {
-                bytes.append(quote)
-                i += 2
-                continue
-              }
-              i += 1
-              break
-            }
-            bytes.append(b[i])
-            i += 1
-          }
-          if i < n && b[i] != comma && b[i] != lf && b[i] != cr {
-            throw Diagnostic(
-              "text after the closing quote of a field", at: Span(i, i + 1),
-              help: "a quote inside a quoted field is written \"\""
-            ).in(source)
-          }
-          cells.append(Cell(text: String(decoding: bytes, as: UTF8.self), quoted: true, start: start, end: i))
-        } else {
-          while i < n && b[i] != comma && b[i] != lf && !(b[i] == cr && (i + 1 >= n || b[i + 1] == lf)) {
-            if b[i] == quote {
-              throw Diagnostic(
-                "a quote inside an unquoted field", at: Span(i, i + 1),
-                help: "quote the whole field and double the quote: \"say \"\"hi\"\"\""
-              ).in(source)
-            }
-            i += 1
-          }
-          cells.append(Cell(text: String(decoding: b[start..<i], as: UTF8.self), quoted: false, start: start, end: i))
+      var names: [String] = []
+      for (i, cell) in cells.enumerated() {
+        var n = cell.trimmingCharacters(in: .whitespaces)
+        if n.isEmpty { n = "column_\(i + 1)" }
+        var unique = n
+        var k = 2
+        while names.contains(unique) {
+          unique = "\(n)_\(k)"
+          k += 1
         }
-        if i < n && b[i] == comma {
-          i += 1
-          continue
-        }
-        let end = i
-        if i < n && b[i] == cr { i += 1 }
-        if i < n && b[i] == lf { i += 1 }
-        out.append(Record(cells: cells, end: end))
-        break
+        names.append(unique)
+      }
+      let (fields, columns, rows) = try readColumns(p, from: header.next, names: names, source: source)
+      return Table(fields: fields, columns: columns, rowCount: rows)
+    }
+  }
+
+  /// Collects the first record's fields, then stops the scan.
+  struct HeaderReader: CSVVisitor {
+    struct Done: Error {}
+    let p: UnsafeBufferPointer<UInt8>
+    var texts: [String] = []
+    var cells: [String]?
+    /// Where the first data record starts.
+    var next = 0
+
+    mutating func field(_ column: Int, _ start: Int, _ end: Int, cell: Int, escaped: Bool) {
+      let bytes = escaped ? unescape(p, start, end) : Array(p[start..<end])
+      texts.append(String(decoding: bytes, as: UTF8.self))
+    }
+
+    mutating func record(fields count: Int, end: Int) throws {
+      cells = texts
+      next = end
+      if next < p.count && p[next] == 13 { next += 1 }
+      if next < p.count && p[next] == 10 { next += 1 }
+      throw Done()
+    }
+  }
+
+  /// Every record as text, header first: for the dataset converter.
+  static func textRows(_ bytes: [UInt8], name: String) throws -> [[String]] {
+    struct Rows: CSVVisitor {
+      let p: UnsafeBufferPointer<UInt8>
+      var rows: [[String]] = []
+      var current: [String] = []
+      mutating func field(_ column: Int, _ start: Int, _ end: Int, cell: Int, escaped: Bool) {
+        current.append(
+          String(decoding: escaped ? CSVReader.unescape(p, start, end) : Array(p[start..<end]), as: UTF8.self))
+      }
+      mutating func record(fields: Int, end: Int) throws {
+        rows.append(current)
+        current = []
       }
     }
-    return out
-  }
-
-  /// The narrowest type that every non-null value fits: int, number, money,
-  /// date, bool, else text. Empty, `NA` and `-` are null.
-  static func inferColumn(_ texts: [String], quoted: [Bool]) -> Column {
-    let isNull = texts.map { $0.isEmpty || $0 == "NA" || $0 == "-" }
-    let present = texts.indices.filter { !isNull[$0] }
-    if present.isEmpty { return Column(.null(texts.count)) }
-    func build<T>(_ parse: (String) -> T?, _ make: ([T]) -> ColumnData, _ fill: T) -> Column? {
-      var out: [T] = []
-      out.reserveCapacity(texts.count)
-      for i in texts.indices {
-        if isNull[i] {
-          out.append(fill)
-        } else if let v = parse(texts[i]) {
-          out.append(v)
-        } else {
-          return nil
-        }
-      }
-      return Column(make(out), valid: isNull.map { !$0 })
+    return try bytes.withUnsafeBufferPointer { p in
+      var v = Rows(p: p)
+      try CSVScanner(bytes: p, source: { SourceFile(name: name, text: String(decoding: bytes, as: UTF8.self)) }).scan(
+        from: 0, to: p.count, &v)
+      return v.rows
     }
-    if let c = build(parseInt, { .int($0) }, 0) { return c }
-    if let c = build(parseNumber, { .number($0) }, 0) { return c }
-    if let c = build(parseMoney, { .money($0) }, 0) { return c }
-    if let c = build({ Date.parseISO($0) }, { .date($0) }, 0) { return c }
-    if let c = build(parseBool, { .bool($0) }, false) { return c }
-    return Column(.text(texts.enumerated().map { isNull[$0.offset] ? "" : $0.element }), valid: isNull.map { !$0 })
-  }
-
-  static func parseInt(_ s: String) -> Int64? {
-    guard let f = s.utf8.first, f == UInt8(ascii: "-") || (f >= 48 && f <= 57) else { return nil }
-    return Int64(s)
-  }
-
-  static func parseNumber(_ s: String) -> Double? {
-    // Digits, one point, an exponent: no `inf`, `nan` or hex.
-    guard s.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 45 || $0 == 43 || $0 == 101 || $0 == 69 }),
-      s.utf8.contains(where: { $0 >= 48 && $0 <= 57 })
-    else { return nil }
-    return Double(s)
   }
 
   /// `£1,200.50`, `£300`, `-£5`, `£-5`.
@@ -224,14 +138,6 @@ public enum CSVReader {
     }
     guard let p = Int64(digits + pence) else { return nil }
     return negative ? -p : p
-  }
-
-  static func parseBool(_ s: String) -> Bool? {
-    switch s.lowercased() {
-    case "true": return true
-    case "false": return false
-    default: return nil
-    }
   }
 
   /// Where the first byte that is not UTF-8 stands, if any.

@@ -216,15 +216,22 @@ public struct Resolver {
       let x = try resolve(xe, scope)
       let y = try resolve(ye, scope)
       guard [.int, .number, .money, .null].contains(y.type) else {
-        throw Diagnostic("a chart's values are numbers or money; this is \(article(y.type))", at: ye.span, help: "chart \(kind.rawValue) LABEL, VALUE")
+        throw Diagnostic(
+          "a chart's values are numbers or money; this is \(article(y.type))", at: ye.span,
+          help: "chart \(kind.rawValue) LABEL, VALUE")
       }
       if kind != .bar, ![DataType.date, .int, .number, .text].contains(x.type) {
-        throw Diagnostic("the x axis of a \(kind.rawValue) chart is dates, numbers or labels; this is \(article(x.type))", at: xe.span)
+        throw Diagnostic(
+          "the x axis of a \(kind.rawValue) chart is dates, numbers or labels; this is \(article(x.type))", at: xe.span)
       }
       var fields = [Field(outputNameOrDefault(xe, "x"), x.type), Field(outputNameOrDefault(ye, "y"), y.type)]
       var series: ResolvedExpr?
       if let seriesName {
-        if kind == .spc { throw Diagnostic("an SPC chart has one series", at: seriesName.span, help: "filter to one series with where, or draw a line chart") }
+        if kind == .spc {
+          throw Diagnostic(
+            "an SPC chart has one series", at: seriesName.span,
+            help: "filter to one series with where, or draw a line chart")
+        }
         if kind == .bar { throw Diagnostic("a bar chart has one series", at: seriesName.span) }
         let i = try column(seriesName, in: input, step: verb)
         series = ResolvedExpr(kind: .column(i), type: input[i].type, span: seriesName.span)

@@ -10,7 +10,11 @@ public enum SQLTranslator {
     for (n, (step, fields, span)) in plan.steps.enumerated() {
       let prev = "s\(n)"
       let sql = try translate(step, input: input, output: fields, prev: prev, span: span, verb: p.steps[n].verb)
-      if let sql { ctes.append("s\(n + 1) AS (\n  \(sql)\n)") } else { ctes.append("s\(n + 1) AS (SELECT * FROM \(prev))") }
+      if let sql {
+        ctes.append("s\(n + 1) AS (\n  \(sql)\n)")
+      } else {
+        ctes.append("s\(n + 1) AS (SELECT * FROM \(prev))")
+      }
       input = fields
     }
     // Present values as iq prints them in csv: money with two places, true/false.
@@ -22,20 +26,25 @@ public enum SQLTranslator {
       default: return c
       }
     }
-    return "WITH\n" + ctes.joined(separator: ",\n") + "\nSELECT \(columns.joined(separator: ", ")) FROM s\(plan.steps.count) ORDER BY _ord;\n"
+    return "WITH\n" + ctes.joined(separator: ",\n")
+      + "\nSELECT \(columns.joined(separator: ", ")) FROM s\(plan.steps.count) ORDER BY _ord;\n"
   }
 
   static func quote(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
   static func notTranslatable(_ what: String, _ span: Span, verb: Verb) -> Diagnostic {
-    Diagnostic("not translatable to SQL: \(what)", at: span, help: "the '\(verb.rawValue)' step has no SQLite equivalent here; iq runs it itself")
+    Diagnostic(
+      "not translatable to SQL: \(what)", at: span,
+      help: "the '\(verb.rawValue)' step has no SQLite equivalent here; iq runs it itself")
   }
 
   static func list(_ fields: [Field], prefix: String = "") -> String {
     fields.map { prefix + quote($0.name) }.joined(separator: ", ")
   }
 
-  static func translate(_ step: PlanStep, input: [Field], output: [Field], prev: String, span: Span, verb: Verb) throws -> String? {
+  static func translate(_ step: PlanStep, input: [Field], output: [Field], prev: String, span: Span, verb: Verb) throws
+    -> String?
+  {
     func expr(_ e: ResolvedExpr, _ fields: [Field] = input, groups: [ResolvedExpr] = []) throws -> String {
       try SQLExpression(fields: fields, groups: groups, verb: verb).sql(e)
     }
@@ -68,7 +77,9 @@ public enum SQLTranslator {
     case .summarize(let keys, let aggs):
       let keySQL = try keys.map { try expr($0) }
       let keyFields = Array(output.prefix(keys.count))
-      let aggSQL = try aggs.map { try SQLExpression(fields: keyFields, groups: [], verb: verb, aggregateInput: input, keySQL: keySQL).sql($0) }
+      let aggSQL = try aggs.map {
+        try SQLExpression(fields: keyFields, groups: [], verb: verb, aggregateInput: input, keySQL: keySQL).sql($0)
+      }
       let cols = zip(keySQL + aggSQL, output).map { "\($0.0) AS \(quote($0.1.name))" }
       let order = keySQL.isEmpty ? "" : "ORDER BY " + keySQL.map { "\($0) NULLS LAST" }.joined(separator: ", ")
       let group = keySQL.isEmpty ? "" : " GROUP BY " + keySQL.joined(separator: ", ")
@@ -80,12 +91,15 @@ public enum SQLTranslator {
       return "SELECT * FROM \(prev) ORDER BY _ord LIMIT \(n)"
     case .top(let n, let key, let descending):
       let order = "\(try expr(key)) \(descending ? "DESC" : "ASC") NULLS LAST, _ord"
-      return "SELECT \(list(input)), ROW_NUMBER() OVER (ORDER BY \(order)) AS _ord FROM \(prev) ORDER BY \(order) LIMIT \(n)"
+      return
+        "SELECT \(list(input)), ROW_NUMBER() OVER (ORDER BY \(order)) AS _ord FROM \(prev) ORDER BY \(order) LIMIT \(n)"
     case .join(let j):
       guard case .named(let table) = j.source else { throw notTranslatable("joining a CSV file", span, verb: verb) }
       let rightFields = Array(output.dropFirst(input.count))
       let kept = zip(j.rightKept, rightFields).map { "r.\(quote(rightColumn(table, $0.0))) AS \(quote($0.1.name))" }
-      let on = zip(j.leftKeys, j.rightKeys).map { "l.\(quote(input[$0.0].name)) = r.\(quote(rightColumn(table, $0.1)))" }
+      let on = zip(j.leftKeys, j.rightKeys).map {
+        "l.\(quote(input[$0.0].name)) = r.\(quote(rightColumn(table, $0.1)))"
+      }
       let cols = [list(input, prefix: "l.")] + kept
       return """
         SELECT \(cols.filter { !$0.isEmpty }.joined(separator: ", ")), ROW_NUMBER() OVER (ORDER BY l._ord, r._ord) AS _ord
@@ -177,7 +191,9 @@ struct SQLExpression {
     // aggregate is a window over the whole input or its group.
     let inner = aggregateInput.map { SQLExpression(fields: $0, groups: [], verb: verb) } ?? self
     let x = try arg.map { try inner.sql($0) } ?? "*"
-    let over = aggregateInput == nil ? " OVER (" + (try groups.isEmpty ? "" : "PARTITION BY " + groups.map(sql).joined(separator: ", ")) + ")" : ""
+    let over =
+      aggregateInput == nil
+      ? " OVER (" + (try groups.isEmpty ? "" : "PARTITION BY " + groups.map(sql).joined(separator: ", ")) + ")" : ""
     switch agg {
     case .count: return "COUNT(\(x))\(over)"
     case .count_distinct:

@@ -178,7 +178,9 @@ extension Session {
         }.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"))
     case .explain:
       guard !argument.isEmpty else {
-        throw Diagnostic(".explain needs a query", at: argSpan, help: "usage: .explain from areas | where region == \"London\" | count")
+        throw Diagnostic(
+          ".explain needs a query", at: argSpan, help: "usage: .explain from areas | where region == \"London\" | count"
+        )
       }
       do {
         results.write(try Explain.explain(argument, session: self, span: argSpan))
@@ -191,7 +193,9 @@ extension Session {
         throw d
       }
     case .sql:
-      guard !argument.isEmpty else { throw Diagnostic(".sql needs a query", at: argSpan, help: "usage: .sql from areas | count") }
+      guard !argument.isEmpty else {
+        throw Diagnostic(".sql needs a query", at: argSpan, help: "usage: .sql from areas | count")
+      }
       results.write(try sqlText(argument, span: argSpan, file: file))
     case .tutorial:
       try tutorialCommand(argument, span: argSpan)

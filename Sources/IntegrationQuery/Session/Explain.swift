@@ -7,7 +7,8 @@ public enum Explain {
     let (statements, diagnostics) = Parser.parse(file)
     if let d = diagnostics.first { throw d }
     guard statements.count == 1, case .pipeline(let pipeline) = statements[0].kind else {
-      throw Diagnostic(".explain takes one query", at: span, help: ".explain from areas | where region == \"London\" | count")
+      throw Diagnostic(
+        ".explain takes one query", at: span, help: ".explain from areas | where region == \"London\" | count")
     }
     let plan = try Resolver(catalog: session.catalog, values: session.values).resolve(pipeline)
     var tables: [Table] = []
@@ -23,7 +24,9 @@ public enum Explain {
       if let warning { lines.append("   ⚠ \(warning)") }
     }
     let last = tables.last!
-    lines.append("Result: \(rows(last.rowCount)), \(count(last.fields.count, "column")): \(last.fields.map(\.name).joined(separator: ", ")).")
+    lines.append(
+      "Result: \(rows(last.rowCount)), \(count(last.fields.count, "column")): \(last.fields.map(\.name).joined(separator: ", "))."
+    )
     return lines.joined(separator: "\n") + "\n"
   }
 
@@ -34,7 +37,9 @@ public enum Explain {
     names.count <= 1 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + names.last!
   }
 
-  static func describe(_ step: Step, before: Table?, after: Table, file: SourceFile, session: Session) -> (String, String?) {
+  static func describe(_ step: Step, before: Table?, after: Table, file: SourceFile, session: Session) -> (
+    String, String?
+  ) {
     let inRows = before?.rowCount ?? 0, outRows = after.rowCount
     func source(_ s: SourceRef) -> String {
       switch s {
@@ -46,11 +51,15 @@ public enum Explain {
     case .from(let s):
       return ("Start from \(source(s)): \(rows(outRows)), \(count(after.fields.count, "column")).", nil)
     case .where(let e):
-      let warning = outRows == 0 ? "this keeps no rows: check the value is written as in the data (.describe shows the columns)" : nil
+      let warning =
+        outRows == 0
+        ? "this keeps no rows: check the value is written as in the data (.describe shows the columns)" : nil
       return ("Keep the \(rows(outRows)) where \(english(e, file)) (of \(number(inRows))).", warning)
     case .derive(let items, let by):
       let parts = items.map { "\($0.name!.text) = \(file.text(of: $0.value.span))" }
-      let replaced = items.filter { item in before?.fields.contains { $0.name == item.name!.text } ?? false }.map { $0.name!.text }
+      let replaced = items.filter { item in before?.fields.contains { $0.name == item.name!.text } ?? false }.map {
+        $0.name!.text
+      }
       var s = replaced.count == items.count ? "Replace \(list(parts))" : "Add \(list(parts))"
       if !by.isEmpty { s += ", working within each \(list(by.map { file.text(of: $0.value.span) }))" }
       return (s + ".", rateWarning(items.map(\.value), before: before, file: file))
@@ -70,11 +79,17 @@ public enum Explain {
     case .count:
       return ("Count the rows: \(number(inRows)).", nil)
     case .sort(let keys):
-      return ("Sort by \(list(keys.map { "\(file.text(of: $0.value.span))\($0.direction == .desc ? ", largest first" : "")" })).", nil)
+      return (
+        "Sort by \(list(keys.map { "\(file.text(of: $0.value.span))\($0.direction == .desc ? ", largest first" : "")" })).",
+        nil
+      )
     case .take:
       return ("Keep the first \(rows(outRows)) (of \(number(inRows))).", nil)
     case .top(_, let key):
-      return ("Keep the \(rows(outRows)) with the \(key.direction == .desc ? "largest" : "smallest") \(file.text(of: key.value.span)).", nil)
+      return (
+        "Keep the \(rows(outRows)) with the \(key.direction == .desc ? "largest" : "smallest") \(file.text(of: key.value.span)).",
+        nil
+      )
     case .join(let isLeft, let s, let condition):
       let on: String
       switch condition {
@@ -90,12 +105,20 @@ public enum Explain {
             : "\(rows(unmatched)) found no match in \(source(s)) and were dropped; 'join left' keeps them with nulls")
       }
       if outRows > inRows - (isLeft ? 0 : unmatched) {
-        warnings.append("some rows matched more than one row of \(source(s)), so they now appear more than once; totals may count them twice")
+        warnings.append(
+          "some rows matched more than one row of \(source(s)), so they now appear more than once; totals may count them twice"
+        )
       }
       let warning = warnings.isEmpty ? nil : warnings.joined(separator: "\n   ⚠ ")
-      return ("Match each row to \(source(s)) on \(on)\(isLeft ? ", keeping rows with no match" : ""): \(rows(outRows)) (from \(number(inRows))).", warning)
+      return (
+        "Match each row to \(source(s)) on \(on)\(isLeft ? ", keeping rows with no match" : ""): \(rows(outRows)) (from \(number(inRows))).",
+        warning
+      )
     case .distinct(let names):
-      return ("Keep one row for each different \(names.isEmpty ? "row" : list(names.map(\.text))): \(rows(outRows)) (of \(number(inRows))).", nil)
+      return (
+        "Keep one row for each different \(names.isEmpty ? "row" : list(names.map(\.text))): \(rows(outRows)) (of \(number(inRows))).",
+        nil
+      )
     case .append(let s):
       return ("Add the rows of \(source(s)) below: \(rows(outRows)).", nil)
     case .save(let path, _):
@@ -119,11 +142,13 @@ public enum Explain {
     case .columns(let names): pairs = names.map { ($0.text, $0.text) }
     case .equal(let a, let b): pairs = [(a.text, b.text)]
     }
-    let leftKeys = pairs.compactMap { t.column(named: $0.0) }, rightKeys = pairs.compactMap { right.column(named: $0.1) }
+    let leftKeys = pairs.compactMap { t.column(named: $0.0) },
+      rightKeys = pairs.compactMap { right.column(named: $0.1) }
     guard leftKeys.count == pairs.count, rightKeys.count == pairs.count else { return 0 }
     func key(_ cols: [Column], _ i: Int) -> [String] { cols.map { Output.plain($0[i]) } }
     let known = Set((0..<right.rowCount).map { key(rightKeys, $0) })
-    return (0..<t.rowCount).filter { i in leftKeys.contains { $0.isNull(i) } || !known.contains(key(leftKeys, i)) }.count
+    return (0..<t.rowCount).filter { i in leftKeys.contains { $0.isNull(i) } || !known.contains(key(leftKeys, i)) }
+      .count
   }
 
   static func capitalised(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
@@ -161,7 +186,8 @@ public enum Explain {
         fractions = !xs.isEmpty && (0..<xs.count).allSatisfy { c.isNull($0) || (xs[$0] >= 0 && xs[$0] <= 1) }
       }
       if named || fractions {
-        return "\(column) looks like a rate or a share: adding rates up gives no meaningful total; average them, or add up the counts and divide"
+        return
+          "\(column) looks like a rate or a share: adding rates up gives no meaningful total; average them, or add up the counts and divide"
       }
     }
     return nil

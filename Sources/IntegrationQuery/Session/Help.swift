@@ -30,7 +30,9 @@ public enum Help {
     if let command = DotCommand(rawValue: key) {
       var out = ".\(command.rawValue): \(command.summary)\nusage: \(command.usage)\n"
       if let example = command.example {
-        out += "\nexample:\n  \(example.replacingOccurrences(of: "\n", with: "\n  "))\n\n" + (try runDotCommand(example, session: session))
+        out +=
+          "\nexample:\n  \(example.replacingOccurrences(of: "\n", with: "\n  "))\n\n"
+          + (try runDotCommand(example, session: session))
       }
       return out
     }

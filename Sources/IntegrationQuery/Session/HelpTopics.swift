@@ -56,7 +56,8 @@ extension Help {
     t(
       "chart", "chart bar LABEL, VALUE · chart line X, Y [by SERIES] · chart spc X, Y  [to \"file.svg\"]",
       "The last step of a pipeline: draws the result in the terminal, and with to \"file.svg\" also as an SVG for a report. bar draws horizontal bars, diverging around zero when there are negatives; line draws a line over time, one per series with by; spc draws an XmR chart as NHS England's Making Data Count does: the mean, process limits at the mean ± 2.66 × the mean moving range, and special causes marked on the points: L beyond a limit, 2 two of three near a limit, S a shift of 7 on one side of the mean, T a trend of 7 rising or falling (the defaults of NHSRplotthedots).",
-      "from delayed_days | where fy == \"2015-16\" | join areas on area | summarize days = sum(total) by region | chart bar region, days"),
+      "from delayed_days | where fy == \"2015-16\" | join areas on area | summarize days = sum(total) by region | chart bar region, days"
+    ),
     t(
       "let", "let name = PIPELINE  ·  let name = EXPR",
       "Names a result for later 'from name', or a value for later expressions. --set name=VALUE on the command line overrides a script's let.",

@@ -101,8 +101,11 @@ extension Parser {
     case .chart:
       // chart_step = "chart" ( "bar" | "line" | "spc" ) expression "," expression [ "by" name ] [ "to" STRING ]
       guard current.kind == .identifier, let chartKind = ChartKind(rawValue: text(current).lowercased()) else {
-        let help = current.kind == .identifier ? closest(to: text(current), in: ChartKind.allCases.map(\.rawValue)).map { "did you mean '\($0)'?" } : nil
-        throw expected("bar, line or spc after 'chart'", help: help ?? "chart bar LABEL, VALUE · chart line X, Y · chart spc X, Y")
+        let help =
+          current.kind == .identifier
+          ? closest(to: text(current), in: ChartKind.allCases.map(\.rawValue)).map { "did you mean '\($0)'?" } : nil
+        throw expected(
+          "bar, line or spc after 'chart'", help: help ?? "chart bar LABEL, VALUE · chart line X, Y · chart spc X, Y")
       }
       pos += 1
       let x = try parseExpression()

@@ -241,7 +241,9 @@ public struct Parser {
     }
     if failed { throw AlreadyReported() }
     if let chart = steps.dropLast().first(where: { $0.verb == .chart }) {
-      throw Diagnostic("'chart' draws the result, so it is the last step", at: chart.span, help: "move the steps after it before 'chart'")
+      throw Diagnostic(
+        "'chart' draws the result, so it is the last step", at: chart.span,
+        help: "move the steps after it before 'chart'")
     }
     return Pipeline(steps: steps, span: Span(start, previousEnd))
   }
