@@ -140,7 +140,7 @@ public struct Executor {
 
     case .top(let n, let key, let descending):
       let c = Compiler.materialize(try Compiler.compile(key)(frame(t)), rows: t.rowCount)
-      let perm = Array(Sorting.permutation(rows: t.rowCount, keys: [(c, descending)]).prefix(n))
+      let perm = Sorting.top(n, rows: t.rowCount, key: c, descending: descending)
       var out = t.gather(perm)
       out.order = [(c.gather(perm), descending)]
       return out
@@ -178,6 +178,42 @@ public struct Executor {
     }
   }
 
+  /// For each left row, the right rows whose keys equal its keys (nil: none,
+  /// or a null key). One text or int key is hashed as itself; other keys as values.
+  static func matches(left lk: [Column], leftRows: Int, right rk: [Column], rightRows: Int) throws -> [[Int]?] {
+    func typed<K: Hashable>(_ l: [K], _ r: [K]) throws -> [[Int]?] {
+      var index: [K: [Int]] = [:]
+      for i in 0..<rightRows where !rk[0].isNull(i) { index[r[i], default: []].append(i) }
+      var out = [[Int]?](repeating: nil, count: leftRows)
+      for i in 0..<leftRows where !lk[0].isNull(i) {
+        if i % 65536 == 0 { try Cancellation.shared.check() }
+        out[i] = index[l[i]]
+      }
+      return out
+    }
+    if lk.count == 1 {
+      switch (lk[0].data, rk[0].data) {
+      case (.text(let l), .text(let r)): return try typed(l.map(CodePointString.init), r.map(CodePointString.init))
+      case (.int(let l), .int(let r)), (.money(let l), .money(let r)): return try typed(l, r)
+      case (.date(let l), .date(let r)): return try typed(l, r)
+      default: break
+      }
+    }
+    var index: [[Value]: [Int]] = [:]
+    for r in 0..<rightRows {
+      let key = rk.map { $0[r] }
+      if key.contains(where: \.isNull) { continue }
+      index[key, default: []].append(r)
+    }
+    var out = [[Int]?](repeating: nil, count: leftRows)
+    for l in 0..<leftRows {
+      if l % 4096 == 0 { try Cancellation.shared.check() }
+      let key = lk.map { $0[l] }
+      out[l] = key.contains(where: \.isNull) ? nil : index[key]
+    }
+    return out
+  }
+
   /// Rows of `a` (or nulls) then rows of `b` (or nulls), in their common type.
   func concat(_ a: Column?, _ na: Int, _ b: Column?, _ nb: Int) -> Column {
     let types = [a?.type, b?.type].compactMap { $0 }
@@ -205,22 +241,10 @@ public struct Executor {
     }
     let lk = keyColumns(t, plan.leftKeys, other: right, plan.rightKeys)
     let rk = keyColumns(right, plan.rightKeys, other: t, plan.leftKeys)
-    var index: [[Value]: [Int]] = [:]
-    for r in 0..<right.rowCount {
-      let key = rk.map { $0[r] }
-      if key.contains(where: \.isNull) { continue }
-      index[key, default: []].append(r)
-    }
+    let matchesOf = try Executor.matches(left: lk, leftRows: t.rowCount, right: rk, rightRows: right.rowCount)
     // Count the output first, so a join that would explode is refused
     // before any memory is spent on it.
-    var matchesOf = [[Int]?](repeating: nil, count: t.rowCount)
-    var total = 0
-    for l in 0..<t.rowCount {
-      if l % 4096 == 0 { try Cancellation.shared.check() }
-      let key = lk.map { $0[l] }
-      matchesOf[l] = key.contains(where: \.isNull) ? nil : index[key]
-      total += matchesOf[l]?.count ?? (plan.isLeft ? 1 : 0)
-    }
+    let total = matchesOf.reduce(0) { $0 + ($1?.count ?? (plan.isLeft ? 1 : 0)) }
     let width = t.columns.count + plan.rightKept.count
     if total > Executor.maxJoinRows || total * max(1, width) > Executor.maxJoinCells {
       throw Diagnostic(

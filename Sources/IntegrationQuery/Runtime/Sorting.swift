@@ -26,6 +26,48 @@ enum Sorting {
     }
   }
 
+  /// The first `n` rows of the stable order by `key`, without sorting them
+  /// all: a heap keeps the best `n` seen so far.
+  static func top(_ n: Int, rows: Int, key: Column, descending: Bool) -> [Int] {
+    guard n > 0 else { return [] }
+    if n * 16 >= rows { return Array(permutation(rows: rows, keys: [(key, descending)]).prefix(n)) }
+    let compare = comparator(key, descending: descending)
+    // Row a comes before row b: by the key, then by position (stability).
+    func before(_ a: Int, _ b: Int) -> Bool {
+      let r = compare(a, b)
+      return r != 0 ? r < 0 : a < b
+    }
+    // A max-heap on `before`: its root is the worst of the best n.
+    var heap: [Int] = []
+    heap.reserveCapacity(n)
+    func siftDown(_ start: Int) {
+      var i = start
+      while true {
+        let l = 2 * i + 1, r = l + 1
+        var worst = i
+        if l < heap.count && before(heap[worst], heap[l]) { worst = l }
+        if r < heap.count && before(heap[worst], heap[r]) { worst = r }
+        if worst == i { return }
+        heap.swapAt(i, worst)
+        i = worst
+      }
+    }
+    for row in 0..<rows {
+      if heap.count < n {
+        heap.append(row)
+        var i = heap.count - 1
+        while i > 0 && before(heap[(i - 1) / 2], heap[i]) {
+          heap.swapAt(i, (i - 1) / 2)
+          i = (i - 1) / 2
+        }
+      } else if before(row, heap[0]) {
+        heap[0] = row
+        siftDown(0)
+      }
+    }
+    return heap.sorted(by: before)
+  }
+
   /// A stable ordering of rows by several keys.
   static func permutation(rows: Int, keys: [(Column, descending: Bool)]) -> [Int] {
     let comparators = keys.map { comparator($0.0, descending: $0.descending) }

@@ -1,0 +1,54 @@
+import XCTest
+
+@testable import IntegrationQuery
+
+/// The engine's fast paths give what the plain ones give.
+final class EngineTests: XCTestCase {
+  func testTopNMatchesAFullStableSort() {
+    var rng = SystemRandomNumberGenerator()
+    for _ in 0..<20 {
+      let rows = Int.random(in: 50...2_000, using: &rng)
+      let values = (0..<rows).map { _ in Int64.random(in: 0..<40, using: &rng) }  // many ties
+      let valid = (0..<rows).map { _ in Int.random(in: 0..<10, using: &rng) != 0 }  // some nulls
+      let column = Column(.int(values), valid: valid)
+      for descending in [true, false] {
+        let n = Int.random(in: 1...20, using: &rng)
+        let full = Array(Sorting.permutation(rows: rows, keys: [(column, descending)]).prefix(n))
+        XCTAssertEqual(Sorting.top(n, rows: rows, key: column, descending: descending), full)
+      }
+    }
+  }
+
+  func testTypedJoinMatchesTheGeneralOne() throws {
+    let left = [Column(.text(["a", "b", "c", "a", ""]), valid: [true, true, true, true, false])]
+    let right = [Column(.text(["a", "c", "a", "d"]))]
+    let typed = try Executor.matches(left: left, leftRows: 5, right: right, rightRows: 4)
+    XCTAssertEqual(typed.map { $0 ?? [] }, [[0, 2], [], [1], [0, 2], []])
+    // Two keys take the general path and agree.
+    let two = try Executor.matches(left: left + left, leftRows: 5, right: right + right, rightRows: 4)
+    XCTAssertEqual(two.map { $0 ?? [] }, [[0, 2], [], [1], [0, 2], []])
+  }
+
+  func testCSVFastAndSlowNumberPathsAgree() throws {
+    let text = "x\n1.5\n-0.25\n12345678901234567.5\n1e3\n.5\n"
+    let t = try CSVReader.parse(Array(text.utf8), name: "t")
+    XCTAssertEqual(t.fields[0].type, .number)
+    XCTAssertEqual(
+      (0..<t.rowCount).map { t.columns[0][$0] }, [1.5, -0.25, 12345678901234567.5, 1e3, 0.5].map { .number($0) })
+  }
+
+  func testLargeUnquotedCSVIsReadInTwoPartsIdentically() throws {
+    // Over a megabyte and no quotes: the reader splits it at a line break.
+    var text = "id,name,amount,day\n"
+    for i in 0..<60_000 {
+      text += "\(i),name\(i % 97),\(Double(i) / 4),2016-01-\(String(format: "%02d", i % 28 + 1))\n"
+    }
+    let t = try CSVReader.parse(Array(text.utf8), name: "big")
+    XCTAssertGreaterThan(text.utf8.count, 1 << 20)
+    XCTAssertEqual(t.rowCount, 60_000)
+    XCTAssertEqual(t.fields.map(\.type), [.int, .text, .number, .date])
+    XCTAssertEqual(t.columns[0][59_999], .int(59_999))
+    XCTAssertEqual(t.columns[1][30_000], .text("name\(30_000 % 97)"))
+    XCTAssertEqual(t.columns[2][45_001], .number(45_001.0 / 4))
+  }
+}
