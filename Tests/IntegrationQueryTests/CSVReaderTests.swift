@@ -42,6 +42,16 @@ final class CSVReaderTests: XCTestCase {
     XCTAssertEqual(t.columns[6][0], .null)
   }
 
+  /// Found by the CSV fuzzer: an int before a money value made the column
+  /// money, and reading the int as money then failed.
+  func testMixedIntAndMoneyIsText() throws {
+    let t = try read("a\n6\n-£5\n")
+    XCTAssertEqual(t.fields[0].type, .text)
+    XCTAssertEqual(t.columns[0][0], .text("6"))
+    let u = try read("a\n-£5\n6\n2015-01-01\ntrue\n")
+    XCTAssertEqual(u.fields[0].type, .text)
+  }
+
   func testNullSpellings() throws {
     let t = try read("x\n1\nNA\n-\n\n2\n")
     XCTAssertEqual(t.rowCount, 5, "a blank line inside the data is an empty field of the one column")

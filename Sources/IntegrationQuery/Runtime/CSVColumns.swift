@@ -40,7 +40,11 @@ extension CSVReader {
       if f.isNull { return }
       any[c] = true
       if canInt[c] {
-        if f.int != nil { return }
+        if f.int != nil {
+          // A whole number is a number too, but not money, a date or a bool.
+          (canMoney[c], canDate[c], canBool[c]) = (false, false, false)
+          return
+        }
         canInt[c] = false
       }
       if canNumber[c] && f.number == nil { canNumber[c] = false }
