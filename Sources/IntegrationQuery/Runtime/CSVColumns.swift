@@ -28,12 +28,7 @@ extension CSVReader {
         if c == columns { extra = Span(cell, end) }
         return
       }
-      if escaped {
-        let bytes = unescape(p, start, end)
-        bytes.withUnsafeBufferPointer { classify(c, FieldBytes(p: $0, start: 0, end: $0.count)) }
-      } else {
-        classify(c, FieldBytes(p: p, start: start, end: end))
-      }
+      withField(p, start, end, escaped) { classify(c, $0) }
     }
 
     mutating func classify(_ c: Int, _ f: FieldBytes) {
@@ -124,12 +119,7 @@ extension CSVReader {
     }
 
     mutating func field(_ c: Int, _ start: Int, _ end: Int, cell: Int, escaped: Bool) {
-      if escaped {
-        let bytes = unescape(p, start, end)
-        bytes.withUnsafeBufferPointer { add(c, FieldBytes(p: $0, start: 0, end: $0.count)) }
-      } else {
-        add(c, FieldBytes(p: p, start: start, end: end))
-      }
+      withField(p, start, end, escaped) { add(c, $0) }
     }
 
     mutating func add(_ c: Int, _ f: FieldBytes) {
@@ -157,6 +147,12 @@ extension CSVReader {
       case .text, .null: return Column(.text(texts[c]), valid: valid[c])
       }
     }
+  }
+
+  /// A field's bytes as they read: a doubled quote in a quoted field is one quote.
+  static func withField(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ escaped: Bool, _ body: (FieldBytes) -> Void) {
+    guard escaped else { return body(FieldBytes(p: p, start: start, end: end)) }
+    unescape(p, start, end).withUnsafeBufferPointer { body(FieldBytes(p: $0, start: 0, end: $0.count)) }
   }
 
   static func unescape(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> [UInt8] {

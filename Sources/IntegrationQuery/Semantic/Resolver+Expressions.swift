@@ -4,17 +4,7 @@ extension Resolver {
       ResolvedExpr(kind: kind, type: type, span: e.span)
     }
     switch e.kind {
-    case .literal(let v):
-      let value: Value
-      switch v {
-      case .null: value = .null
-      case .bool(let x): value = .bool(x)
-      case .int(let x): value = .int(x)
-      case .number(let x): value = .number(x)
-      case .money(let x): value = .money(x)
-      case .text(let x): value = .text(x)
-      case .date(let x): value = .date(x)
-      }
+    case .literal(let value):
       return make(.constant(value), value.type)
 
     case .name(let name):

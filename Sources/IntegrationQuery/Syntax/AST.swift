@@ -5,16 +5,6 @@ public struct Name: Equatable, Sendable {
   public var span: Span
 }
 
-public enum LiteralValue: Equatable, Sendable {
-  case null
-  case bool(Bool)
-  case int(Int64)
-  case number(Double)
-  case money(Int64)
-  case text(String)
-  case date(Int32)
-}
-
 public enum UnaryOp: String, Sendable { case negate = "-", not = "not" }
 
 public enum BinaryOp: String, Sendable, CaseIterable {
@@ -31,7 +21,8 @@ public enum BinaryOp: String, Sendable, CaseIterable {
 }
 
 public indirect enum ExprKind: Equatable, Sendable {
-  case literal(LiteralValue)
+  /// A literal, decoded: `£311m` is `.money(31_100_000_000)`.
+  case literal(Value)
   /// A column or `let` value; `table.column` after a join.
   case name(String)
   case unary(UnaryOp, Expr)

@@ -136,7 +136,7 @@ extension Parser {
   }
 
   /// Decodes a literal token; fractions of a penny and ints past Int64 are errors.
-  func literal(_ t: Token) throws -> LiteralValue {
+  func literal(_ t: Token) throws -> Value {
     let raw = text(t)
     switch t.kind {
     case .string:
