@@ -9,7 +9,7 @@ struct Grouping {
 
   /// One group of every row.
   static func single(rows: Int) -> Grouping {
-    Grouping(groupOf: [Int](repeating: 0, count: rows), firstRow: rows > 0 ? [0] : [0])
+    Grouping(groupOf: [Int](repeating: 0, count: rows), firstRow: [0])
   }
 
   init(groupOf: [Int], firstRow: [Int]) {

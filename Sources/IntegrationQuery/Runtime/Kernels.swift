@@ -38,8 +38,7 @@ enum Kernels {
   static func negate(_ c: Column, span: Span) throws -> Column {
     switch c.data {
     case .int(let a), .money(let a):
-      if let i = a.indices.first(where: { a[$0] == Int64.min && !c.isNull($0) }) {
-        _ = i
+      if a.indices.contains(where: { a[$0] == Int64.min && !c.isNull($0) }) {
         throw Diagnostic("integer overflow: the negative of the smallest int", at: span)
       }
       let r = a.map { $0 == .min ? 0 : -$0 }

@@ -5,7 +5,6 @@ public enum DataType: String, Sendable, CaseIterable {
   case bool, int, number, money, text, date, null
 
   var isNumeric: Bool { self == .int || self == .number }
-  var isOrdered: Bool { self != .bool && self != .null }
 }
 
 /// One scalar value: constants, `let` values, cells read back for display.

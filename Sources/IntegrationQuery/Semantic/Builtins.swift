@@ -61,11 +61,8 @@ extension Resolver {
       if f == .if {
         try arity(3...3, usage)
         try expectType(rs[0], .bool, "the first argument of if() is a condition", args[0])
-      } else {
-        guard rs.count >= 1 else {
-          try arity(1...2, usage)
-          fatalError()
-        }
+      } else if rs.isEmpty {
+        throw Diagnostic("coalesce takes one or more arguments", at: e.span, help: "usage: \(usage)")
       }
       let values = f == .if ? Array(rs.dropFirst()) : rs
       var t = DataType.null
@@ -94,8 +91,7 @@ extension Resolver {
       return make(.bool)
     case .concat:
       guard !rs.isEmpty else {
-        try arity(1...2, "concat(a, b, …)")
-        fatalError()
+        throw Diagnostic("concat takes one or more arguments", at: e.span, help: "usage: concat(a, b, …)")
       }
       return make(.text)
     case .year, .month:

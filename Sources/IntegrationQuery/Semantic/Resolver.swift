@@ -137,7 +137,6 @@ public struct Resolver {
     case .sort(let keys):
       let r = try keys.map { k -> (ResolvedExpr, descending: Bool) in
         let e = try resolve(k.value, scope)
-        try expectOrdered(e, k.value)
         return (e, k.direction == .desc)
       }
       return (.sort(r), input, true)
@@ -147,7 +146,6 @@ public struct Resolver {
 
     case .top(let n, let key):
       let e = try resolve(key.value, scope)
-      try expectOrdered(e, key.value)
       return (.top(try count(n, verb: verb), e, descending: key.direction == .desc), input, true)
 
     case .join(let isLeft, let source, let condition):
@@ -330,16 +328,8 @@ public struct Resolver {
 
   func expectType(_ r: ResolvedExpr, _ type: DataType, _ why: String, _ e: Expr) throws {
     if r.type == type || r.type == .null { return }
-    var help: String?
-    if case .binary(let op, _, _) = e.kind, op == .add || op == .subtract {
-      help = nil
-    }
-    if r.type == .text || r.type.isNumeric { help = "compare it with something: … > 0, … == \"x\"" }
+    let help = r.type == .text || r.type.isNumeric ? "compare it with something: … > 0, … == \"x\"" : nil
     throw Diagnostic("\(why); this is \(article(r.type)), not true or false", at: e.span, help: help)
-  }
-
-  func expectOrdered(_ r: ResolvedExpr, _ e: Expr) throws {
-    if r.type == .bool || r.type == .null || r.type.isOrdered { return }
   }
 
   // MARK: - let values

@@ -158,7 +158,7 @@ public struct Completion: Equatable, Sendable {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: expanded.isEmpty ? "." : expanded)) ?? []
     let found = names.filter { $0.hasPrefix(stem) && !$0.hasPrefix(".") }.map { name -> String in
       var isDir: ObjCBool = false
-      FileManager.default.fileExists(atPath: expanded + name, isDirectory: &isDir)
+      _ = FileManager.default.fileExists(atPath: expanded + name, isDirectory: &isDir)
       return name + (isDir.boolValue ? "/" : "")
     }
     return Completion(start: cursor - stem.utf8.count, candidates: found.sorted())

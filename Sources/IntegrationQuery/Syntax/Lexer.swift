@@ -159,12 +159,10 @@ public struct Lexer {
         guard
           [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "\\"), UInt8(ascii: "n"), UInt8(ascii: "t")].contains(e)
         else {
-          let s = i
           i += e == 0 ? 1 : 2
           // Skip to the closing quote so one bad escape gives one error.
           while i < bytes.count && bytes[i] != quote && bytes[i] != 10 { i += 1 }
           if i < bytes.count && bytes[i] == quote { i += 1 }
-          _ = s
           return Token(.error("unknown escape in string; the escapes are \\\" \\' \\\\ \\n \\t"), Span(start, i))
         }
         i += 2
