@@ -21,7 +21,8 @@ public enum SQLTranslator {
     let columns = plan.fields.map { f -> String in
       let c = quote(f.name)
       switch f.type {
-      case .money: return "printf('%.2f', \(c) / 100.0) AS \(c)"
+      // printf would write a null as 0.00.
+      case .money: return "CASE WHEN \(c) IS NOT NULL THEN printf('%.2f', \(c) / 100.0) END AS \(c)"
       case .bool: return "CASE WHEN \(c) THEN 'true' WHEN NOT \(c) THEN 'false' END AS \(c)"
       default: return c
       }
