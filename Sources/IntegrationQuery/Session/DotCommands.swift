@@ -32,6 +32,10 @@ public enum DotCommand: String, CaseIterable, Sendable {
     case .sql: return ".sql from areas | where region == \"London\" | count"
     case .mode: return ".mode csv\nfrom bcf | select pooled, plans"
     case .sources: return ".sources"
+    case .help: return ".help count"
+    case .timer: return ".timer on\nfrom delay_reasons | count"
+    case .tutorial: return ".tutorial 1"
+    // .output, .read, .history and .quit change files or the session.
     default: return nil
     }
   }
