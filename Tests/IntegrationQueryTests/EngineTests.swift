@@ -52,3 +52,37 @@ final class EngineTests: XCTestCase {
     XCTAssertEqual(t.columns[2][45_001], .number(45_001.0 / 4))
   }
 }
+
+/// Limits instead of crashes: what a huge or hostile input gets.
+final class LimitTests: XCTestCase {
+  func testALongChainOfOperatorsIsAnError() {
+    let query = "from areas | where " + Array(repeating: "name == \"x\"", count: 5_000).joined(separator: " or ")
+    let (_, diagnostics) = Parser.parse(SourceFile(name: "t", text: query))
+    XCTAssertEqual(diagnostics.first?.message, "expression too long (more than 2000 operators in a row)")
+  }
+
+  func testAHugeLineIsShownAsAWindow() {
+    let query = String(repeating: "1 + ", count: 1_000_000) + "£5 + 3"
+    let file = SourceFile(name: "t", text: query)
+    let (_, diagnostics) = Parser.parse(file)
+    let rendered = diagnostics[0].rendered()
+    XCTAssertTrue(rendered.contains("…"))
+    XCTAssertLessThan(rendered.split(separator: "\n").map(\.count).max()!, 700)
+  }
+
+  func testManyColumnsWithTheSameName() throws {
+    let n = 100_000
+    let text = String(repeating: "a,", count: n) + "z\n" + String(repeating: "1,", count: n) + "2\n"
+    let t = try CSVReader.parse(Array(text.utf8), name: "wide.csv")
+    XCTAssertEqual(t.fields.count, n + 1)
+    XCTAssertEqual(t.fields[0].name, "a")
+    XCTAssertEqual(t.fields[n - 1].name, "a_\(n)")
+    XCTAssertEqual(t.column(named: "z")?[0], .int(2))
+  }
+
+  func testNumbersPastInt64() {
+    let (_, diagnostics) = Parser.parse(SourceFile(name: "t", text: "99999999999999999999"))
+    XCTAssertTrue(diagnostics[0].message.hasPrefix("99999999999999999999 is too large for an int"))
+    XCTAssertEqual(try CSVReader.parse(Array("x\n99999999999999999999\n".utf8), name: "t").fields[0].type, .number)
+  }
+}

@@ -150,7 +150,9 @@ extension CSVReader {
   }
 
   /// A field's bytes as they read: a doubled quote in a quoted field is one quote.
-  static func withField(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ escaped: Bool, _ body: (FieldBytes) -> Void) {
+  static func withField(
+    _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ escaped: Bool, _ body: (FieldBytes) -> Void
+  ) {
     guard escaped else { return body(FieldBytes(p: p, start: start, end: end)) }
     unescape(p, start, end).withUnsafeBufferPointer { body(FieldBytes(p: $0, start: 0, end: $0.count)) }
   }
@@ -169,7 +171,8 @@ extension CSVReader {
   /// One String for each different text in a column: repeated values
   /// (area codes, years, categories) are made once and shared.
   struct Interner {
-    var slots = [Int32](repeating: -1, count: 1024)
+    /// Made on first use: a file can have a million columns.
+    var slots: [Int32] = []
     var hashes: [UInt64] = []
     var keys: [[UInt8]] = []
     var strings: [String] = []
@@ -178,6 +181,7 @@ extension CSVReader {
 
     mutating func string(_ f: FieldBytes) -> String {
       if strings.count >= Interner.limit { return f.string }
+      if slots.isEmpty { slots = [Int32](repeating: -1, count: 64) }
       var h: UInt64 = 0xcbf2_9ce4_8422_2325
       for k in 0..<f.count { h = (h ^ UInt64(f[k])) &* 0x100_0000_01b3 }
       let mask = slots.count - 1

@@ -70,16 +70,21 @@ public enum CSVReader {
         throw Diagnostic("\(name) is empty: a CSV file needs a header line", at: nil)
       }
       var names: [String] = []
+      var taken: Set<String> = []
+      // The next suffix to try for each name, so a thousand `a`s stay linear.
+      var nextSuffix: [String: Int] = [:]
       for (i, cell) in cells.enumerated() {
         var n = cell.trimmingCharacters(in: .whitespaces)
         if n.isEmpty { n = "column_\(i + 1)" }
         var unique = n
-        var k = 2
-        while names.contains(unique) {
+        var k = nextSuffix[n] ?? 2
+        while taken.contains(unique) {
           unique = "\(n)_\(k)"
           k += 1
         }
+        nextSuffix[n] = k
         names.append(unique)
+        taken.insert(unique)
       }
       let (fields, columns, rows) = try readColumns(p, from: header.next, names: names, source: source)
       return Table(fields: fields, columns: columns, rowCount: rows)

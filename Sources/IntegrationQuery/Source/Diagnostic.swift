@@ -62,18 +62,21 @@ extension Diagnostic {
   }
 
   private func excerpt(_ file: SourceFile, _ span: Span, palette p: Palette) -> String {
-    let (line, column) = file.location(of: span.start)
-    let text = file.line(line).replacingOccurrences(of: "\t", with: " ")
+    let (line, _) = file.location(of: span.start)
+    let (lineStart, lineEnd) = file.lineBounds(line)
+    // A very long line is shown as a window of bytes around the mistake.
+    let window = 240
+    var from = max(lineStart, span.start - window), to = min(lineEnd, max(span.end, span.start + 1) + window)
+    while from > lineStart && file.bytes[from] & 0xC0 == 0x80 { from -= 1 }
+    while to < lineEnd && file.bytes[to] & 0xC0 == 0x80 { to += 1 }
+    let lead = from > lineStart ? "…" : "", tail = to < lineEnd ? "…" : ""
+    let text = lead + file.text(of: Span(from, to)).replacingOccurrences(of: "\t", with: " ") + tail
+    let first = file.characterCount(from, min(span.start, to)) + lead.count
+    let width = max(1, file.characterCount(min(span.start, to), min(span.end, to)))
     let gutter = String(line)
     let pad = String(repeating: " ", count: gutter.count)
-    // Underline to the end of the span, or to the end of its first line.
-    let (endLine, endColumn) = file.location(of: span.end)
-    let lineLength = text.count
-    let lastColumn = endLine == line ? endColumn : lineLength + 1
-    let width = max(1, lastColumn - column)
     let marks = String(repeating: "^", count: width)
-    return
-      "  \(gutter) | \(text)\n  \(pad) | \(String(repeating: " ", count: column - 1))\(p.underline)\(marks)\(p.reset)\n"
+    return "  \(gutter) | \(text)\n  \(pad) | \(String(repeating: " ", count: first))\(p.underline)\(marks)\(p.reset)\n"
   }
 }
 

@@ -46,13 +46,19 @@ public final class SourceFile: @unchecked Sendable {
     return (lo + 1, column)
   }
 
-  /// The text of a 1-based line, without its line break.
-  public func line(_ number: Int) -> String {
-    guard number >= 1 && number <= lineStarts.count else { return "" }
+  /// The byte range of a 1-based line, without its line break.
+  public func lineBounds(_ number: Int) -> (start: Int, end: Int) {
+    guard number >= 1 && number <= lineStarts.count else { return (bytes.count, bytes.count) }
     let start = lineStarts[number - 1]
     var end = number < lineStarts.count ? lineStarts[number] - 1 : bytes.count
     if end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-    return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+    return (start, max(start, end))
+  }
+
+  /// The text of a 1-based line, without its line break.
+  public func line(_ number: Int) -> String {
+    let (start, end) = lineBounds(number)
+    return String(decoding: bytes[start..<end], as: UTF8.self)
   }
 
   public func text(of span: Span) -> String {

@@ -15,7 +15,16 @@ extension Parser {
     }
     var left = try parsePrefix()
     var comparedAt: Span?
+    // A chain `a or b or c …` is built by this loop, not by recursion, but
+    // the tree it makes is as deep as it is long: bound it like nesting.
+    var chain = 0
     while true {
+      chain += 1
+      guard chain + depth <= Parser.maxChain else {
+        throw Diagnostic(
+          "expression too long (more than \(Parser.maxChain) operators in a row)", at: current.span,
+          help: "for many values use 'x in (a, b, …)'")
+      }
       // comparison = additive [ compare_op additive | [ "not" ] "in" "(" expression { "," expression } ")" ]
       let negatedIn = check(.not) && tokens[pos + 1].kind == .keyword(.in)
       if (check(.in) || negatedIn) && Precedence.comparison >= minimum {

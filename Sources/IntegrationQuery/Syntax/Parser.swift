@@ -11,6 +11,8 @@ public struct Parser {
 
   /// Deeper nesting than this is refused rather than risking the stack.
   static let maxDepth = 200
+  /// Operators in a row (`a + b + c …`), which make a tree as deep.
+  static let maxChain = 2_000
 
   public init(_ file: SourceFile) {
     self.file = file
