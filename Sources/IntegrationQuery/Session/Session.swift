@@ -24,7 +24,6 @@ public final class Session {
   public var messages: Sink
   /// `.output FILE` sends results here until `.output` alone.
   var outputFile: FileHandle?
-  var outputPath: String?
   /// Lines of history, for `.history` (the shell sets this).
   public var history: () -> [String] = { [] }
   /// Set by `.quit`.
@@ -275,7 +274,6 @@ public final class Session {
     printedResult = false
     outputFile?.closeFile()
     outputFile = nil
-    outputPath = nil
     guard let path, !path.isEmpty else { return }
     try checkWritable(path, span: span)
     guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
@@ -283,7 +281,6 @@ public final class Session {
         "can't write to '\(path)'", at: span, help: "check that the folder exists and you may write there")
     }
     outputFile = h
-    outputPath = path
   }
 
   public func quit() { quitRequested = true }
