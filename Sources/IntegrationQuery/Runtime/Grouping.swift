@@ -64,33 +64,34 @@ struct Grouping {
 
   /// Dense codes for one column's values; null is a value of its own.
   static func codes(_ c: Column, rows: Int) -> (codes: [Int], cardinality: Int) {
-    func encode<T: Hashable>(_ a: [T]) -> ([Int], Int) {
+    let anyNull = c.valid != nil
+    func encode<T: Hashable>(_ key: (Int) -> T) -> ([Int], Int) {
       var map: [T: Int] = [:]
       var nullCode = -1
       var out = [Int](repeating: 0, count: rows)
       for i in 0..<rows {
-        if c.isNull(i) {
+        if anyNull && c.isNull(i) {
           if nullCode < 0 { nullCode = map.count }
           out[i] = nullCode
           continue
         }
-        let v = a[a.count == 1 ? 0 : i]
-        if let code = map[v] {
-          out[i] = code
-        } else {
-          let code = map.count + (nullCode >= 0 ? 1 : 0)
-          map[v] = code
-          out[i] = code
-        }
+        let next = map.count + (nullCode >= 0 ? 1 : 0)
+        out[i] = map[key(i), default: next]
+        if out[i] == next { map[key(i)] = next }
       }
       return (out, map.count + (nullCode >= 0 ? 1 : 0))
     }
+    func at<T>(_ a: [T]) -> (Int) -> T { a.count == 1 ? { _ in a[0] } : { a[$0] } }
     switch c.data {
-    case .bool(let a): return encode(a)
-    case .int(let a), .money(let a): return encode(a)
-    case .number(let a): return encode(a.map { $0 == 0 ? 0 : $0 })  // -0.0 groups with 0
-    case .text(let a): return encode(a.map(CodePointString.init))
-    case .date(let a): return encode(a)
+    case .bool(let a): return encode(at(a))
+    case .int(let a), .money(let a): return encode(at(a))
+    case .number(let a):
+      let get = at(a)
+      return encode { get($0) == 0 ? 0 : get($0) }  // -0.0 groups with 0
+    case .text(let a):
+      let get = at(a)
+      return encode { CodePointString(get($0)) }
+    case .date(let a): return encode(at(a))
     case .null: return ([Int](repeating: 0, count: rows), 1)
     }
   }
