@@ -11,11 +11,12 @@ struct IQ: ParsableCommand {
     commandName: "iq",
     abstract: "A query language and shell for the evidence on health and social care integration in England.",
     discussion: """
-      With no script, iq opens the interactive shell on the built-in dataset (or, when
-      standard input is not a terminal, runs the statements it reads there).
+      With no script, iq opens the interactive shell on the built-in dataset (or, when standard input is not a terminal, runs the statements it reads there).
 
-        iq -c 'from delayed_days | where fy == "2015-16" | summarize days = sum(total) by region'
-        iq report.iq --set fy='"2016-17"'
+      Examples:
+        iq -c 'from areas | where region == "London" | count'
+        iq report.iq --set year='"2016-17"'
+        iq --sql 'from england | summarize days = sum(total) by fy'
       """,
     version: IntegrationQuery.version)
 
