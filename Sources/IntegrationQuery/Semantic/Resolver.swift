@@ -75,15 +75,7 @@ public struct Resolver {
       return (.derive(outs, groups: groups), fields, hasOrder)
 
     case .select(let items):
-      var exprs: [ResolvedExpr] = []
-      var fields: [Field] = []
-      for item in items {
-        let r = try resolve(item.value, scope)
-        let name = try outputName(item, verb: "select")
-        try checkUnique(name, fields, item)
-        exprs.append(r)
-        fields.append(Field(name.text, r.type))
-      }
+      let (exprs, fields) = try resolveNamed(items, scope, verb: "select")
       return (.project(exprs), fields, hasOrder)
 
     case .drop(let names):
@@ -108,26 +100,10 @@ public struct Resolver {
       return (.columns(Array(input.indices)), fields, hasOrder)
 
     case .summarize(let items, let by):
-      var keys: [ResolvedExpr] = []
-      var keyFields: [Field] = []
-      for item in by {
-        let r = try resolve(item.value, scope)
-        let name = try outputName(item, verb: "by")
-        try checkUnique(name, keyFields, item)
-        keys.append(r)
-        keyFields.append(Field(name.text, r.type))
-      }
+      let (keys, keyFields) = try resolveNamed(by, scope, verb: "by")
       var aggScope = Scope(fields: keyFields, aggregateFields: input, step: verb)
       aggScope.hasOrder = hasOrder
-      var aggs: [ResolvedExpr] = []
-      var fields = keyFields
-      for item in items {
-        let r = try resolve(item.value, aggScope)
-        let name = try outputName(item, verb: "summarize")
-        try checkUnique(name, fields, item)
-        aggs.append(r)
-        fields.append(Field(name.text, r.type))
-      }
+      let (aggs, fields) = try resolveNamed(items, aggScope, verb: "summarize", after: keyFields)
       return (.summarize(keys: keys, aggregates: aggs), fields, !keys.isEmpty)
 
     case .count:
@@ -272,6 +248,23 @@ public struct Resolver {
         throw d
       }
     }
+  }
+
+  /// Output columns of select, summarize and by: each resolved and named,
+  /// no name twice (counting the columns already `after`). Returns all the fields.
+  func resolveNamed(_ items: [Assignment], _ scope: Scope, verb: String, after: [Field] = []) throws
+    -> ([ResolvedExpr], [Field])
+  {
+    var exprs: [ResolvedExpr] = []
+    var fields = after
+    for item in items {
+      let r = try resolve(item.value, scope)
+      let name = try outputName(item, verb: verb)
+      try checkUnique(name, fields, item)
+      exprs.append(r)
+      fields.append(Field(name.text, r.type))
+    }
+    return (exprs, fields)
   }
 
   /// The name of an output column: given, or taken from a bare column or call.
