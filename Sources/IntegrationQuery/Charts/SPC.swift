@@ -52,41 +52,30 @@ public struct SPCAnalysis: Equatable, Sendable {
     let near = y.indices.map { !outside[$0] && (y[$0] > upperNear || y[$0] < lowerNear) }
     for i in 0..<n where outside[i] { signals[i].append(.beyondLimits) }
 
-    // Two of three: any window of three on one side with two or more near a limit.
-    var twoOfThree = [Bool](repeating: false, count: n)
-    if n >= 3 {
-      for start in 0...(n - 3) {
-        let w = start..<(start + 3)
-        let sameSide = abs(w.map { side[$0] }.reduce(0, +)) == 3
-        if sameSide && w.filter({ near[$0] }).count >= 2 {
-          for i in w where near[i] { twoOfThree[i] = true }
-        }
-      }
-    }
-    for i in 0..<n where twoOfThree[i] { signals[i].append(.twoOfThree) }
-
-    // A shift: every point of a run of seven on one side.
-    var shift = [Bool](repeating: false, count: n)
-    let run = SPCAnalysis.runLength
-    if n >= run {
-      for end in (run - 1)..<n {
-        let w = (end - run + 1)...end
-        if side[end] != 0 && w.allSatisfy({ side[$0] == side[end] }) { for i in w { shift[i] = true } }
-      }
-    }
-    for i in 0..<n where shift[i] { signals[i].append(.shift) }
-
-    // A trend: seven points, each strictly above (or below) the one before.
-    var trend = [Bool](repeating: false, count: n)
-    let length = SPCAnalysis.trendLength
-    if n >= length {
+    /// Marks `rule` on the points of every window of `length` that `fires`
+    /// says is a signal; `fires` may pick which points of the window count.
+    func mark(_ rule: Rule, length: Int, _ fires: (ClosedRange<Int>) -> [Int]) {
+      guard n >= length else { return }
+      var flagged = [Bool](repeating: false, count: n)
       for end in (length - 1)..<n {
-        let w = (end - length + 1)...end
-        let steps = w.dropFirst().map { y[$0] - y[$0 - 1] }
-        if steps.allSatisfy({ $0 > 0 }) || steps.allSatisfy({ $0 < 0 }) { for i in w { trend[i] = true } }
+        for i in fires((end - length + 1)...end) { flagged[i] = true }
       }
+      for i in 0..<n where flagged[i] { signals[i].append(rule) }
     }
-    for i in 0..<n where trend[i] { signals[i].append(.trend) }
+    // Two of three: a window of three on one side with two or more near a limit.
+    mark(.twoOfThree, length: 3) { w in
+      let near = w.filter { near[$0] }
+      return abs(w.map { side[$0] }.reduce(0, +)) == 3 && near.count >= 2 ? near : []
+    }
+    // A shift: every point of a run of seven on one side.
+    mark(.shift, length: SPCAnalysis.runLength) { w in
+      side[w.upperBound] != 0 && w.allSatisfy({ side[$0] == side[w.upperBound] }) ? Array(w) : []
+    }
+    // A trend: seven points, each strictly above (or below) the one before.
+    mark(.trend, length: SPCAnalysis.trendLength) { w in
+      let steps = w.dropFirst().map { y[$0] - y[$0 - 1] }
+      return steps.allSatisfy({ $0 > 0 }) || steps.allSatisfy({ $0 < 0 }) ? Array(w) : []
+    }
     self.signals = signals
   }
 }
