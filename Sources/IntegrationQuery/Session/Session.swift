@@ -35,6 +35,8 @@ public final class Session {
   public var tutorialPath: String?
   /// The tutorial, while it is on.
   var tutorialProgress: TutorialProgress?
+  /// The current lesson's answer, so it is not worked out after every query.
+  var tutorialAnswer: (lesson: Int, table: Table, chart: ChartKind?)?
   /// No `save`, `.output` or chart file (the fuzzers run this way).
   public var readOnly = false
   var printedResult = false

@@ -212,13 +212,9 @@ extension Session {
   func checkTutorial(_ table: Table) {
     guard var progress = tutorialProgress else { return }
     let lesson = Tutorial.lessons[progress.lesson]
-    let file = SourceFile(name: "<tutorial>", text: lesson.answer)
-    let (statements, _) = Parser.parse(file)
-    let chart = lastChart
-    guard case .pipeline(let p) = statements.first?.kind, let (expected, _) = try? evaluate(p, in: file) else { return }
-    let expectedChart = lastChart
-    lastChart = chart
-    guard chart?.kind == expectedChart?.kind, Tutorial.matches(table, expected, ordered: lesson.ordered) else { return }
+    guard let (expected, expectedChart) = lessonAnswer(progress.lesson),
+      lastChart?.kind == expectedChart, Tutorial.matches(table, expected, ordered: lesson.ordered)
+    else { return }
     progress.done.insert(progress.lesson)
     var message = "✓ That's it: lesson \(progress.lesson + 1) done.\n"
     if progress.lesson + 1 < Tutorial.lessons.count {
@@ -231,6 +227,20 @@ extension Session {
     }
     saveTutorialProgress(progress)
     results.write(message)
+  }
+
+  /// The result of a lesson's answer, worked out once per lesson.
+  func lessonAnswer(_ n: Int) -> (Table, ChartKind?)? {
+    if let a = tutorialAnswer, a.lesson == n { return (a.table, a.chart) }
+    let file = SourceFile(name: "<tutorial>", text: Tutorial.lessons[n].answer)
+    let (statements, _) = Parser.parse(file)
+    let shown = lastChart
+    defer { lastChart = shown }
+    guard case .pipeline(let p) = statements.first?.kind, let (table, _) = try? evaluate(p, in: file) else {
+      return nil
+    }
+    tutorialAnswer = (n, table, lastChart?.kind)
+    return (table, lastChart?.kind)
   }
 
   func loadTutorialProgress() -> TutorialProgress {
