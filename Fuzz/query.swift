@@ -1,11 +1,20 @@
 // libFuzzer target: any text through the lexer, parser, resolver and
-// evaluator, on the built-in data. The session writes no files.
+// evaluator. The tables are the built-in ones with the same columns and
+// types, cut to about 64 evenly spaced rows each, so that a run takes
+// microseconds rather than the milliseconds a 158,400-row join takes under
+// ASan: the code paths are the same, and the fuzzer gets through ten million
+// inputs in hours instead of days. The session writes no files.
 import Foundation
 
 let baseCatalog: Catalog = {
-  let c = Dataset.catalog()
-  for name in c.names { _ = try? c.table(name) }
-  return c
+  let full = Dataset.catalog()
+  let small = Catalog()
+  for name in full.names {
+    guard let table = try? full.table(name) else { continue }
+    let step = max(1, table.rowCount / 64)
+    small.add(name, table: table.gather(Array(stride(from: 0, to: table.rowCount, by: step))), description: name)
+  }
+  return small
 }()
 
 @_cdecl("LLVMFuzzerTestOneInput")

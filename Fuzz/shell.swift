@@ -1,5 +1,6 @@
-// libFuzzer target: any line through the shell's completion (at every
-// cursor position), continuation and history functions.
+// libFuzzer target: any line through the shell's continuation and history
+// functions, and its completion at the end of the line and at one cursor
+// position the input's first byte picks (so the fuzzer can steer it).
 let shellSession: Session = {
   let s = Session.builtIn(results: Sink { _ in }, messages: Sink { _ in })
   s.readOnly = true
@@ -12,7 +13,8 @@ public func fuzzShell(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   _ = Continuation.needsMore(text)
   _ = Continuation.historyEntry(text)
   let count = text.utf8.count
-  for cursor in stride(from: 0, through: count, by: max(1, count / 16)) {
+  let chosen = size == 0 ? 0 : Int(data[0]) * count / 255
+  for cursor in Set([count, chosen]) {
     let c = Completion.complete(text, cursor: cursor, session: shellSession)
     _ = c.commonPrefix
   }

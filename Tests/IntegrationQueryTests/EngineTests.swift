@@ -70,6 +70,14 @@ final class LimitTests: XCTestCase {
     XCTAssertLessThan(rendered.split(separator: "\n").map(\.count).max()!, 700)
   }
 
+  func testASpanPastTheEndOfTheFileIsClamped() {
+    let file = SourceFile(name: "t", text: "from areas\n| wh\u{e9}re x")
+    for span in [Span(200, 300), Span(-5, 3), Span(14, 13)] {
+      let rendered = Diagnostic("odd span", at: span).in(file).rendered()
+      XCTAssertTrue(rendered.hasPrefix("t:"), rendered)
+    }
+  }
+
   func testManyColumnsWithTheSameName() throws {
     let n = 100_000
     let text = String(repeating: "a,", count: n) + "z\n" + String(repeating: "1,", count: n) + "2\n"

@@ -187,7 +187,7 @@ extension Session {
         )
       }
       do {
-        results.write(try Explain.explain(argument, session: self, span: argSpan))
+        results.write(try Explain.explain(argument, session: self))
       } catch var d as Diagnostic {
         // Point into this line rather than into the quoted query alone.
         if let s = d.span, d.file == nil || d.file?.name == "<explain>" {

@@ -2,13 +2,14 @@
 /// rows and columns after each step, and a warning where a step looks like
 /// a mistake.
 public enum Explain {
-  public static func explain(_ text: String, session: Session, span: Span) throws -> String {
+  /// Spans in the errors it throws are offsets into `text`.
+  public static func explain(_ text: String, session: Session) throws -> String {
     let file = SourceFile(name: "<explain>", text: text)
     let (statements, diagnostics) = Parser.parse(file)
     if let d = diagnostics.first { throw d }
     guard statements.count == 1, case .pipeline(let pipeline) = statements[0].kind else {
       throw Diagnostic(
-        ".explain takes one query", at: span, help: ".explain from areas | where region == \"London\" | count")
+        ".explain takes one query", at: Span(0, file.bytes.count), help: ".explain from areas | where region == \"London\" | count")
     }
     let plan = try Resolver(catalog: session.catalog, values: session.values).resolve(pipeline)
     var tables: [Table] = []

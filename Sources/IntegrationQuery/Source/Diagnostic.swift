@@ -62,6 +62,9 @@ extension Diagnostic {
   }
 
   private func excerpt(_ file: SourceFile, _ span: Span, palette p: Palette) -> String {
+    // A span from elsewhere must not index past the file: clamp it.
+    let start = min(max(0, span.start), file.bytes.count)
+    let span = Span(start, min(max(start, span.end), file.bytes.count))
     let (line, _) = file.location(of: span.start)
     let (lineStart, lineEnd) = file.lineBounds(line)
     // A very long line is shown as a window of bytes around the mistake.
