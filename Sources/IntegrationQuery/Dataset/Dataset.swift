@@ -176,7 +176,7 @@ public enum Dataset {
   /// One row per area, month and reason, from the embedded one row per area and month.
   static func loadReasons(_ t: TableInfo) throws -> Table {
     let wide = try read("delay_reasons_wide.csv")
-    guard case .text(let areas) = wide.columns[0].data, case .date(let months) = wide.columns[1].data else {
+    guard case .text(let areas) = wide.columns[0].decoded().data, case .date(let months) = wide.columns[1].data else {
       throw Diagnostic("delay_reasons_wide.csv has unexpected columns", at: nil)
     }
     // Reasons in code-point order, as the rows are stored.

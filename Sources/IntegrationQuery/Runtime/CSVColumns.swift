@@ -1,16 +1,30 @@
 import Foundation
 
-/// The two passes of the CSV reader. The first checks the shape of every
-/// record and which types every value of a column fits; the second parses
-/// each value straight into its column's typed array. Large files without
-/// quotes are split at line breaks and read by both cores.
+/// The two passes of the CSV reader. The first checks the bytes (UTF-8, no
+/// NUL), the shape of every record and which types every value of a column
+/// fits; the second parses each value straight into its column's memory.
+/// A file without quotes is cut into blocks at line breaks, which both
+/// cores take in turn; a block's pages of a mapped file are given back as
+/// soon as it is read, so memory holds the columns, not the file.
 extension CSVReader {
+  /// The bytes of a file and how to give back a block's pages.
+  struct Input {
+    let p: UnsafeBufferPointer<UInt8>
+    /// Called with a range of `p` that this pass no longer needs.
+    var release: (Range<Int>) -> Void = { _ in }
+  }
+
+  /// About this many bytes a block: big enough that starting one costs
+  /// nothing, small enough that two of them are little memory.
+  static let blockSize = 8 << 20
+
   /// Pass one: field counts, and the types each column's values allow.
   struct Classifier: CSVVisitor {
     let p: UnsafeBufferPointer<UInt8>
     let columns: Int
     let source: () -> SourceFile
     var canInt: [Bool], canNumber: [Bool], canMoney: [Bool], canDate: [Bool], canBool: [Bool], any: [Bool]
+    var anyNull: [Bool]
     var rows = 0
     var extra: Span?
 
@@ -21,6 +35,7 @@ extension CSVReader {
       let yes = [Bool](repeating: true, count: columns)
       (canInt, canNumber, canMoney, canDate, canBool) = (yes, yes, yes, yes, yes)
       any = [Bool](repeating: false, count: columns)
+      anyNull = any
     }
 
     mutating func field(_ c: Int, _ start: Int, _ end: Int, cell: Int, escaped: Bool) {
@@ -32,7 +47,10 @@ extension CSVReader {
     }
 
     mutating func classify(_ c: Int, _ f: FieldBytes) {
-      if f.isNull { return }
+      if f.isNull {
+        anyNull[c] = true
+        return
+      }
       any[c] = true
       if canInt[c] {
         if f.int != nil {
@@ -71,6 +89,7 @@ extension CSVReader {
         canDate[c] = canDate[c] && o.canDate[c]
         canBool[c] = canBool[c] && o.canBool[c]
         any[c] = any[c] || o.any[c]
+        anyNull[c] = anyNull[c] || o.anyNull[c]
       }
       rows += o.rows
     }
@@ -87,66 +106,90 @@ extension CSVReader {
     }
   }
 
-  /// Pass two: each value parsed into its column.
+  /// Memory for one column's values and validity, for every row of the
+  /// file; each block writes its own rows.
+  final class Slots {
+    let type: DataType
+    let rows: Int
+    let values: UnsafeMutableRawPointer
+    let valid: UnsafeMutablePointer<Bool>?
+
+    init(type: DataType, rows: Int, nullable: Bool) {
+      self.type = type
+      self.rows = rows
+      values = .allocate(byteCount: max(1, rows * Slots.width(type)), alignment: 8)
+      valid = nullable ? .allocate(capacity: max(1, rows)) : nil
+    }
+
+    deinit {
+      values.deallocate()
+      valid?.deallocate()
+    }
+
+    /// Bytes a value: text is a 4-byte code into its column's dictionary.
+    static func width(_ type: DataType) -> Int {
+      switch type {
+      case .int, .money, .number: return 8
+      case .date, .text, .null: return 4
+      case .bool: return 1
+      }
+    }
+
+    func array<T>(_: T.Type) -> [T] {
+      Array(UnsafeBufferPointer(start: values.assumingMemoryBound(to: T.self), count: rows))
+    }
+
+    func column(dictionary: [String]) -> Column {
+      let v = valid.map { Array(UnsafeBufferPointer(start: $0, count: rows)) }
+      switch type {
+      case .int: return Column(.int(array(Int64.self)), valid: v)
+      case .money: return Column(.money(array(Int64.self)), valid: v)
+      case .number: return Column(.number(array(Double.self)), valid: v)
+      case .date: return Column(.date(array(Int32.self)), valid: v)
+      case .bool: return Column(.bool(array(Bool.self)), valid: v)
+      case .text, .null:
+        return Column(.coded(array(UInt32.self), dictionary: dictionary.isEmpty ? [""] : dictionary), valid: v)
+      }
+    }
+  }
+
+  /// Pass two: each value parsed into its column's slot for its row.
   struct Builder: CSVVisitor {
     let p: UnsafeBufferPointer<UInt8>
     let types: [DataType]
-    var ints: [[Int64]], numbers: [[Double]], dates: [[Int32]], bools: [[Bool]], texts: [[String]]
-    var valid: [[Bool]]
+    /// Per column, where its values go; nil for a column not wanted.
+    let values: [UnsafeMutableRawPointer?]
+    let valid: [UnsafeMutablePointer<Bool>?]
+    var row: Int
+    /// Codes local to this block; merged after.
     var interners: [Interner]
 
-    init(p: UnsafeBufferPointer<UInt8>, types: [DataType], rows: Int) {
+    init(p: UnsafeBufferPointer<UInt8>, slots: [Slots?], types: [DataType], firstRow: Int) {
       self.p = p
       self.types = types
-      func arrays<T>(_ wanted: (DataType) -> Bool, _: T.Type) -> [[T]] {
-        types.map { t in
-          var a: [T] = []
-          if wanted(t) { a.reserveCapacity(rows) }
-          return a
-        }
-      }
-      ints = arrays({ $0 == .int || $0 == .money }, Int64.self)
-      numbers = arrays({ $0 == .number }, Double.self)
-      dates = arrays({ $0 == .date }, Int32.self)
-      bools = arrays({ $0 == .bool }, Bool.self)
-      texts = arrays({ $0 == .text || $0 == .null }, String.self)
-      valid = types.map { _ in
-        var a: [Bool] = []
-        a.reserveCapacity(rows)
-        return a
-      }
+      values = slots.map { $0?.values }
+      valid = slots.map { $0?.valid }
+      row = firstRow
       interners = types.map { _ in Interner() }
     }
 
     mutating func field(_ c: Int, _ start: Int, _ end: Int, cell: Int, escaped: Bool) {
-      withField(p, start, end, escaped) { add(c, $0) }
-    }
-
-    mutating func add(_ c: Int, _ f: FieldBytes) {
-      let null = f.isNull
-      valid[c].append(!null)
-      switch types[c] {
-      case .int: ints[c].append(null ? 0 : f.int!)
-      case .money: ints[c].append(null ? 0 : f.money!)
-      case .number: numbers[c].append(null ? 0 : f.number!)
-      case .date: dates[c].append(null ? 0 : f.date!)
-      case .bool: bools[c].append(null ? false : f.bool!)
-      case .text, .null: texts[c].append(null ? "" : interners[c].string(f))
+      guard let out = values[c] else { return }
+      withField(p, start, end, escaped) { f in
+        let null = f.isNull
+        if let v = valid[c] { v[row] = !null }
+        switch types[c] {
+        case .int: out.assumingMemoryBound(to: Int64.self)[row] = null ? 0 : f.int!
+        case .money: out.assumingMemoryBound(to: Int64.self)[row] = null ? 0 : f.money!
+        case .number: out.assumingMemoryBound(to: Double.self)[row] = null ? 0 : f.number!
+        case .date: out.assumingMemoryBound(to: Int32.self)[row] = null ? 0 : f.date!
+        case .bool: out.assumingMemoryBound(to: Bool.self)[row] = null ? false : f.bool!
+        case .text, .null: out.assumingMemoryBound(to: UInt32.self)[row] = null ? 0 : interners[c].code(f)
+        }
       }
     }
 
-    mutating func record(fields: Int, end: Int) throws {}
-
-    func column(_ c: Int) -> Column {
-      switch types[c] {
-      case .int: return Column(.int(ints[c]), valid: valid[c])
-      case .money: return Column(.money(ints[c]), valid: valid[c])
-      case .number: return Column(.number(numbers[c]), valid: valid[c])
-      case .date: return Column(.date(dates[c]), valid: valid[c])
-      case .bool: return Column(.bool(bools[c]), valid: valid[c])
-      case .text, .null: return Column(.text(texts[c]), valid: valid[c])
-      }
-    }
+    mutating func record(fields: Int, end: Int) throws { row += 1 }
   }
 
   /// A field's bytes as they read: a doubled quote in a quoted field is one quote.
@@ -168,40 +211,60 @@ extension CSVReader {
     return out
   }
 
-  /// One String for each different text in a column: repeated values
-  /// (area codes, years, categories) are made once and shared.
+  /// A code for each different text in a column, in order of first
+  /// appearance; the texts' bytes are kept end to end in one array.
   struct Interner {
     /// Made on first use: a file can have a million columns.
     var slots: [Int32] = []
     var hashes: [UInt64] = []
-    var keys: [[UInt8]] = []
-    var strings: [String] = []
-    /// Past this many different values, strings are made directly.
-    static let limit = 1 << 16
+    var starts: [Int] = [0]
+    var bytes: [UInt8] = []
+    var count: Int { hashes.count }
 
-    mutating func string(_ f: FieldBytes) -> String {
-      if strings.count >= Interner.limit { return f.string }
+    mutating func code(_ f: FieldBytes) -> UInt32 {
+      code(UnsafeBufferPointer(rebasing: f.p[f.start..<f.end]))
+    }
+
+    mutating func code(_ key: UnsafeBufferPointer<UInt8>) -> UInt32 {
       if slots.isEmpty { slots = [Int32](repeating: -1, count: 64) }
-      var h: UInt64 = 0xcbf2_9ce4_8422_2325
-      for k in 0..<f.count { h = (h ^ UInt64(f[k])) &* 0x100_0000_01b3 }
+      let h = Interner.hash(key)
       let mask = slots.count - 1
       var s = Int(truncatingIfNeeded: h) & mask
       while slots[s] >= 0 {
         let i = Int(slots[s])
-        if hashes[i] == h && keys[i].count == f.count
-          && keys[i].withUnsafeBufferPointer({ memcmp($0.baseAddress!, f.p.baseAddress! + f.start, f.count) == 0 })
+        if hashes[i] == h && starts[i + 1] - starts[i] == key.count
+          && (key.isEmpty || bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + starts[i], key.baseAddress!, key.count) == 0 })
         {
-          return strings[i]
+          return UInt32(i)
         }
         s = (s + 1) & mask
       }
-      let text = f.string
-      slots[s] = Int32(strings.count)
+      let code = hashes.count
+      slots[s] = Int32(code)
       hashes.append(h)
-      keys.append(Array(UnsafeBufferPointer(rebasing: f.p[f.start..<f.end])))
-      strings.append(text)
-      if strings.count * 2 > slots.count { grow() }
-      return text
+      bytes.append(contentsOf: key)
+      starts.append(bytes.count)
+      if hashes.count * 2 > slots.count { grow() }
+      return UInt32(code)
+    }
+
+    /// Eight bytes at a time, then the rest.
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+      var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(key.count)
+      var k = 0
+      if let base = key.baseAddress {
+        let raw = UnsafeRawPointer(base)
+        while k + 8 <= key.count {
+          h = (h ^ raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0x100_0000_01b3
+          h ^= h >> 29
+          k += 8
+        }
+      }
+      while k < key.count {
+        h = (h ^ UInt64(key[k])) &* 0x100_0000_01b3
+        k += 1
+      }
+      return h ^ (h >> 32)
     }
 
     mutating func grow() {
@@ -213,54 +276,126 @@ extension CSVReader {
         slots[s] = Int32(i)
       }
     }
+
+    /// Code `i`'s bytes.
+    func withKey<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+      bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[starts[i]..<starts[i + 1]])) }
+    }
+
+    var strings: [String] { (0..<count).map { i in withKey(i) { String(decoding: $0, as: UTF8.self) } } }
   }
 
-  /// Reads the records after the header into typed columns.
-  static func readColumns(
-    _ p: UnsafeBufferPointer<UInt8>, from: Int, names: [String], source: @escaping () -> SourceFile
-  ) throws
-    -> (fields: [Field], columns: [Column], rows: Int)
-  {
-    let scanner = CSVScanner(bytes: p, source: source)
-    // Split into two parts at a line break when no field can hold one.
-    var parts = [from..<p.count]
-    if p.count - from > 1 << 20, memchr(p.baseAddress! + from, 34, p.count - from) == nil {
-      var mid = from + (p.count - from) / 2
-      while mid < p.count && p[mid - 1] != 10 { mid += 1 }
-      if mid < p.count { parts = [from..<mid, mid..<p.count] }
+  /// The blocks of the records after the header: cut at line breaks when
+  /// no field can hold one (no quote in the file), else one block.
+  static func blocks(_ p: UnsafeBufferPointer<UInt8>, from: Int) -> [Range<Int>] {
+    let n = p.count
+    guard n - from > blockSize, memchr(p.baseAddress! + from, 34, n - from) == nil else { return [from..<n] }
+    var out: [Range<Int>] = []
+    var start = from
+    while start < n {
+      var end = min(n, start + blockSize)
+      if end < n, let lf = memchr(p.baseAddress! + end, 10, n - end) {
+        end = p.baseAddress!.distance(to: lf.assumingMemoryBound(to: UInt8.self)) + 1
+      } else {
+        end = n
+      }
+      out.append(start..<end)
+      start = end
     }
+    return out
+  }
+
+  /// Reads the records after the header into typed columns; only the
+  /// columns `wanted` says (all when nil) are built, the rest are typed
+  /// and checked but hold no values.
+  static func readColumns(
+    _ input: Input, from: Int, names: [String], wanted: Set<String>?, source: @escaping () -> SourceFile
+  ) throws -> (fields: [Field], columns: [Column?], rows: Int) {
+    let p = input.p
+    let scanner = CSVScanner(bytes: p, source: source)
+    let parts = blocks(p, from: from)
     var classifiers = parts.map { _ in Classifier(p: p, columns: names.count, source: source) }
+    // Per block: the first byte that is not UTF-8, the first NUL, or a
+    // malformed record. Each block writes only its own slot.
+    var badUTF8 = [Int?](repeating: nil, count: parts.count)
+    var nul = [Int?](repeating: nil, count: parts.count)
     var errors = [Error?](repeating: nil, count: parts.count)
-    // Each part writes only its own slot.
     classifiers.withUnsafeMutableBufferPointer { results in
-      errors.withUnsafeMutableBufferPointer { failures in
-        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
-          do { try scanner.scan(from: parts[k].lowerBound, to: parts[k].upperBound, &results[k]) } catch {
-            failures[k] = error
+      badUTF8.withUnsafeMutableBufferPointer { badUTF8 in
+        nul.withUnsafeMutableBufferPointer { nul in
+          errors.withUnsafeMutableBufferPointer { failures in
+            DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+              let range = parts[k]
+              defer { input.release(range) }
+              if let bad = firstInvalidUTF8(p, range) {
+                badUTF8[k] = bad
+              } else if let zero = memchr(p.baseAddress! + range.lowerBound, 0, range.count) {
+                nul[k] = p.baseAddress!.distance(to: zero.assumingMemoryBound(to: UInt8.self))
+              } else {
+                do { try scanner.scan(from: range.lowerBound, to: range.upperBound, &results[k]) } catch {
+                  failures[k] = error
+                }
+              }
+            }
           }
         }
       }
     }
+    if let bad = badUTF8.compactMap({ $0 }).first { throw CSVReader.notUTF8(p, bad, source) }
+    if let zero = nul.compactMap({ $0 }).first { throw CSVReader.nulByte(p, zero, source) }
     if let e = errors.compactMap({ $0 }).first { throw e }
     var all = classifiers[0]
     for c in classifiers.dropFirst() { all.merge(c) }
     let types = names.indices.map { all.type($0) }
-
-    var builders = parts.indices.map { k in Builder(p: p, types: types, rows: classifiers[k].rows) }
-    builders.withUnsafeMutableBufferPointer { results in
-      DispatchQueue.concurrentPerform(iterations: parts.count) { k in
-        // The first pass found no error, so this one finds none.
-        try? scanner.scan(from: parts[k].lowerBound, to: parts[k].upperBound, &results[k])
+    let rows = all.rows
+    let slots: [Slots?] = names.indices.map { c in
+      wanted.map { $0.contains(names[c]) } ?? true
+        ? Slots(type: types[c], rows: rows, nullable: all.anyNull[c]) : nil
+    }
+    var firstRow = 0
+    var builders: [Builder] = parts.indices.map { k in
+      defer { firstRow += classifiers[k].rows }
+      return Builder(p: p, slots: slots, types: types, firstRow: firstRow)
+    }
+    if slots.contains(where: { $0 != nil }) {
+      builders.withUnsafeMutableBufferPointer { results in
+        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+          defer { input.release(parts[k]) }
+          // The first pass found no error, so this one finds none.
+          try? scanner.scan(from: parts[k].lowerBound, to: parts[k].upperBound, &results[k])
+        }
       }
     }
-    var columns: [Column] = []
+    var columns: [Column?] = []
     for c in names.indices {
-      var column = builders[0].column(c)
-      for b in builders.dropFirst() { column = column.appending(b.column(c)) }
-      columns.append(column)
+      guard let s = slots[c] else {
+        columns.append(nil)
+        continue
+      }
+      var dictionary: [String] = []
+      if s.type == .text || s.type == .null {
+        dictionary = mergeCodes(s, builders.map { $0.interners[c] }, rows: parts.indices.map { classifiers[$0].rows })
+      }
+      columns.append(s.column(dictionary: dictionary))
     }
     let fields = names.indices.map { Field(names[$0], types[$0] == .null ? .text : types[$0]) }
-    return (fields, columns, all.rows)
+    return (fields, columns, rows)
+  }
+
+  /// One dictionary for a text column from each block's: the first block's
+  /// codes stand, the others' are rewritten in place.
+  static func mergeCodes(_ s: Slots, _ interners: [Interner], rows: [Int]) -> [String] {
+    var all = interners[0]
+    let codes = s.values.assumingMemoryBound(to: UInt32.self)
+    var row = rows[0]
+    for (k, local) in interners.enumerated().dropFirst() {
+      let remap = (0..<local.count).map { i in local.withKey(i) { all.code($0) } }
+      for r in row..<row + rows[k] where s.valid?[r] ?? true {
+        codes[r] = remap[Int(codes[r])]
+      }
+      row += rows[k]
+    }
+    return all.strings
   }
 }
 
@@ -276,6 +411,7 @@ extension Column {
     case (.number(let a), .number(let b)): return Column(.number(a + b), valid: v)
     case (.date(let a), .date(let b)): return Column(.date(a + b), valid: v)
     case (.bool(let a), .bool(let b)): return Column(.bool(a + b), valid: v)
+    case (.coded, _), (_, .coded): return decoded().appending(o.decoded())
     case (.text(let a), .text(let b)): return Column(.text(a + b), valid: v)
     default: return self
     }

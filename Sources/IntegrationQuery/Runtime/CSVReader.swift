@@ -5,7 +5,9 @@ import Foundation
 /// inferred from the values. A malformed file is refused whole, with its
 /// path, line and column: a query never sees half a file.
 public enum CSVReader {
-  public static func read(path: String) throws -> Table {
+  /// Reads a CSV file; with `columns`, only those columns are built (the
+  /// rest are still checked), which is all a query that names them needs.
+  public static func read(path: String, columns wanted: Set<String>? = nil) throws -> Table {
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
       throw Diagnostic("no such file: \(path)", at: nil)
@@ -15,20 +17,35 @@ public enum CSVReader {
     if let kind = attributes?[.type] as? FileAttributeType, kind != .typeRegular {
       throw Diagnostic("\(path) is not a regular file; iq reads only regular files", at: nil)
     }
-    guard let bytes = readFile(path) else {
-      throw Diagnostic("can't read \(path): permission denied or unreadable", at: nil)
-    }
-    return try parse(bytes, name: path)
-  }
-
-  /// A regular file's bytes, read straight into the array.
-  static func readFile(_ path: String) -> [UInt8]? {
     let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return nil }
+    guard fd >= 0 else { throw Diagnostic("can't read \(path): permission denied or unreadable", at: nil) }
     defer { close(fd) }
     var info = stat()
-    guard fstat(fd, &info) == 0 else { return nil }
+    guard fstat(fd, &info) == 0 else { throw Diagnostic("can't read \(path): \(String(cString: strerror(errno)))", at: nil) }
     let size = Int(info.st_size)
+    // A large file is mapped rather than copied, and each block's pages
+    // are given back once read, so the file never sits whole in memory.
+    if size >= mapThreshold, let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED {
+      defer { munmap(base, size) }
+      let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+      let p = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size)
+      let release: (Range<Int>) -> Void = { r in
+        let from = (r.lowerBound + page - 1) / page * page, to = r.upperBound / page * page
+        if to > from { madvise(base + from, to - from, MADV_DONTNEED) }
+      }
+      return try parse(Input(p: p, release: release), name: path, columns: wanted)
+    }
+    guard let bytes = readFile(fd, size: size) else {
+      throw Diagnostic("can't read \(path): \(String(cString: strerror(errno)))", at: nil)
+    }
+    return try parse(bytes, name: path, columns: wanted)
+  }
+
+  /// Files this big are mapped into memory rather than read into it.
+  static let mapThreshold = 32 << 20
+
+  /// A regular file's bytes, read straight into the array.
+  static func readFile(_ fd: Int32, size: Int) -> [UInt8]? {
     var failed = false
     let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
       while count < size {
@@ -45,50 +62,60 @@ public enum CSVReader {
   }
 
   /// Parses CSV bytes; `name` is used in messages.
-  public static func parse(_ input: [UInt8], name: String) throws -> Table {
-    var bytes = input
-    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-    if let bad = firstInvalidUTF8(bytes) {
-      let (line, col) = position(bytes, bad)
-      throw Diagnostic(
-        "\(name) is not UTF-8: byte 0x\(String(bytes[bad], radix: 16, uppercase: true)) at line \(line), column \(col)",
-        at: nil, help: "save the file as UTF-8 (in Excel: CSV UTF-8)")
-    }
-    if let nul = bytes.firstIndex(of: 0) {
-      let (line, col) = position(bytes, nul)
-      throw Diagnostic("\(name) has a NUL byte at line \(line), column \(col): it is not a text file", at: nil)
-    }
+  public static func parse(_ bytes: [UInt8], name: String, columns wanted: Set<String>? = nil) throws -> Table {
+    try bytes.withUnsafeBufferPointer { try parse(Input(p: $0), name: name, columns: wanted) }
+  }
+
+  static func parse(_ input: Input, name: String, columns wanted: Set<String>?) throws -> Table {
+    var p = input.p
+    if p.starts(with: [0xEF, 0xBB, 0xBF]) { p = UnsafeBufferPointer(rebasing: p[3...]) }
+    let body = Input(p: p, release: { [release = input.release] r in release(r.lowerBound + 3..<r.upperBound + 3) })
+    let input = input.p.count == p.count ? input : body
     // The text for messages is made only when there is one to show.
-    let source = { SourceFile(name: name, text: String(decoding: bytes, as: UTF8.self)) }
-    return try bytes.withUnsafeBufferPointer { p in
-      let scanner = CSVScanner(bytes: p, source: source)
-      var header = HeaderReader(p: p)
-      do {
-        try scanner.scan(from: 0, to: p.count, &header)
-      } catch is HeaderReader.Done {}
-      guard let cells = header.cells else {
-        throw Diagnostic("\(name) is empty: a CSV file needs a header line", at: nil)
-      }
-      var names: [String] = []
-      var taken: Set<String> = []
-      // The next suffix to try for each name, so a thousand `a`s stay linear.
-      var nextSuffix: [String: Int] = [:]
-      for (i, cell) in cells.enumerated() {
-        var n = cell.trimmingCharacters(in: .whitespaces)
-        if n.isEmpty { n = "column_\(i + 1)" }
-        var unique = n
-        var k = nextSuffix[n] ?? 2
-        while taken.contains(unique) {
-          unique = "\(n)_\(k)"
-          k += 1
-        }
-        nextSuffix[n] = k
-        names.append(unique)
-        taken.insert(unique)
-      }
-      let (fields, columns, rows) = try readColumns(p, from: header.next, names: names, source: source)
-      return Table(fields: fields, columns: columns, rowCount: rows)
+    let source = { SourceFile(name: name, text: String(decoding: p, as: UTF8.self)) }
+    let scanner = CSVScanner(bytes: p, source: source)
+    var header = HeaderReader(p: p)
+    do {
+      try scanner.scan(from: 0, to: p.count, &header)
+    } catch is HeaderReader.Done {}
+    if let bad = firstInvalidUTF8(p, 0..<header.next) { throw notUTF8(p, bad, source) }
+    if let zero = p[0..<header.next].firstIndex(of: 0) { throw nulByte(p, zero, source) }
+    guard let cells = header.cells else {
+      throw Diagnostic("\(name) is empty: a CSV file needs a header line", at: nil)
     }
+    var names: [String] = []
+    var taken: Set<String> = []
+    // The next suffix to try for each name, so a thousand `a`s stay linear.
+    var nextSuffix: [String: Int] = [:]
+    for (i, cell) in cells.enumerated() {
+      var n = cell.trimmingCharacters(in: .whitespaces)
+      if n.isEmpty { n = "column_\(i + 1)" }
+      var unique = n
+      var k = nextSuffix[n] ?? 2
+      while taken.contains(unique) {
+        unique = "\(n)_\(k)"
+        k += 1
+      }
+      nextSuffix[n] = k
+      names.append(unique)
+      taken.insert(unique)
+    }
+    let (fields, columns, rows) = try readColumns(
+      input, from: header.next, names: names, wanted: wanted, source: source)
+    let kept = fields.indices.filter { columns[$0] != nil }
+    return Table(fields: kept.map { fields[$0] }, columns: kept.map { columns[$0]! }, rowCount: rows)
+  }
+
+  static func notUTF8(_ p: UnsafeBufferPointer<UInt8>, _ bad: Int, _ source: () -> SourceFile) -> Diagnostic {
+    let (line, col) = position(p, bad)
+    return Diagnostic(
+      "\(source().name) is not UTF-8: byte 0x\(String(p[bad], radix: 16, uppercase: true)) at line \(line), column \(col)",
+      at: nil, help: "save the file as UTF-8 (in Excel: CSV UTF-8)")
+  }
+
+  static func nulByte(_ p: UnsafeBufferPointer<UInt8>, _ at: Int, _ source: () -> SourceFile) -> Diagnostic {
+    let (line, col) = position(p, at)
+    return Diagnostic("\(source().name) has a NUL byte at line \(line), column \(col): it is not a text file", at: nil)
   }
 
   /// Collects the first record's fields, then stops the scan.
@@ -169,12 +196,14 @@ public enum CSVReader {
   }
 
   /// Where the first byte that is not UTF-8 stands, if any.
-  static func firstInvalidUTF8(_ b: [UInt8]) -> Int? {
-    var i = 0
-    while i < b.count {
+  static func firstInvalidUTF8(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+    var i = range.lowerBound
+    let end = range.upperBound
+    let raw = UnsafeRawBufferPointer(b)
+    while i < end {
       // Eight ASCII bytes at a time: most CSV is ASCII.
-      if i + 8 <= b.count {
-        let word = b.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: i, as: UInt64.self) }
+      if i + 8 <= end {
+        let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
         if word & 0x8080_8080_8080_8080 == 0 {
           i += 8
           continue
@@ -193,7 +222,7 @@ public enum CSVReader {
       } else {
         return i
       }
-      if i + len > b.count { return i }
+      if i + len > end { return i }
       for k in 1..<len where b[i + k] & 0xC0 != 0x80 { return i }
       if len == 3 {
         let cp = (UInt32(c & 0x0F) << 12) | (UInt32(b[i + 1] & 0x3F) << 6)
@@ -208,7 +237,7 @@ public enum CSVReader {
     return nil
   }
 
-  static func position(_ b: [UInt8], _ offset: Int) -> (Int, Int) {
+  static func position(_ b: UnsafeBufferPointer<UInt8>, _ offset: Int) -> (Int, Int) {
     var line = 1
     var lineStart = 0
     for i in 0..<offset where b[i] == 10 {

@@ -6,6 +6,11 @@ public enum ColumnData: Sendable {
   /// Pence.
   case money([Int64])
   case text([String])
+  /// Text as codes into a table of its different values, each once (the
+  /// CSV reader's columns of areas, years and categories): 4 bytes a row,
+  /// and grouping, joining, sorting and comparing work on the codes. The
+  /// table is never empty, so a null row's code 0 always indexes it.
+  case coded([UInt32], dictionary: [String])
   /// Days since 1970-01-01.
   case date([Int32])
   /// A column of nulls of no known type, with its length.
@@ -31,7 +36,7 @@ public struct Column: Sendable {
     case .int: return .int
     case .number: return .number
     case .money: return .money
-    case .text: return .text
+    case .text, .coded: return .text
     case .date: return .date
     case .null: return .null
     }
@@ -43,6 +48,7 @@ public struct Column: Sendable {
     case .int(let a), .money(let a): return a.count
     case .number(let a): return a.count
     case .text(let a): return a.count
+    case .coded(let a, _): return a.count
     case .date(let a): return a.count
     case .null(let n): return n
     }
@@ -61,6 +67,7 @@ public struct Column: Sendable {
     case .number(let a): return .number(a[i])
     case .money(let a): return .money(a[i])
     case .text(let a): return .text(a[i])
+    case .coded(let a, let d): return .text(d[Int(a[i])])
     case .date(let a): return .date(a[i])
     case .null: return .null
     }
@@ -80,6 +87,7 @@ public struct Column: Sendable {
     case .number(let a): return Column(.number(pick(a, 0)), valid: v)
     case .money(let a): return Column(.money(pick(a, 0)), valid: v)
     case .text(let a): return Column(.text(pick(a, "")), valid: v)
+    case .coded(let a, let d): return Column(.coded(pick(a, 0), dictionary: d), valid: v)
     case .date(let a): return Column(.date(pick(a, 0)), valid: v)
     case .null: return Column(.null(indices.count))
     }
@@ -100,6 +108,12 @@ public struct Column: Sendable {
     case (.null(let n), _): return Column.repeating(.null, type: type, count: n)
     default: return self
     }
+  }
+
+  /// A coded text column as plain text; any other column as it is.
+  public func decoded() -> Column {
+    guard case .coded(let codes, let d) = data else { return self }
+    return Column(.text(codes.map { d[Int($0)] }), valid: valid)
   }
 
   /// Rows `range` of this column.

@@ -193,6 +193,21 @@ public struct Executor {
     }
     if lk.count == 1 {
       switch (lk[0].data, rk[0].data) {
+      case (.coded(let l, let dictionary), _):
+        // Match each different left value once, then rows by their codes.
+        let right = rk[0].decoded()
+        guard case .text(let r) = right.data else { break }
+        var index: [CodePointString: [Int]] = [:]
+        for i in 0..<rightRows where !right.isNull(i) { index[CodePointString(r[i]), default: []].append(i) }
+        let found = dictionary.map { index[CodePointString($0)] }
+        var out = [[Int]?](repeating: nil, count: leftRows)
+        for i in 0..<leftRows where !lk[0].isNull(i) {
+          if i % 65536 == 0 { try Cancellation.shared.check() }
+          out[i] = found[Int(l[i])]
+        }
+        return out
+      case (.text, .coded):
+        return try matches(left: [lk[0]], leftRows: leftRows, right: [rk[0].decoded()], rightRows: rightRows)
       case (.text(let l), .text(let r)): return try typed(l.map(CodePointString.init), r.map(CodePointString.init))
       case (.int(let l), .int(let r)), (.money(let l), .money(let r)): return try typed(l, r)
       case (.date(let l), .date(let r)): return try typed(l, r)

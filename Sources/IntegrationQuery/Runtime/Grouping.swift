@@ -91,6 +91,23 @@ struct Grouping {
     case .text(let a):
       let get = at(a)
       return encode { CodePointString(get($0)) }
+    case .coded(let a, let dictionary):
+      // The dictionary's entries differ, so its codes are the groups:
+      // renumber them in order of first appearance, null first where it is.
+      var dense = [Int](repeating: -1, count: dictionary.count + 1)
+      var next = 0
+      var out = [Int](repeating: 0, count: rows)
+      let single = a.count == 1
+      for i in 0..<rows {
+        let j = single ? 0 : i
+        let k = anyNull && c.isNull(j) ? dictionary.count : Int(a[j])
+        if dense[k] < 0 {
+          dense[k] = next
+          next += 1
+        }
+        out[i] = dense[k]
+      }
+      return (out, next)
     case .date(let a): return encode(at(a))
     case .null: return ([Int](repeating: 0, count: rows), 1)
     }

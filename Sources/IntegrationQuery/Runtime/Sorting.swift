@@ -22,6 +22,12 @@ enum Sorting {
     case .number(let a): return typed(a, <)
     case .date(let a): return typed(a, <)
     case .text(let a): return typed(a) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    case .coded(let a, let dictionary):
+      // Each code's place in the sorted dictionary: rows compare as ints.
+      let sorted = dictionary.indices.sorted { dictionary[$0].utf8.lexicographicallyPrecedes(dictionary[$1].utf8) }
+      var rank = [UInt32](repeating: 0, count: dictionary.count)
+      for (r, code) in sorted.enumerated() { rank[code] = UInt32(r) }
+      return typed(a.map { rank[Int($0)] }, <)
     case .null: return { _, _ in 0 }
     }
   }
