@@ -91,4 +91,60 @@ final class CSVReaderTests: XCTestCase {
     let t = try read("a,a,\n1,2,3\n")
     XCTAssertEqual(t.fields.map(\.name), ["a", "a_2", "column_3"])
   }
+
+  /// A file of `rows` records with text, nulls, ints, numbers and dates.
+  func sample(rows: Int) -> String {
+    var text = "id,area,kind,n,x,when\n"
+    for i in 0..<rows {
+      let kind = i % 7 == 0 ? "" : ["emergency", "elective", "maternity", "caf\u{e9}"][i % 4]
+      text += "\(i),E0\(i % 152),\(kind),\(i % 11 == 0 ? "NA" : String(i * 3)),\(Double(i) / 4),2015-0\(i % 9 + 1)-01\n"
+    }
+    return text
+  }
+
+  func rows(_ t: Table) -> [[Value]] { (0..<t.rowCount).map { r in t.columns.map { $0[r] } } }
+
+  func path(_ name: String, _ text: String) throws -> String {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("iq-\(getpid())-\(name)")
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url.path
+  }
+
+  func testBlocksAndAMappedFileReadTheSameAsOnePass() throws {
+    let text = sample(rows: 20_000)
+    let whole = try read(text)
+    let file = try path("blocks.csv", text)
+    // Blocks of 4 KB: about a hundred, each with its own dictionaries, merged.
+    let blocked = try CSVReader.read(path: file, columns: nil, mapAbove: Int.max, blockSize: 4096)
+    let mapped = try CSVReader.read(path: file, columns: nil, mapAbove: 0, blockSize: 4096)
+    XCTAssertEqual(whole.fields, blocked.fields)
+    XCTAssertEqual(whole.fields.map(\.type), [.int, .text, .text, .int, .number, .date])
+    XCTAssertEqual(rows(whole), rows(blocked))
+    XCTAssertEqual(rows(whole), rows(mapped))
+    guard case .coded(_, let dictionary) = mapped.columns[1].data else { return XCTFail("area is not coded") }
+    XCTAssertEqual(dictionary.count, 152)
+  }
+
+  func testAnErrorInALaterBlockHasItsLine() throws {
+    let file = try path("late-error.csv", sample(rows: 5_000) + "1,2\n")
+    XCTAssertThrowsError(try CSVReader.read(path: file, columns: nil, mapAbove: 0, blockSize: 4096)) { e in
+      let d = e as! Diagnostic
+      XCTAssertEqual(d.message, "row has 2 fields but the header has 6")
+      XCTAssertEqual(d.file.map { $0.location(of: d.span!.start).line }, 5_002)
+    }
+    let bad = try path("late-utf8.csv", sample(rows: 5_000) + "1,\u{0},x,1,1,2015-01-01\n")
+    XCTAssertThrowsError(try CSVReader.read(path: bad, columns: nil, mapAbove: 0, blockSize: 4096)) { e in
+      XCTAssertEqual((e as! Diagnostic).message, "\(bad) has a NUL byte at line 5002, column 3: it is not a text file")
+    }
+  }
+
+  func testOnlyTheColumnsAskedForAreBuilt() throws {
+    let file = try path("some.csv", sample(rows: 100))
+    let t = try CSVReader.read(path: file, columns: ["x", "area", "nothing"])
+    XCTAssertEqual(t.fields.map(\.name), ["area", "x"])
+    XCTAssertEqual(t.rowCount, 100)
+    XCTAssertEqual(rows(t), rows(try read(sample(rows: 100))).map { [$0[1], $0[4]] })
+    XCTAssertEqual(try CSVReader.read(path: file, columns: []).rowCount, 100)
+  }
 }

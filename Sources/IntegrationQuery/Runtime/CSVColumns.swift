@@ -12,6 +12,7 @@ extension CSVReader {
     let p: UnsafeBufferPointer<UInt8>
     /// Called with a range of `p` that this pass no longer needs.
     var release: (Range<Int>) -> Void = { _ in }
+    var blockSize = CSVReader.blockSize
   }
 
   /// About this many bytes a block: big enough that starting one costs
@@ -287,7 +288,7 @@ extension CSVReader {
 
   /// The blocks of the records after the header: cut at line breaks when
   /// no field can hold one (no quote in the file), else one block.
-  static func blocks(_ p: UnsafeBufferPointer<UInt8>, from: Int) -> [Range<Int>] {
+  static func blocks(_ p: UnsafeBufferPointer<UInt8>, from: Int, size blockSize: Int) -> [Range<Int>] {
     let n = p.count
     guard n - from > blockSize, memchr(p.baseAddress! + from, 34, n - from) == nil else { return [from..<n] }
     var out: [Range<Int>] = []
@@ -313,7 +314,7 @@ extension CSVReader {
   ) throws -> (fields: [Field], columns: [Column?], rows: Int) {
     let p = input.p
     let scanner = CSVScanner(bytes: p, source: source)
-    let parts = blocks(p, from: from)
+    let parts = blocks(p, from: from, size: input.blockSize)
     var classifiers = parts.map { _ in Classifier(p: p, columns: names.count, source: source) }
     // Per block: the first byte that is not UTF-8, the first NUL, or a
     // malformed record. Each block writes only its own slot.

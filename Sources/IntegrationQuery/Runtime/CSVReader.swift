@@ -8,6 +8,11 @@ public enum CSVReader {
   /// Reads a CSV file; with `columns`, only those columns are built (the
   /// rest are still checked), which is all a query that names them needs.
   public static func read(path: String, columns wanted: Set<String>? = nil) throws -> Table {
+    try read(path: path, columns: wanted, mapAbove: mapThreshold, blockSize: blockSize)
+  }
+
+  /// `mapAbove` and `blockSize` are parameters for the tests.
+  static func read(path: String, columns wanted: Set<String>?, mapAbove: Int, blockSize: Int) throws -> Table {
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
       throw Diagnostic("no such file: \(path)", at: nil)
@@ -25,7 +30,7 @@ public enum CSVReader {
     let size = Int(info.st_size)
     // A large file is mapped rather than copied, and each block's pages
     // are given back once read, so the file never sits whole in memory.
-    if size >= mapThreshold, let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED {
+    if size >= mapAbove, let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED {
       defer { munmap(base, size) }
       let page = Int(sysconf(Int32(_SC_PAGESIZE)))
       let p = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size)
@@ -33,12 +38,14 @@ public enum CSVReader {
         let from = (r.lowerBound + page - 1) / page * page, to = r.upperBound / page * page
         if to > from { madvise(base + from, to - from, MADV_DONTNEED) }
       }
-      return try parse(Input(p: p, release: release), name: path, columns: wanted)
+      return try parse(Input(p: p, release: release, blockSize: blockSize), name: path, columns: wanted)
     }
     guard let bytes = readFile(fd, size: size) else {
       throw Diagnostic("can't read \(path): \(String(cString: strerror(errno)))", at: nil)
     }
-    return try parse(bytes, name: path, columns: wanted)
+    return try bytes.withUnsafeBufferPointer {
+      try parse(Input(p: $0, blockSize: blockSize), name: path, columns: wanted)
+    }
   }
 
   /// Files this big are mapped into memory rather than read into it.
@@ -69,7 +76,9 @@ public enum CSVReader {
   static func parse(_ input: Input, name: String, columns wanted: Set<String>?) throws -> Table {
     var p = input.p
     if p.starts(with: [0xEF, 0xBB, 0xBF]) { p = UnsafeBufferPointer(rebasing: p[3...]) }
-    let body = Input(p: p, release: { [release = input.release] r in release(r.lowerBound + 3..<r.upperBound + 3) })
+    let body = Input(
+      p: p, release: { [release = input.release] r in release(r.lowerBound + 3..<r.upperBound + 3) },
+      blockSize: input.blockSize)
     let input = input.p.count == p.count ? input : body
     // The text for messages is made only when there is one to show.
     let source = { SourceFile(name: name, text: String(decoding: p, as: UTF8.self)) }

@@ -57,7 +57,7 @@ public struct Executor {
   func load(_ source: TableSource) throws -> Table {
     switch source {
     case .named(let name): return try catalog.table(name)
-    case .file(let path): return try catalog.file(path)
+    case .file(let path, let columns): return try catalog.file(path, columns: columns)
     }
   }
 

@@ -14,8 +14,9 @@ public final class Catalog: @unchecked Sendable {
   private var entries: [String: Entry] = [:]
   private var loaded: [String: Table] = [:]
   public private(set) var order: [String] = []
-  /// CSV files read by `from "path"`, by path.
-  private var files: [String: Table] = [:]
+  /// CSV files read by `from "path"`, by path: all their columns, or
+  /// those named (nil: all).
+  private var files: [String: (table: Table, columns: Set<String>?)] = [:]
 
   public init() {}
 
@@ -60,11 +61,22 @@ public final class Catalog: @unchecked Sendable {
     return t
   }
 
-  public func file(_ path: String) throws -> Table {
-    if let t = files[path] { return t }
-    let t = try CSVReader.read(path: path)
-    files[path] = t
-    return t
+  /// A CSV file's table: with `columns`, only those of its columns that
+  /// it has, in the file's order; they are read once for the statement.
+  public func file(_ path: String, columns: Set<String>? = nil) throws -> Table {
+    var cached = files[path]
+    if let c = cached, let have = c.columns, columns.map({ !$0.isSubset(of: have) }) ?? true {
+      cached = nil  // more columns are needed: read again
+    }
+    if cached == nil {
+      let want = columns.map { $0.union(files[path]?.columns ?? []) }
+      cached = (try CSVReader.read(path: path, columns: want), want)
+      files[path] = cached
+    }
+    let t = cached!.table
+    guard let columns, columns != cached!.columns else { return t }
+    let keep = t.fields.indices.filter { columns.contains(t.fields[$0].name) }
+    return Table(fields: keep.map { t.fields[$0] }, columns: keep.map { t.columns[$0] }, rowCount: t.rowCount)
   }
 
   /// Forget files read so far, so a script run twice sees fresh data.

@@ -40,7 +40,8 @@ public struct ResolvedExpr: Sendable {
 /// Where a `from`, `join` or `append` reads its rows.
 public enum TableSource: Sendable {
   case named(String)
-  case file(String)
+  /// A CSV file, and the columns to read of it (nil: all).
+  case file(String, columns: Set<String>?)
 }
 
 public struct JoinPlan: Sendable {

@@ -29,10 +29,32 @@ public struct Resolver {
   // MARK: - Pipelines
 
   public func resolve(_ pipeline: Pipeline) throws -> Plan {
+    let used = Projection.columns(pipeline)
+    guard used != nil, case .from(.file) = pipeline.steps.first?.kind else {
+      return try resolve(pipeline, reading: nil)
+    }
+    do {
+      return try resolve(pipeline, reading: used)
+    } catch let d as Diagnostic {
+      // The error is told against every column of the file, so that
+      // "did you mean" and "columns here" know them all.
+      _ = try resolve(pipeline, reading: nil)
+      throw d
+    }
+  }
+
+  /// `reading`: the columns to read of a file the pipeline starts from.
+  func resolve(_ pipeline: Pipeline, reading: Set<String>?) throws -> Plan {
     var plan = Plan(steps: [])
     var fields: [Field] = []
     var hasOrder = false
     for step in pipeline.steps {
+      if case .from(let source) = step.kind {
+        let (s, out, _) = try resolveSource(source, reading: reading)
+        plan.steps.append((.scan(s), out, step.span))
+        fields = out
+        continue
+      }
       let (planStep, out, ordered) = try resolve(step, input: fields, hasOrder: hasOrder)
       plan.steps.append((planStep, out, step.span))
       fields = out
@@ -228,7 +250,7 @@ public struct Resolver {
     }
   }
 
-  func resolveSource(_ source: SourceRef) throws -> (TableSource, [Field], String) {
+  func resolveSource(_ source: SourceRef, reading: Set<String>? = nil) throws -> (TableSource, [Field], String) {
     switch source {
     case .table(let name):
       guard let found = catalog.lookup(name.text) else {
@@ -240,9 +262,9 @@ public struct Resolver {
       return (.named(found), catalog.entry(found)!.fields, found)
     case .file(let path, let span):
       do {
-        let t = try catalog.file(path)
+        let t = try catalog.file(path, columns: reading)
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        return (.file(path), t.fields, stem)
+        return (.file(path, columns: reading), t.fields, stem)
       } catch var d as Diagnostic {
         if d.file == nil { d.span = span }
         throw d
