@@ -124,6 +124,11 @@ final class CSVReaderTests: XCTestCase {
     XCTAssertEqual(rows(whole), rows(mapped))
     guard case .coded(_, let dictionary) = mapped.columns[1].data else { return XCTFail("area is not coded") }
     XCTAssertEqual(dictionary.count, 152)
+    // A quoted line break near the end: the file is read as one block.
+    let quoted = text + "20000,\"E0\n1\",x,1,1,2015-01-01\n"
+    let q = try CSVReader.read(path: try path("quoted.csv", quoted), columns: nil, mapAbove: 0, blockSize: 4096)
+    XCTAssertEqual(rows(q), rows(try read(quoted)))
+    XCTAssertEqual(q.columns[1][20_000], .text("E0\n1"))
   }
 
   func testAnErrorInALaterBlockHasItsLine() throws {

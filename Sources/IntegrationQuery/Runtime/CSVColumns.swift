@@ -286,11 +286,12 @@ extension CSVReader {
     var strings: [String] { (0..<count).map { i in withKey(i) { String(decoding: $0, as: UTF8.self) } } }
   }
 
-  /// The blocks of the records after the header: cut at line breaks when
-  /// no field can hold one (no quote in the file), else one block.
+  /// The records after the header cut into blocks at line breaks. A block
+  /// is a whole number of records only if no field holds a line break, so
+  /// the first pass reads the file as one block if any block has a quote.
   static func blocks(_ p: UnsafeBufferPointer<UInt8>, from: Int, size blockSize: Int) -> [Range<Int>] {
     let n = p.count
-    guard n - from > blockSize, memchr(p.baseAddress! + from, 34, n - from) == nil else { return [from..<n] }
+    guard n - from > blockSize else { return [from..<n] }
     var out: [Range<Int>] = []
     var start = from
     while start < n {
@@ -314,39 +315,15 @@ extension CSVReader {
   ) throws -> (fields: [Field], columns: [Column?], rows: Int) {
     let p = input.p
     let scanner = CSVScanner(bytes: p, source: source)
-    let parts = blocks(p, from: from, size: input.blockSize)
-    var classifiers = parts.map { _ in Classifier(p: p, columns: names.count, source: source) }
-    // Per block: the first byte that is not UTF-8, the first NUL, or a
-    // malformed record. Each block writes only its own slot.
-    var badUTF8 = [Int?](repeating: nil, count: parts.count)
-    var nul = [Int?](repeating: nil, count: parts.count)
-    var errors = [Error?](repeating: nil, count: parts.count)
-    classifiers.withUnsafeMutableBufferPointer { results in
-      badUTF8.withUnsafeMutableBufferPointer { badUTF8 in
-        nul.withUnsafeMutableBufferPointer { nul in
-          errors.withUnsafeMutableBufferPointer { failures in
-            DispatchQueue.concurrentPerform(iterations: parts.count) { k in
-              let range = parts[k]
-              defer { input.release(range) }
-              if let bad = firstInvalidUTF8(p, range) {
-                badUTF8[k] = bad
-              } else if let zero = memchr(p.baseAddress! + range.lowerBound, 0, range.count) {
-                nul[k] = p.baseAddress!.distance(to: zero.assumingMemoryBound(to: UInt8.self))
-              } else {
-                do { try scanner.scan(from: range.lowerBound, to: range.upperBound, &results[k]) } catch {
-                  failures[k] = error
-                }
-              }
-            }
-          }
-        }
-      }
+    var parts = blocks(p, from: from, size: input.blockSize)
+    var classifiers = try classify(input, parts, names.count, scanner, source)
+    if classifiers == nil {
+      parts = [from..<p.count]
+      classifiers = try classify(input, parts, names.count, scanner, source)
     }
-    if let bad = badUTF8.compactMap({ $0 }).first { throw CSVReader.notUTF8(p, bad, source) }
-    if let zero = nul.compactMap({ $0 }).first { throw CSVReader.nulByte(p, zero, source) }
-    if let e = errors.compactMap({ $0 }).first { throw e }
-    var all = classifiers[0]
-    for c in classifiers.dropFirst() { all.merge(c) }
+    let blockClassifiers = classifiers!
+    var all = blockClassifiers[0]
+    for c in blockClassifiers.dropFirst() { all.merge(c) }
     let types = names.indices.map { all.type($0) }
     let rows = all.rows
     let slots: [Slots?] = names.indices.map { c in
@@ -355,7 +332,7 @@ extension CSVReader {
     }
     var firstRow = 0
     var builders: [Builder] = parts.indices.map { k in
-      defer { firstRow += classifiers[k].rows }
+      defer { firstRow += blockClassifiers[k].rows }
       return Builder(p: p, slots: slots, types: types, firstRow: firstRow)
     }
     if slots.contains(where: { $0 != nil }) {
@@ -375,12 +352,59 @@ extension CSVReader {
       }
       var dictionary: [String] = []
       if s.type == .text || s.type == .null {
-        dictionary = mergeCodes(s, builders.map { $0.interners[c] }, rows: parts.indices.map { classifiers[$0].rows })
+        dictionary = mergeCodes(s, builders.map { $0.interners[c] }, rows: parts.indices.map { blockClassifiers[$0].rows })
       }
       columns.append(s.column(dictionary: dictionary))
     }
     let fields = names.indices.map { Field(names[$0], types[$0] == .null ? .text : types[$0]) }
     return (fields, columns, rows)
+  }
+
+  /// Pass one over the blocks, both cores taking them in turn: nil when
+  /// there are several and one holds a quote.
+  static func classify(
+    _ input: Input, _ parts: [Range<Int>], _ columns: Int, _ scanner: CSVScanner, _ source: @escaping () -> SourceFile
+  ) throws -> [Classifier]? {
+    let p = input.p
+    var classifiers = parts.map { _ in Classifier(p: p, columns: columns, source: source) }
+    // Per block: a quote, the first byte that is not UTF-8, the first NUL,
+    // or a malformed record. Each block writes only its own slot.
+    var quoted = [Bool](repeating: false, count: parts.count)
+    var badUTF8 = [Int?](repeating: nil, count: parts.count)
+    var nul = [Int?](repeating: nil, count: parts.count)
+    var errors = [Error?](repeating: nil, count: parts.count)
+    let several = parts.count > 1
+    classifiers.withUnsafeMutableBufferPointer { results in
+      quoted.withUnsafeMutableBufferPointer { quoted in
+        badUTF8.withUnsafeMutableBufferPointer { badUTF8 in
+          nul.withUnsafeMutableBufferPointer { nul in
+            errors.withUnsafeMutableBufferPointer { failures in
+              DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+                let range = parts[k]
+                let start = p.baseAddress! + range.lowerBound
+                defer { input.release(range) }
+                if several && memchr(start, 34, range.count) != nil {
+                  quoted[k] = true
+                } else if let bad = firstInvalidUTF8(p, range) {
+                  badUTF8[k] = bad
+                } else if let zero = memchr(start, 0, range.count) {
+                  nul[k] = p.baseAddress!.distance(to: zero.assumingMemoryBound(to: UInt8.self))
+                } else {
+                  do { try scanner.scan(from: range.lowerBound, to: range.upperBound, &results[k]) } catch {
+                    failures[k] = error
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    if quoted.contains(true) { return nil }
+    if let bad = badUTF8.compactMap({ $0 }).first { throw CSVReader.notUTF8(p, bad, source) }
+    if let zero = nul.compactMap({ $0 }).first { throw CSVReader.nulByte(p, zero, source) }
+    if let e = errors.compactMap({ $0 }).first { throw e }
+    return classifiers
   }
 
   /// One dictionary for a text column from each block's: the first block's
