@@ -23,15 +23,18 @@ extension CSVReader {
   struct Classifier: CSVVisitor {
     let p: UnsafeBufferPointer<UInt8>
     let columns: Int
+    /// Columns whose types matter; the others are only counted.
+    let wanted: [Bool]
     let source: () -> SourceFile
     var canInt: [Bool], canNumber: [Bool], canMoney: [Bool], canDate: [Bool], canBool: [Bool], any: [Bool]
     var anyNull: [Bool]
     var rows = 0
     var extra: Span?
 
-    init(p: UnsafeBufferPointer<UInt8>, columns: Int, source: @escaping () -> SourceFile) {
+    init(p: UnsafeBufferPointer<UInt8>, wanted: [Bool], source: @escaping () -> SourceFile) {
       self.p = p
-      self.columns = columns
+      self.columns = wanted.count
+      self.wanted = wanted
       self.source = source
       let yes = [Bool](repeating: true, count: columns)
       (canInt, canNumber, canMoney, canDate, canBool) = (yes, yes, yes, yes, yes)
@@ -44,6 +47,7 @@ extension CSVReader {
         if c == columns { extra = Span(cell, end) }
         return
       }
+      guard wanted[c] else { return }
       withField(p, start, end, escaped) { classify(c, $0) }
     }
 
@@ -316,10 +320,11 @@ extension CSVReader {
     let p = input.p
     let scanner = CSVScanner(bytes: p, source: source)
     var parts = blocks(p, from: from, size: input.blockSize)
-    var classifiers = try classify(input, parts, names.count, scanner, source)
+    let wantedColumns = names.map { wanted?.contains($0) ?? true }
+    var classifiers = try classify(input, parts, wantedColumns, scanner, source)
     if classifiers == nil {
       parts = [from..<p.count]
-      classifiers = try classify(input, parts, names.count, scanner, source)
+      classifiers = try classify(input, parts, wantedColumns, scanner, source)
     }
     let blockClassifiers = classifiers!
     var all = blockClassifiers[0]
@@ -327,7 +332,7 @@ extension CSVReader {
     let types = names.indices.map { all.type($0) }
     let rows = all.rows
     let slots: [Slots?] = names.indices.map { c in
-      wanted.map { $0.contains(names[c]) } ?? true
+      wantedColumns[c]
         ? Slots(type: types[c], rows: rows, nullable: all.anyNull[c]) : nil
     }
     var firstRow = 0
@@ -363,10 +368,11 @@ extension CSVReader {
   /// Pass one over the blocks, both cores taking them in turn: nil when
   /// there are several and one holds a quote.
   static func classify(
-    _ input: Input, _ parts: [Range<Int>], _ columns: Int, _ scanner: CSVScanner, _ source: @escaping () -> SourceFile
+    _ input: Input, _ parts: [Range<Int>], _ wanted: [Bool], _ scanner: CSVScanner,
+    _ source: @escaping () -> SourceFile
   ) throws -> [Classifier]? {
     let p = input.p
-    var classifiers = parts.map { _ in Classifier(p: p, columns: columns, source: source) }
+    var classifiers = parts.map { _ in Classifier(p: p, wanted: wanted, source: source) }
     // Per block: a quote, the first byte that is not UTF-8, the first NUL,
     // or a malformed record. Each block writes only its own slot.
     var quoted = [Bool](repeating: false, count: parts.count)

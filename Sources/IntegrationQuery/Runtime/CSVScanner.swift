@@ -62,6 +62,8 @@ struct CSVScanner {
             ).in(source())
           }
         } else {
+          // Eight bytes at a time up to the first that could end the field.
+          i = CSVScanner.skipPlain(b, from: i, to: n)
           while i < n {
             let c = b[i]
             if c == comma || c == lf { break }
@@ -88,6 +90,28 @@ struct CSVScanner {
         break
       }
     }
+  }
+}
+
+extension CSVScanner {
+  /// Where the first comma, quote, CR or LF at or after `i` is, or near it:
+  /// eight bytes are tested at once for any of the four.
+  @inline(__always) static func skipPlain(_ b: UnsafeBufferPointer<UInt8>, from start: Int, to n: Int) -> Int {
+    guard let base = b.baseAddress else { return start }
+    let raw = UnsafeRawPointer(base)
+    var i = start
+    let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+    @inline(__always) func has(_ w: UInt64, _ byte: UInt8) -> UInt64 {
+      let x = w ^ (ones &* UInt64(byte))
+      return (x &- ones) & ~x & highs
+    }
+    while i + 8 <= n {
+      let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      let hit = has(w, 44) | has(w, 34) | has(w, 10) | has(w, 13)
+      if hit != 0 { return i + hit.trailingZeroBitCount / 8 }
+      i += 8
+    }
+    return i
   }
 }
 
