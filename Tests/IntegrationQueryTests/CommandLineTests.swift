@@ -13,11 +13,18 @@ final class CommandLineTests: XCTestCase {
   }
 
   func iq(_ args: [String], input: String? = nil, env: [String: String] = [:]) throws -> Run {
+    try Self.run(args, input: input, env: env)
+  }
+
+  /// Runs iq (or `binary`, e.g. strace running iq).
+  static func run(_ args: [String], input: String? = nil, env: [String: String] = [:], binary: String? = nil) throws
+    -> Run
+  {
     guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
       throw XCTSkip("build iq first: swift build")
     }
     let p = Process()
-    p.executableURL = Self.binary
+    p.executableURL = binary.map(URL.init(fileURLWithPath:)) ?? Self.binary
     p.arguments = args
     p.currentDirectoryURL = GoldenTests.packageRoot
     p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }

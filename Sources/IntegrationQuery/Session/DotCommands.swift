@@ -100,7 +100,7 @@ extension Session {
       try noArgument()
       let names = catalog.names
       let rows = names.map { catalog.entry($0)!.rowCount.map(Int64.init) }
-      emit(
+      try emit(
         Table(
           fields: [Field("table", .text), Field("rows", .int), Field("description", .text)],
           columns: [
@@ -120,9 +120,9 @@ extension Session {
       var header = "\(found): \(entry.description)\n"
       if let n = entry.rowCount { header += "rows: \(groupThousands(String(n)))\n" }
       if !entry.source.isEmpty { header += "source: \(entry.source)\n" }
-      writeResult(header + "\n")
+      try writeResult(header + "\n")
       printedResult = false
-      emit(
+      try emit(
         Table(
           fields: [Field("column", .text), Field("type", .text), Field("unit", .text), Field("description", .text)],
           columns: [

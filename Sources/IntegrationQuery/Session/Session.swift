@@ -5,8 +5,31 @@ public struct Sink {
   public var write: (String) -> Void
   public init(_ write: @escaping (String) -> Void) { self.write = write }
 
-  public static let standardOutput = Sink { FileHandle.standardOutput.write(Data($0.utf8)) }
-  public static let standardError = Sink { FileHandle.standardError.write(Data($0.utf8)) }
+  /// A standard output that cannot be written (a full disk, a closed
+  /// pipe) ends iq with a message and status 1, as `cat` does.
+  public static let standardOutput = Sink { text in
+    guard let e = writeAll(1, text) else { return }
+    _ = writeAll(2, "iq: can't write the results: \(String(cString: strerror(e)))\n")
+    exit(1)
+  }
+  public static let standardError = Sink { _ = writeAll(2, $0) }
+}
+
+/// Writes all of `text` to a file descriptor; the error number if it can't.
+func writeAll(_ fd: Int32, _ text: String) -> Int32? {
+  var text = text
+  return text.withUTF8 { buffer -> Int32? in
+    var done = 0
+    while done < buffer.count {
+      let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
+      if n < 0 {
+        if errno == EINTR { continue }
+        return errno
+      }
+      done += n
+    }
+    return nil
+  }
 }
 
 /// Runs statements: scripts, `-c` text and shell input share it. Holds the
@@ -23,7 +46,7 @@ public final class Session {
   public var results: Sink
   public var messages: Sink
   /// `.output FILE` sends results here until `.output` alone.
-  var outputFile: FileHandle?
+  var outputFile: (fd: Int32, path: String)?
   /// Lines of history, for `.history` (the shell sets this).
   public var history: () -> [String] = { [] }
   /// Set by `.quit`.
@@ -154,7 +177,7 @@ public final class Session {
       if let chart = lastChart {
         try draw(table, chart)
       } else {
-        emit(table)
+        try emit(table)
       }
       for w in warnings.diagnostics { report(w.in(file)) }
       checkTutorial(table)
@@ -179,7 +202,7 @@ public final class Session {
       let r = try Resolver(catalog: catalog, values: values).resolveValue(e)
       let warnings = Warnings()
       let v = try Compiler.evaluateConstant(r, warnings: warnings)
-      emit(Table(fields: [Field("value", r.type)], columns: [Column.repeating(v, type: r.type, count: 1)]))
+      try emit(Table(fields: [Field("value", r.type)], columns: [Column.repeating(v, type: r.type, count: 1)]))
       for w in warnings.diagnostics { report(w.in(file)) }
     case .dotCommand(let name, let argument):
       try dotCommand(name, argument, span: s.span, file: file)
@@ -201,8 +224,8 @@ public final class Session {
 
   /// A chart in the terminal (or `.output` file), and as SVG when it says `to "file.svg"`.
   func draw(_ table: Table, _ chart: ChartSpec) throws {
-    if printedResult { writeResult("\n") }
-    writeResult(TextChart.render(table, spec: chart, width: limits.maxWidth ?? 100))
+    if printedResult { try writeResult("\n") }
+    try writeResult(TextChart.render(table, spec: chart, width: limits.maxWidth ?? 100))
     printedResult = true
     guard let path = chart.path else { return }
     try checkWritable(path, span: chart.pathSpan)
@@ -210,15 +233,23 @@ public final class Session {
     messages.write("chart written to \(path)\n")
   }
 
-  func emit(_ table: Table) {
+  func emit(_ table: Table) throws {
     let text = Output.render(table, as: format, limits: outputFile == nil ? limits : TableLimits(maxRows: nil))
-    if printedResult && (format == .table || format == .markdown) { writeResult("\n") }
-    writeResult(text)
+    if printedResult && (format == .table || format == .markdown) { try writeResult("\n") }
+    try writeResult(text)
     printedResult = true
   }
 
-  func writeResult(_ text: String) {
-    if let outputFile { outputFile.write(Data(text.utf8)) } else { results.write(text) }
+  /// Results go to the `.output` file if there is one; if it can't be
+  /// written (a full disk), it is closed and results come back to the screen.
+  func writeResult(_ text: String) throws {
+    guard let out = outputFile else { return results.write(text) }
+    guard let e = writeAll(out.fd, text) else { return }
+    close(out.fd)
+    outputFile = nil
+    throw Diagnostic(
+      "can't write to '\(out.path)': \(String(cString: strerror(e)))", at: nil,
+      help: "results are shown here again; .output FILE to try another file")
   }
 
   func reportTime(since start: DispatchTime) {
@@ -254,35 +285,47 @@ public final class Session {
     messages.write("saved \(groupThousands(String(t.rowCount))) row\(t.rowCount == 1 ? "" : "s") to \(path)\n")
   }
 
-  /// Writes beside the target and renames over it: a failed write leaves any old file whole.
+  /// Writes beside the target, flushes it to disk and renames it over the
+  /// target: a failed or interrupted write leaves any old file whole. The
+  /// new file keeps the old one's permissions.
   func writeAtomically(_ text: String, to path: String, span: Span) throws {
     let url = URL(fileURLWithPath: path)
-    let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).iq-\(getpid()).tmp")
-    do {
-      try Data(text.utf8).write(to: temp)
-    } catch {
-      try? FileManager.default.removeItem(at: temp)
-      throw Diagnostic("can't save to '\(path)': \((error as NSError).localizedDescription)", at: span)
+    let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).iq-\(getpid()).tmp").path
+    func fail(_ e: Int32) -> Diagnostic {
+      unlink(temp)
+      return Diagnostic("can't save to '\(path)': \(String(cString: strerror(e)))", at: span)
     }
+    var old = stat()
+    let mode = stat(path, &old) == 0 ? old.st_mode & 0o777 : 0o644
+    let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+    guard fd >= 0 else { throw Diagnostic("can't save to '\(path)': \(String(cString: strerror(errno)))", at: span) }
+    if let e = writeAll(fd, text) {
+      close(fd)
+      throw fail(e)
+    }
+    if fsync(fd) != 0 {
+      let e = errno
+      close(fd)
+      throw fail(e)
+    }
+    close(fd)
     // rename(2) replaces the target in one step.
-    guard rename(temp.path, path) == 0 else {
-      let reason = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(at: temp)
-      throw Diagnostic("can't save to '\(path)': \(reason)", at: span)
-    }
+    guard rename(temp, path) == 0 else { throw fail(errno) }
   }
 
   func redirectOutput(_ path: String?, span: Span) throws {
     printedResult = false
-    outputFile?.closeFile()
+    if let out = outputFile { close(out.fd) }
     outputFile = nil
     guard let path, !path.isEmpty else { return }
     try checkWritable(path, span: span)
-    guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
       throw Diagnostic(
-        "can't write to '\(path)'", at: span, help: "check that the folder exists and you may write there")
+        "can't write to '\(path)': \(String(cString: strerror(errno)))", at: span,
+        help: "check that the folder exists and you may write there")
     }
-    outputFile = h
+    outputFile = (fd, path)
   }
 
   public func quit() { quitRequested = true }
