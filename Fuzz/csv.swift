@@ -1,7 +1,6 @@
-// libFuzzer target: any bytes through the CSV reader, then every column
+// Fuzz target: any bytes through the CSV reader, then every column
 // through the printers.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   let bytes = Array(UnsafeBufferPointer(start: data, count: size))
   if let table = try? CSVReader.parse(bytes, name: "fuzz.csv") {
     for format in OutputFormat.allCases { _ = Output.render(table, as: format) }

@@ -1,4 +1,4 @@
-// libFuzzer target: any text through the lexer, parser, resolver and
+// Fuzz target: any text through the lexer, parser, resolver and
 // evaluator. The tables are the built-in ones with the same columns and
 // types, cut to about 64 evenly spaced rows each, so that a run takes
 // microseconds rather than the milliseconds a 158,400-row join takes under
@@ -17,8 +17,7 @@ let baseCatalog: Catalog = {
   return small
 }()
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzQuery(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+func fuzzQuery(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
   let session = Session(catalog: baseCatalog.copy(), results: Sink { _ in }, messages: Sink { _ in })
   session.readOnly = true

@@ -1,4 +1,4 @@
-// libFuzzer target: any line through the shell's continuation and history
+// Fuzz target: any line through the shell's continuation and history
 // functions, and its completion at the end of the line and at one cursor
 // position the input's first byte picks (so the fuzzer can steer it).
 let shellSession: Session = {
@@ -7,8 +7,7 @@ let shellSession: Session = {
   return s
 }()
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzShell(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+func fuzzShell(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
   _ = Continuation.needsMore(text)
   _ = Continuation.historyEntry(text)
