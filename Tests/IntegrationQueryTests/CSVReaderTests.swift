@@ -152,4 +152,43 @@ final class CSVReaderTests: XCTestCase {
     XCTAssertEqual(rows(t), rows(try read(sample(rows: 100))).map { [$0[1], $0[4]] })
     XCTAssertEqual(try CSVReader.read(path: file, columns: []).rowCount, 100)
   }
+
+  /// The one-pass reader (values kept in the type guessed so far) gives
+  /// the same types and values as the two passes, for random mixes of
+  /// ints, decimals, money, dates, bools, words and nulls in small blocks.
+  func testOnePassAgreesWithTwoPasses() throws {
+    let pools: [[String]] = [
+      ["1", "-7", "42", "", "NA"], ["1", "2.5", "-0.25", "1e3", "-"], ["£5", "-£1.20", "£1,000", ""],
+      ["2015-04-01", "2016-02-29", ""], ["true", "FALSE", ""], ["x", "emergency", "caf\u{e9}", ""],
+      ["1", "£5", "2015-04-01", "true", "x", "2.5", ""],
+    ]
+    var rng = SystemRandomNumberGenerator()
+    for trial in 0..<300 {
+      // Each column draws from one pool, or now and then from two.
+      let columns = (0..<3).map { _ in pools.randomElement(using: &rng)! + (Int.random(in: 0..<4, using: &rng) == 0 ? pools.randomElement(using: &rng)! : []) }
+      let rows = Int.random(in: 1..<60, using: &rng)
+      var text = "a,b,c\n"
+      for r in 0..<rows {
+        // Blocks of 64 bytes: make later rows differ from earlier ones.
+        text += columns.map { pool in pool[(r * 7 + Int.random(in: 0..<pool.count, using: &rng)) % pool.count] }.map {
+          $0.contains(",") ? "\"\($0)\"" : $0
+        }.joined(separator: ",") + "\n"
+      }
+      let bytes = Array(text.utf8)
+      try bytes.withUnsafeBufferPointer { p in
+        let input = CSVReader.Input(p: p, blockSize: 64)
+        let from = bytes.firstIndex(of: 10)! + 1
+        let source = { SourceFile(name: "t.csv", text: text) }
+        let one = try CSVReader.readColumns(input, from: from, names: ["a", "b", "c"], wanted: nil, source: source)
+        let parts = CSVReader.blocks(p, from: from, size: 64)
+        let scanner = CSVScanner(bytes: p, source: source)
+        let blocks = parts.count > 1 && text.contains("\"") ? [from..<p.count] : parts
+        let two = try CSVReader.readTwice(input, blocks, [true, true, true], scanner, source)
+        XCTAssertEqual(one.fields.map(\.type), two.types.map { $0 == .null ? .text : $0 }, "trial \(trial):\n\(text)")
+        for c in 0..<3 {
+          XCTAssertEqual((0..<rows).map { one.columns[c]![$0] }, (0..<rows).map { two.columns[c]![$0] }, "trial \(trial) column \(c):\n\(text)")
+        }
+      }
+    }
+  }
 }

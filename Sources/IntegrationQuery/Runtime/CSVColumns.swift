@@ -28,14 +28,18 @@ extension CSVReader {
     let source: () -> SourceFile
     var canInt: [Bool], canNumber: [Bool], canMoney: [Bool], canDate: [Bool], canBool: [Bool], any: [Bool]
     var anyNull: [Bool]
+    /// With guesses, the wanted columns' values are kept as they are read
+    /// (one pass); without, only their types are worked out (two passes).
+    var guesses: [Guess?]
     var rows = 0
     var extra: Span?
 
-    init(p: UnsafeBufferPointer<UInt8>, wanted: [Bool], source: @escaping () -> SourceFile) {
+    init(p: UnsafeBufferPointer<UInt8>, wanted: [Bool], guessing: Bool, source: @escaping () -> SourceFile) {
       self.p = p
       self.columns = wanted.count
       self.wanted = wanted
       self.source = source
+      guesses = wanted.map { guessing && $0 ? Guess() : nil }
       let yes = [Bool](repeating: true, count: columns)
       (canInt, canNumber, canMoney, canDate, canBool) = (yes, yes, yes, yes, yes)
       any = [Bool](repeating: false, count: columns)
@@ -48,7 +52,11 @@ extension CSVReader {
         return
       }
       guard wanted[c] else { return }
-      withField(p, start, end, escaped) { classify(c, $0) }
+      if guesses[c] != nil {
+        withField(p, start, end, escaped) { guesses[c]!.add($0) }
+      } else {
+        withField(p, start, end, escaped) { classify(c, $0) }
+      }
     }
 
     mutating func classify(_ c: Int, _ f: FieldBytes) {
@@ -108,6 +116,137 @@ extension CSVReader {
       if canDate[c] { return .date }
       if canBool[c] { return .bool }
       return .text
+    }
+  }
+
+  /// One block's values of one column, kept in the type every value so far
+  /// fits, in the order the two-pass reader tries types: int (made number
+  /// when a decimal comes), number, money, date, bool, text. Values of
+  /// those types are disjoint but for ints being numbers, so the type kept
+  /// is the one the two passes would find, unless a value fits neither it
+  /// nor a wider type: then the guess is spoiled and the column read again.
+  struct Guess {
+    var type: DataType = .null
+    var spoiled = false
+    var rows = 0
+    var ints: [Int64] = []
+    var numbers: [Double] = []
+    var dates: [Int32] = []
+    var bools: [Bool] = []
+    var codes: [UInt32] = []
+    var interner = Interner()
+    /// Made at the first null.
+    var valid: [Bool]?
+
+    mutating func add(_ f: FieldBytes) {
+      if spoiled { return }
+      defer { rows += 1 }
+      if f.isNull {
+        if valid == nil { valid = [Bool](repeating: true, count: rows) }
+        valid!.append(false)
+        switch type {
+        case .int, .money: ints.append(0)
+        case .number: numbers.append(0)
+        case .date: dates.append(0)
+        case .bool: bools.append(false)
+        case .text: codes.append(0)
+        case .null: break
+        }
+        return
+      }
+      if valid != nil { valid!.append(true) }
+      switch type {
+      case .int:
+        if let v = f.int {
+          ints.append(v)
+        } else if let v = f.number {
+          numbers = ints.map(Double.init)
+          numbers.append(v)
+          ints = []
+          type = .number
+        } else {
+          spoil()
+        }
+      case .number: if let v = f.number { numbers.append(v) } else { spoil() }
+      case .money: if let v = f.money { ints.append(v) } else { spoil() }
+      case .date: if let v = f.date { dates.append(v) } else { spoil() }
+      case .bool: if let v = f.bool { bools.append(v) } else { spoil() }
+      case .text: codes.append(interner.code(f))
+      case .null:
+        // The first value: placeholders for the nulls before it.
+        let n = rows
+        if let v = f.int {
+          (type, ints) = (.int, [Int64](repeating: 0, count: n) + [v])
+        } else if let v = f.number {
+          (type, numbers) = (.number, [Double](repeating: 0, count: n) + [v])
+        } else if let v = f.money {
+          (type, ints) = (.money, [Int64](repeating: 0, count: n) + [v])
+        } else if let v = f.date {
+          (type, dates) = (.date, [Int32](repeating: 0, count: n) + [v])
+        } else if let v = f.bool {
+          (type, bools) = (.bool, [Bool](repeating: false, count: n) + [v])
+        } else {
+          let code = interner.code(f)
+          (type, codes) = (.text, [UInt32](repeating: 0, count: n) + [code])
+        }
+      }
+    }
+
+    mutating func spoil() {
+      spoiled = true
+      (ints, numbers, dates, bools, codes, valid, interner) = ([], [], [], [], [], nil, Interner())
+    }
+
+    /// The blocks' values as one column; nil when a guess was spoiled or
+    /// the blocks' types don't widen to one (text in one, dates in another).
+    static func merge(_ blocks: [Guess], rows: Int) -> (DataType, Column)? {
+      if blocks.contains(where: \.spoiled) { return nil }
+      let kinds = Set(blocks.map(\.type)).subtracting([.null])
+      let type: DataType
+      if kinds.count <= 1 {
+        type = kinds.first ?? .null
+      } else if kinds == [.int, .number] {
+        type = .number
+      } else {
+        return nil
+      }
+      var valid: [Bool]?
+      if blocks.contains(where: { $0.valid != nil }) {
+        var v: [Bool] = []
+        v.reserveCapacity(rows)
+        for b in blocks { v.append(contentsOf: b.valid ?? [Bool](repeating: true, count: b.rows)) }
+        valid = v
+      }
+      /// Each block's values, or placeholders for a block of nulls.
+      func joined<T>(_ fill: T, _ values: (Guess) -> [T]) -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(rows)
+        for b in blocks {
+          if b.type == .null {
+            out.append(contentsOf: repeatElement(fill, count: b.rows))
+          } else {
+            out.append(contentsOf: values(b))
+          }
+        }
+        return out
+      }
+      switch type {
+      case .int: return (type, Column(.int(joined(0) { $0.ints }), valid: valid))
+      case .money: return (type, Column(.money(joined(0) { $0.ints }), valid: valid))
+      case .number:
+        return (type, Column(.number(joined(0) { $0.type == .int ? $0.ints.map(Double.init) : $0.numbers }), valid: valid))
+      case .date: return (type, Column(.date(joined(0) { $0.dates }), valid: valid))
+      case .bool: return (type, Column(.bool(joined(false) { $0.bools }), valid: valid))
+      case .text, .null:
+        // One dictionary: each block's codes rewritten into it.
+        var all = Interner()
+        let codes = joined(UInt32(0)) { b in
+          let remap = (0..<b.interner.count).map { i in b.interner.withKey(i) { all.code($0) } }
+          return b.codes.map { remap[Int($0)] }
+        }
+        let dictionary = all.strings
+        return (type, Column(.coded(codes, dictionary: dictionary.isEmpty ? [""] : dictionary), valid: valid))
+      }
     }
   }
 
@@ -321,58 +460,78 @@ extension CSVReader {
     let scanner = CSVScanner(bytes: p, source: source)
     var parts = blocks(p, from: from, size: input.blockSize)
     let wantedColumns = names.map { wanted?.contains($0) ?? true }
-    var classifiers = try classify(input, parts, wantedColumns, scanner, source)
+    // One pass that keeps each value in the type the values before it fit.
+    var classifiers = try classify(input, parts, wantedColumns, guessing: true, scanner, source)
     if classifiers == nil {
       parts = [from..<p.count]
-      classifiers = try classify(input, parts, wantedColumns, scanner, source)
+      classifiers = try classify(input, parts, wantedColumns, guessing: true, scanner, source)
     }
-    let blockClassifiers = classifiers!
-    var all = blockClassifiers[0]
-    for c in blockClassifiers.dropFirst() { all.merge(c) }
-    let types = names.indices.map { all.type($0) }
-    let rows = all.rows
-    let slots: [Slots?] = names.indices.map { c in
-      wantedColumns[c]
-        ? Slots(type: types[c], rows: rows, nullable: all.anyNull[c]) : nil
-    }
-    var firstRow = 0
-    var builders: [Builder] = parts.indices.map { k in
-      defer { firstRow += blockClassifiers[k].rows }
-      return Builder(p: p, slots: slots, types: types, firstRow: firstRow)
-    }
-    if slots.contains(where: { $0 != nil }) {
-      builders.withUnsafeMutableBufferPointer { results in
-        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
-          defer { input.release(parts[k]) }
-          // The first pass found no error, so this one finds none.
-          try? scanner.scan(from: parts[k].lowerBound, to: parts[k].upperBound, &results[k])
-        }
+    let guessed = classifiers!
+    let rows = guessed.reduce(0) { $0 + $1.rows }
+    var types = [DataType](repeating: .null, count: names.count)
+    var columns = [Column?](repeating: nil, count: names.count)
+    var again = [Bool](repeating: false, count: names.count)
+    for c in names.indices where wantedColumns[c] {
+      if let (type, column) = Guess.merge(guessed.map { $0.guesses[c]! }, rows: rows) {
+        (types[c], columns[c]) = (type, column)
+      } else {
+        again[c] = true
       }
     }
-    var columns: [Column?] = []
-    for c in names.indices {
-      guard let s = slots[c] else {
-        columns.append(nil)
-        continue
-      }
-      var dictionary: [String] = []
-      if s.type == .text || s.type == .null {
-        dictionary = mergeCodes(s, builders.map { $0.interners[c] }, rows: parts.indices.map { blockClassifiers[$0].rows })
-      }
-      columns.append(s.column(dictionary: dictionary))
+    // A column whose values changed type on the way (a number, then a
+    // word) is read again in two passes: its type first, then its values.
+    if again.contains(true) {
+      let (retyped, rebuilt) = try readTwice(input, parts, again, scanner, source)
+      for c in names.indices where again[c] { (types[c], columns[c]) = (retyped[c], rebuilt[c]) }
     }
     let fields = names.indices.map { Field(names[$0], types[$0] == .null ? .text : types[$0]) }
     return (fields, columns, rows)
   }
 
+  /// The columns `wanted` says read in two passes: types, then values.
+  static func readTwice(
+    _ input: Input, _ parts: [Range<Int>], _ wanted: [Bool], _ scanner: CSVScanner,
+    _ source: @escaping () -> SourceFile
+  ) throws -> (types: [DataType], columns: [Column?]) {
+    // The blocks had no quote the first time, so they have none now.
+    guard let classifiers = try classify(input, parts, wanted, guessing: false, scanner, source) else {
+      throw Diagnostic("\(source().name) changed while it was read", at: nil)
+    }
+    var all = classifiers[0]
+    for c in classifiers.dropFirst() { all.merge(c) }
+    let types = wanted.indices.map { all.type($0) }
+    let slots: [Slots?] = wanted.indices.map { c in
+      wanted[c] ? Slots(type: types[c], rows: all.rows, nullable: all.anyNull[c]) : nil
+    }
+    var firstRow = 0
+    var builders: [Builder] = parts.indices.map { k in
+      defer { firstRow += classifiers[k].rows }
+      return Builder(p: input.p, slots: slots, types: types, firstRow: firstRow)
+    }
+    builders.withUnsafeMutableBufferPointer { results in
+      DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+        defer { input.release(parts[k]) }
+        // The first pass found no error, so this one finds none.
+        try? scanner.scan(from: parts[k].lowerBound, to: parts[k].upperBound, &results[k])
+      }
+    }
+    let columns = wanted.indices.map { c -> Column? in
+      guard let s = slots[c] else { return nil }
+      let text = s.type == .text || s.type == .null
+      return s.column(
+        dictionary: text ? mergeCodes(s, builders.map { $0.interners[c] }, rows: classifiers.map(\.rows)) : [])
+    }
+    return (types, columns)
+  }
+
   /// Pass one over the blocks, both cores taking them in turn: nil when
   /// there are several and one holds a quote.
   static func classify(
-    _ input: Input, _ parts: [Range<Int>], _ wanted: [Bool], _ scanner: CSVScanner,
+    _ input: Input, _ parts: [Range<Int>], _ wanted: [Bool], guessing: Bool, _ scanner: CSVScanner,
     _ source: @escaping () -> SourceFile
   ) throws -> [Classifier]? {
     let p = input.p
-    var classifiers = parts.map { _ in Classifier(p: p, wanted: wanted, source: source) }
+    var classifiers = parts.map { _ in Classifier(p: p, wanted: wanted, guessing: guessing, source: source) }
     // Per block: a quote, the first byte that is not UTF-8, the first NUL,
     // or a malformed record. Each block writes only its own slot.
     var quoted = [Bool](repeating: false, count: parts.count)
