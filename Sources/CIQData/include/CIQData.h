@@ -5,4 +5,8 @@
 /// The bytes of an embedded dataset file by name ("areas.csv"), or NULL.
 const unsigned char *iq_embedded_file(const char *name, size_t *length);
 
+/// Hands memory malloc holds free back to the system (glibc's malloc_trim):
+/// after a large read, the pieces it was built in are not kept.
+void iq_release_free_memory(void);
+
 #endif

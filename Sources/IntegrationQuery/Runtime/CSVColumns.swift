@@ -1,3 +1,4 @@
+import CIQData
 import Foundation
 
 /// The two passes of the CSV reader. The first checks the bytes (UTF-8, no
@@ -199,7 +200,8 @@ extension CSVReader {
 
     /// The blocks' values as one column; nil when a guess was spoiled or
     /// the blocks' types don't widen to one (text in one, dates in another).
-    static func merge(_ blocks: [Guess], rows: Int) -> (DataType, Column)? {
+    /// Each block's memory is let go as soon as its values are copied.
+    static func merge(_ blocks: inout [Guess], rows: Int) -> (DataType, Column)? {
       if blocks.contains(where: \.spoiled) { return nil }
       let kinds = Set(blocks.map(\.type)).subtracting([.null])
       let type: DataType
@@ -221,12 +223,13 @@ extension CSVReader {
       func joined<T>(_ fill: T, _ values: (Guess) -> [T]) -> [T] {
         var out: [T] = []
         out.reserveCapacity(rows)
-        for b in blocks {
-          if b.type == .null {
-            out.append(contentsOf: repeatElement(fill, count: b.rows))
+        for k in blocks.indices {
+          if blocks[k].type == .null {
+            out.append(contentsOf: repeatElement(fill, count: blocks[k].rows))
           } else {
-            out.append(contentsOf: values(b))
+            out.append(contentsOf: values(blocks[k]))
           }
+          blocks[k] = Guess()
         }
         return out
       }
@@ -466,17 +469,23 @@ extension CSVReader {
       parts = [from..<p.count]
       classifiers = try classify(input, parts, wantedColumns, guessing: true, scanner, source)
     }
-    let guessed = classifiers!
+    var guessed = classifiers!
+    classifiers = nil  // so that each block's arrays go when they are merged
     let rows = guessed.reduce(0) { $0 + $1.rows }
     var types = [DataType](repeating: .null, count: names.count)
     var columns = [Column?](repeating: nil, count: names.count)
     var again = [Bool](repeating: false, count: names.count)
     for c in names.indices where wantedColumns[c] {
-      if let (type, column) = Guess.merge(guessed.map { $0.guesses[c]! }, rows: rows) {
+      var blocks = guessed.indices.map { guessed[$0].guesses[c]! }
+      for k in guessed.indices { guessed[k].guesses[c] = nil }
+      if let (type, column) = Guess.merge(&blocks, rows: rows) {
         (types[c], columns[c]) = (type, column)
       } else {
         again[c] = true
       }
+      // The blocks' arrays are free now, but malloc keeps such pieces for
+      // later: hand them back, or memory holds every column twice.
+      iq_release_free_memory()
     }
     // A column whose values changed type on the way (a number, then a
     // word) is read again in two passes: its type first, then its values.
