@@ -191,4 +191,30 @@ final class CSVReaderTests: XCTestCase {
       }
     }
   }
+
+  /// The quick scanner for ranges without quotes visits the same fields and
+  /// records as the general one, on random mixes of commas, CR, LF and text
+  /// (blank lines, CRLF, a lone CR, no final line break).
+  func testUnquotedScanMatchesTheGeneralScan() throws {
+    struct Trace: CSVVisitor {
+      var events: [String] = []
+      mutating func field(_ column: Int, _ start: Int, _ end: Int, cell: Int, escaped: Bool) {
+        events.append("f\(column):\(start)-\(end)@\(cell)")
+      }
+      mutating func record(fields: Int, end: Int) throws { events.append("r\(fields):\(end)") }
+    }
+    let alphabet: [UInt8] = Array("ab1,,\n\n\r ".utf8)
+    var rng = SystemRandomNumberGenerator()
+    for _ in 0..<5000 {
+      let bytes = (0..<Int.random(in: 0..<40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+      try bytes.withUnsafeBufferPointer { p in
+        let scanner = CSVScanner(bytes: p, source: { SourceFile(name: "t", text: "") })
+        let from = Int.random(in: 0...bytes.count, using: &rng)
+        var general = Trace(), quick = Trace()
+        try scanner.scan(from: from, to: bytes.count, &general)
+        try scanner.scanUnquoted(from: from, to: bytes.count, &quick)
+        XCTAssertEqual(general.events, quick.events, "\(Array(bytes[from...]).map { Character(Unicode.Scalar($0)) })")
+      }
+    }
+  }
 }

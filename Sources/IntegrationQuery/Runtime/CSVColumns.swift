@@ -521,7 +521,7 @@ extension CSVReader {
       DispatchQueue.concurrentPerform(iterations: parts.count) { k in
         defer { input.release(parts[k]) }
         // The first pass found no error, so this one finds none.
-        try? scanner.scan(from: parts[k].lowerBound, to: parts[k].upperBound, &results[k])
+        try? scanner.scanQuickly(from: parts[k].lowerBound, to: parts[k].upperBound, &results[k])
       }
     }
     let columns = wanted.indices.map { c -> Column? in
@@ -564,7 +564,7 @@ extension CSVReader {
                 } else if let zero = memchr(start, 0, range.count) {
                   nul[k] = p.baseAddress!.distance(to: zero.assumingMemoryBound(to: UInt8.self))
                 } else {
-                  do { try scanner.scan(from: range.lowerBound, to: range.upperBound, &results[k]) } catch {
+                  do { try scanner.scanQuickly(from: range.lowerBound, to: range.upperBound, &results[k]) } catch {
                     failures[k] = error
                   }
                 }
