@@ -359,28 +359,37 @@ extension CSVReader {
   }
 
   /// A code for each different text in a column, in order of first
-  /// appearance; the texts' bytes are kept end to end in one array.
+  /// appearance; the texts' bytes are kept end to end in one array, and
+  /// their first sixteen bytes as two words, so a short text (an area
+  /// code, a year, a category) is hashed and compared as two integers.
   struct Interner {
     /// Made on first use: a file can have a million columns.
     var slots: [Int32] = []
     var hashes: [UInt64] = []
+    var heads: [(UInt64, UInt64)] = []
     var starts: [Int] = [0]
     var bytes: [UInt8] = []
     var count: Int { hashes.count }
 
     mutating func code(_ f: FieldBytes) -> UInt32 {
-      code(UnsafeBufferPointer(rebasing: f.p[f.start..<f.end]))
+      let key = UnsafeBufferPointer(rebasing: f.p[f.start..<f.end])
+      // Sixteen bytes can be read at once when the buffer has them.
+      let head = f.start + 16 <= f.p.count ? Interner.quickHead(key) : Interner.head(key)
+      return code(key, head)
     }
 
-    mutating func code(_ key: UnsafeBufferPointer<UInt8>) -> UInt32 {
+    mutating func code(_ key: UnsafeBufferPointer<UInt8>) -> UInt32 { code(key, Interner.head(key)) }
+
+    mutating func code(_ key: UnsafeBufferPointer<UInt8>, _ head: (UInt64, UInt64)) -> UInt32 {
       if slots.isEmpty { slots = [Int32](repeating: -1, count: 64) }
-      let h = Interner.hash(key)
+      let h = Interner.hash(key, head)
       let mask = slots.count - 1
       var s = Int(truncatingIfNeeded: h) & mask
       while slots[s] >= 0 {
         let i = Int(slots[s])
-        if hashes[i] == h && starts[i + 1] - starts[i] == key.count
-          && (key.isEmpty || bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + starts[i], key.baseAddress!, key.count) == 0 })
+        if hashes[i] == h && heads[i] == head && starts[i + 1] - starts[i] == key.count
+          && (key.count <= 16
+            || bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + starts[i] + 16, key.baseAddress! + 16, key.count - 16) == 0 })
         {
           return UInt32(i)
         }
@@ -389,29 +398,41 @@ extension CSVReader {
       let code = hashes.count
       slots[s] = Int32(code)
       hashes.append(h)
+      heads.append(head)
       bytes.append(contentsOf: key)
       starts.append(bytes.count)
       if hashes.count * 2 > slots.count { grow() }
       return UInt32(code)
     }
 
-    /// Eight bytes at a time, then the rest.
-    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-      var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(key.count)
-      var k = 0
-      if let base = key.baseAddress {
-        let raw = UnsafeRawPointer(base)
-        while k + 8 <= key.count {
-          h = (h ^ raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0x100_0000_01b3
-          h ^= h >> 29
-          k += 8
-        }
+    /// The first sixteen bytes, zero after the end, read as two words
+    /// from a buffer known to hold sixteen bytes from the key's start.
+    @inline(__always) static func quickHead(_ key: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+      let raw = UnsafeRawPointer(key.baseAddress!)
+      let n = key.count
+      var a = raw.loadUnaligned(as: UInt64.self), b = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+      if n < 8 { a &= (1 << UInt64(8 * n)) - 1 }
+      if n < 16 { b &= n <= 8 ? 0 : (1 << UInt64(8 * (n - 8))) - 1 }
+      return (a, b)
+    }
+
+    static func head(_ key: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+      var a: UInt64 = 0, b: UInt64 = 0
+      for k in 0..<min(16, key.count) {
+        if k < 8 { a |= UInt64(key[k]) << UInt64(8 * k) } else { b |= UInt64(key[k]) << UInt64(8 * (k - 8)) }
       }
+      return (a, b)
+    }
+
+    /// The two head words and the length, then any bytes past sixteen.
+    static func hash(_ key: UnsafeBufferPointer<UInt8>, _ head: (UInt64, UInt64)) -> UInt64 {
+      var h = (head.0 &* 0x9E37_79B9_7F4A_7C15) ^ (head.1 &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(key.count)
+      var k = 16
       while k < key.count {
         h = (h ^ UInt64(key[k])) &* 0x100_0000_01b3
         k += 1
       }
-      return h ^ (h >> 32)
+      return h ^ (h >> 29)
     }
 
     mutating func grow() {
