@@ -35,12 +35,17 @@ extension CSVReader {
     var rows = 0
     var extra: Span?
 
-    init(p: UnsafeBufferPointer<UInt8>, wanted: [Bool], guessing: Bool, source: @escaping () -> SourceFile) {
+    /// `rows`: about how many records the block holds, so that the
+    /// guesses' arrays are made once at their size rather than grown.
+    init(
+      p: UnsafeBufferPointer<UInt8>, wanted: [Bool], guessing: Bool, rows expected: Int = 0,
+      source: @escaping () -> SourceFile
+    ) {
       self.p = p
       self.columns = wanted.count
       self.wanted = wanted
       self.source = source
-      guesses = wanted.map { guessing && $0 ? Guess() : nil }
+      guesses = wanted.map { guessing && $0 ? Guess(expected: expected) : nil }
       let yes = [Bool](repeating: true, count: columns)
       (canInt, canNumber, canMoney, canDate, canBool) = (yes, yes, yes, yes, yes)
       any = [Bool](repeating: false, count: columns)
@@ -127,6 +132,8 @@ extension CSVReader {
   /// is the one the two passes would find, unless a value fits neither it
   /// nor a wider type: then the guess is spoiled and the column read again.
   struct Guess {
+    /// Rows the block is thought to hold.
+    var expected = 0
     var type: DataType = .null
     var spoiled = false
     var rows = 0
@@ -143,7 +150,10 @@ extension CSVReader {
       if spoiled { return }
       defer { rows += 1 }
       if f.isNull {
-        if valid == nil { valid = [Bool](repeating: true, count: rows) }
+        if valid == nil {
+          valid = [Bool](repeating: true, count: rows)
+          valid!.reserveCapacity(expected)
+        }
         valid!.append(false)
         switch type {
         case .int, .money: ints.append(0)
@@ -162,6 +172,7 @@ extension CSVReader {
           ints.append(v)
         } else if let v = f.number {
           numbers = ints.map(Double.init)
+          numbers.reserveCapacity(expected)
           numbers.append(v)
           ints = []
           type = .number
@@ -190,6 +201,11 @@ extension CSVReader {
           let code = interner.code(f)
           (type, codes) = (.text, [UInt32](repeating: 0, count: n) + [code])
         }
+        ints.reserveCapacity(type == .int || type == .money ? expected : 0)
+        numbers.reserveCapacity(type == .number ? expected : 0)
+        dates.reserveCapacity(type == .date ? expected : 0)
+        bools.reserveCapacity(type == .bool ? expected : 0)
+        codes.reserveCapacity(type == .text ? expected : 0)
       }
     }
 
@@ -561,7 +577,13 @@ extension CSVReader {
     _ source: @escaping () -> SourceFile
   ) throws -> [Classifier]? {
     let p = input.p
-    var classifiers = parts.map { _ in Classifier(p: p, wanted: wanted, guessing: guessing, source: source) }
+    let sample = parts.first.map { $0.lowerBound..<min($0.upperBound, $0.lowerBound + 1 << 16) } ?? 0..<0
+    let lines = max(1, p[sample].reduce(0) { $0 + ($1 == 10 ? 1 : 0) })
+    var classifiers = parts.map { part in
+      // Records in the block, from the lines in its first 64 KB, and a little more.
+      let rows = part.count / max(1, sample.count / lines) + part.count / max(1, sample.count / lines) / 16 + 16
+      return Classifier(p: p, wanted: wanted, guessing: guessing, rows: rows, source: source)
+    }
     // Per block: a quote, the first byte that is not UTF-8, the first NUL,
     // or a malformed record. Each block writes only its own slot.
     var quoted = [Bool](repeating: false, count: parts.count)
