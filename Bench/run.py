@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -188,7 +189,29 @@ def main():
                            check=True, capture_output=True)
             r = json.load(open(f.name))["results"][0]
             print(f"  {label:<32} {r['median'] * 1000:7.1f} ms")
+    prompt = first_prompt_ms(args.iq)
+    if prompt is not None:
+        print(f"  {'iq shell, to its first prompt':<32} {prompt:7.1f} ms")
     return 0 if agree else 1
+
+
+def first_prompt_ms(iq, runs=20):
+    """Median time from starting the shell on a pseudo-terminal to its prompt."""
+    try:
+        import pexpect
+    except ImportError:
+        return None
+    times = []
+    with tempfile.TemporaryDirectory() as home:
+        env = dict(os.environ, HOME=home, IQ_HISTORY=os.path.join(home, "history"), TERM="xterm")
+        for _ in range(runs + 2):
+            start = time.perf_counter()
+            child = pexpect.spawn(iq, env=env, dimensions=(24, 80))
+            child.expect_exact("iq> ", timeout=10)
+            times.append((time.perf_counter() - start) * 1000)
+            child.sendeof()
+            child.close()
+    return statistics.median(times[2:])
 
 
 if __name__ == "__main__":
