@@ -101,11 +101,12 @@ struct IQ: ParsableCommand {
         FileHandle.standardError.write(Data("iq: can't read \(path)\n".utf8))
         throw ExitCode(2)
       }
-      guard let text = String(data: bytes, encoding: .utf8) else {
-        FileHandle.standardError.write(Data("iq: \(path) is not UTF-8 text\n".utf8))
+      do {
+        sources.append(try SourceFile.decoding(Array(bytes), name: path))
+      } catch let d as Diagnostic {
+        session.report(d)
         throw ExitCode(2)
       }
-      sources.append(SourceFile(name: path, text: text))
     }
     if check {
       guard !sources.isEmpty else { throw ValidationError("--check needs a script or -c") }

@@ -162,12 +162,16 @@ extension Session {
           "can't read '\(argument)'", at: argSpan,
           help: "check the path; it is relative to the folder iq was started in")
       }
-      guard let text = String(data: data, encoding: .utf8) else {
-        throw Diagnostic("'\(argument)' is not UTF-8 text", at: argSpan)
+      let script: SourceFile
+      do {
+        script = try SourceFile.decoding(Array(data), name: argument)
+      } catch var d as Diagnostic {
+        d.span = argSpan
+        throw d
       }
       readDepth += 1
       defer { readDepth -= 1 }
-      if !run(SourceFile(name: argument, text: text)) {
+      if !run(script) {
         throw Diagnostic("stopped: '\(argument)' failed", at: argSpan)
       }
     case .history:

@@ -33,6 +33,20 @@ public final class SourceFile: @unchecked Sendable {
     self.bytes = Array(text.utf8)
   }
 
+  /// A script's bytes as source text: a byte that is not UTF-8 is an
+  /// error that says on which line and column the first one stands.
+  public static func decoding(_ bytes: [UInt8], name: String) throws -> SourceFile {
+    let bad = bytes.withUnsafeBufferPointer { p in
+      CSVReader.firstInvalidUTF8(p, 0..<p.count).map { ($0, CSVReader.position(p, $0)) }
+    }
+    if let (offset, (line, column)) = bad {
+      throw Diagnostic(
+        "\(name) is not UTF-8: byte 0x\(String(bytes[offset], radix: 16, uppercase: true)) at line \(line), column \(column)",
+        at: nil, help: "save the script as UTF-8 text")
+    }
+    return SourceFile(name: name, text: String(decoding: bytes, as: UTF8.self))
+  }
+
   /// 1-based line and 1-based column (in characters) of a byte offset.
   public func location(of offset: Int) -> (line: Int, column: Int) {
     let offset = min(max(0, offset), bytes.count)
