@@ -93,4 +93,24 @@ final class LimitTests: XCTestCase {
     XCTAssertTrue(diagnostics[0].message.hasPrefix("99999999999999999999 is too large for an int"))
     XCTAssertEqual(try CSVReader.parse(Array("x\n99999999999999999999\n".utf8), name: "t").fields[0].type, .number)
   }
+
+  /// Two keys are combined through a table of every pair when there are
+  /// few, and by hashing when there are many; both number the groups in
+  /// order of first appearance, as this reference does.
+  func testGroupingByTwoKeysWithFewAndManyPairs() {
+    for distinct in [7, 3_000] {
+      let rows = 5_000
+      let a = (0..<rows).map { Int64(($0 * 7919) % distinct) }, b = (0..<rows).map { Int64(($0 * 104_729) % distinct) }
+      let g = Grouping(keys: [Column(.int(a)), Column(.int(b))], rows: rows)
+      var seen: [[Int64]: Int] = [:]
+      var expected: [Int] = []
+      for i in 0..<rows {
+        let key = [a[i], b[i]]
+        if seen[key] == nil { seen[key] = seen.count }
+        expected.append(seen[key]!)
+      }
+      XCTAssertEqual(g.groupOf, expected, "\(distinct) values a key")
+      XCTAssertEqual(g.count, seen.count)
+    }
+  }
 }

@@ -270,8 +270,10 @@ public struct Executor {
     var ri: [Int] = []
     li.reserveCapacity(total)
     ri.reserveCapacity(total)
+    var eachOnce = true
     for l in 0..<t.rowCount {
       if l % 4096 == 0 { try Cancellation.shared.check() }
+      if matchesOf[l]?.count != 1 { eachOnce = false }
       if let matches = matchesOf[l] {
         for r in matches {
           li.append(l)
@@ -282,7 +284,9 @@ public struct Executor {
         ri.append(-1)
       }
     }
-    var out = t.gather(li)
+    // Each row matching one row (a lookup table such as areas) keeps the
+    // input's columns as they are.
+    var out = eachOnce ? t : t.gather(li)
     out.columns += plan.rightKept.map { right.columns[$0].gather(ri) }
     return out
   }

@@ -27,18 +27,33 @@ struct Grouping {
     var codes = Grouping.codes(keys[0], rows: rows)
     for k in keys.dropFirst() {
       let next = Grouping.codes(k, rows: rows)
-      var pairs: [Pair: Int] = [:]
       var combined = [Int](repeating: 0, count: rows)
-      for i in 0..<rows {
-        let key = Pair(a: codes.codes[i], b: next.codes[i])
-        if let g = pairs[key] {
-          combined[i] = g
-        } else {
-          combined[i] = pairs.count
-          pairs[key] = pairs.count
+      var count = 0
+      if codes.cardinality * next.cardinality <= max(rows, 1 << 16) {
+        // Few enough pairs for a table with a slot for each: no hashing.
+        var slot = [Int](repeating: -1, count: codes.cardinality * next.cardinality)
+        for i in 0..<rows {
+          let s = codes.codes[i] * next.cardinality + next.codes[i]
+          if slot[s] < 0 {
+            slot[s] = count
+            count += 1
+          }
+          combined[i] = slot[s]
         }
+      } else {
+        var pairs: [Pair: Int] = [:]
+        for i in 0..<rows {
+          let key = Pair(a: codes.codes[i], b: next.codes[i])
+          if let g = pairs[key] {
+            combined[i] = g
+          } else {
+            combined[i] = pairs.count
+            pairs[key] = pairs.count
+          }
+        }
+        count = pairs.count
       }
-      codes = (combined, pairs.count)
+      codes = (combined, count)
     }
     var first = [Int](repeating: -1, count: codes.cardinality)
     var order = [Int](repeating: -1, count: codes.cardinality)
