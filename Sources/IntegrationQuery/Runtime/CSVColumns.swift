@@ -383,7 +383,8 @@ extension CSVReader {
     var slots: [Int32] = []
     var hashes: [UInt64] = []
     var heads: [(UInt64, UInt64)] = []
-    var starts: [Int] = [0]
+    /// Where each text's bytes start, and then where the last ends.
+    var starts: [Int] = []
     var bytes: [UInt8] = []
     var count: Int { hashes.count }
 
@@ -397,7 +398,10 @@ extension CSVReader {
     mutating func code(_ key: UnsafeBufferPointer<UInt8>) -> UInt32 { code(key, Interner.head(key)) }
 
     mutating func code(_ key: UnsafeBufferPointer<UInt8>, _ head: (UInt64, UInt64)) -> UInt32 {
-      if slots.isEmpty { slots = [Int32](repeating: -1, count: 64) }
+      if slots.isEmpty {
+        slots = [Int32](repeating: -1, count: 64)
+        starts = [0]
+      }
       let h = Interner.hash(key, head)
       let mask = slots.count - 1
       var s = Int(truncatingIfNeeded: h) & mask
