@@ -70,6 +70,16 @@ final class LimitTests: XCTestCase {
     XCTAssertLessThan(rendered.split(separator: "\n").map(\.count).max()!, 700)
   }
 
+  func testAScriptOfMoreThanAMillionTokensIsRefusedWhereItStops() {
+    let text = String(repeating: "1\n", count: 600_000)
+    let (statements, diagnostics) = Parser.parse(SourceFile(name: "t", text: text))
+    XCTAssertEqual(statements.count, 0)
+    XCTAssertEqual(diagnostics.count, 1)
+    XCTAssertTrue(diagnostics[0].message.hasPrefix("script too long: iq reads up to 1,000,000 words and symbols"))
+    // The millionth token is the newline ending line 500,000.
+    XCTAssertEqual(diagnostics[0].file?.location(of: diagnostics[0].span!.start).line, 500_001)
+  }
+
   func testASpanPastTheEndOfTheFileIsClamped() {
     let file = SourceFile(name: "t", text: "from areas\n| wh\u{e9}re x")
     for span in [Span(200, 300), Span(-5, 3), Span(14, 13)] {

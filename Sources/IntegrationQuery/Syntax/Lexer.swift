@@ -16,14 +16,24 @@ public struct Lexer {
     return lexer.all()
   }
 
-  public mutating func all() -> [Token] {
+  /// Every token, up to `limit`; past it, `stoppedAt` is where reading
+  /// stopped and the last token is the end of input.
+  public mutating func all(limit: Int = .max) -> [Token] {
     var out: [Token] = []
     while true {
       let t = next()
+      if out.count == limit && t.kind != .endOfInput {
+        stoppedAt = t.span
+        out.append(Token(.endOfInput, Span(t.span.start, t.span.start)))
+        return out
+      }
       out.append(t)
       if t.kind == .endOfInput { return out }
     }
   }
+
+  /// Set when `all(limit:)` stopped before the end.
+  public private(set) var stoppedAt: Span?
 
   private func peek(_ k: Int = 0) -> UInt8 { i + k < bytes.count ? bytes[i + k] : 0 }
 

@@ -13,11 +13,17 @@ public struct Parser {
   static let maxDepth = 200
   /// Operators in a row (`a + b + c …`), which make a tree as deep.
   static let maxChain = 2_000
+  /// Words, numbers and symbols in one script: a hundred-megabyte line is
+  /// refused here rather than held as fifty million tokens.
+  static let maxTokens = 1_000_000
+  /// Where the lexer stopped, if the script has more tokens than that.
+  var stoppedAt: Span?
 
   public init(_ file: SourceFile) {
     self.file = file
     var lexer = Lexer(file)
-    let raw = lexer.all()
+    let raw = lexer.all(limit: Parser.maxTokens)
+    stoppedAt = lexer.stoppedAt
     tokens = Parser.joinContinuationLines(raw, bytes: file.bytes)
   }
 
@@ -25,7 +31,16 @@ public struct Parser {
   /// diagnostics collected.
   public static func parse(_ file: SourceFile) -> (statements: [Statement], diagnostics: [Diagnostic]) {
     var parser = Parser(file)
-    let statements = parser.parseScript()
+    var statements = parser.parseScript()
+    if let at = parser.stoppedAt {
+      // What was read is not run: the end of the script is missing.
+      statements = []
+      parser.diagnostics.append(
+        Diagnostic(
+          "script too long: iq reads up to \(groupThousands(String(Parser.maxTokens))) words and symbols, and stopped here",
+          at: at, help: "split it into several scripts, or keep data in a CSV file and read it with from \"file.csv\""
+        ).in(file))
+    }
     return (statements, parser.diagnostics)
   }
 
