@@ -35,11 +35,11 @@ public struct Resolver {
     }
     do {
       return try resolve(pipeline, reading: used)
-    } catch let d as Diagnostic {
-      // The error is told against every column of the file, so that
-      // "did you mean" and "columns here" know them all.
-      _ = try resolve(pipeline, reading: nil)
-      throw d
+    } catch is Diagnostic {
+      // Again with every column of the file: an error is then told against
+      // them all ("did you mean", "columns here"), and should a column the
+      // query needs have been missed, the query still runs.
+      return try resolve(pipeline, reading: nil)
     }
   }
 
