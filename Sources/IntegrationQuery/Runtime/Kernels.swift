@@ -167,11 +167,10 @@ enum Kernels {
       let (r, v) = zip(x, y, valid, rows: n, fill: false) { test($0, $1) }
       return Column(.bool(r), valid: v)
     }
-    if n > 1, let table = dictionaryTest(op, a, b) {
+    if n > 1, let (answers, codes) = dictionaryTest(op, a, b) {
       // A coded column against one value: each different text is compared
       // once, and each row looks up its code's answer.
-      guard case .coded(let codes, _) = (a.count == 1 ? b : a).data else { preconditionFailure() }
-      return Column(.bool(codes.map { table[Int($0)] }), valid: valid)
+      return Column(.bool(codes.map { answers[Int($0)] }), valid: valid)
     }
     if case .coded = a.data { return compare(op, a.decoded(), b, rows: rows) }
     if case .coded = b.data { return compare(op, a, b.decoded(), rows: rows) }
@@ -188,18 +187,18 @@ enum Kernels {
   }
 
   /// When one side is a coded column and the other one value, the test's
-  /// answer for each entry of the column's dictionary.
-  static func dictionaryTest(_ op: BinaryOp, _ a: Column, _ b: Column) -> [Bool]? {
-    let answers: Column
-    if case .coded(_, let d) = a.data, b.count == 1, a.count > 1 {
-      answers = compare(op, Column(.text(d)), b.decoded(), rows: d.count)
-    } else if case .coded(_, let d) = b.data, a.count == 1, b.count > 1 {
-      answers = compare(op, a.decoded(), Column(.text(d)), rows: d.count)
+  /// answer for each entry of the column's dictionary, and the column's codes.
+  static func dictionaryTest(_ op: BinaryOp, _ a: Column, _ b: Column) -> ([Bool], [UInt32])? {
+    let answers: Column, codes: [UInt32]
+    if case .coded(let c, let d) = a.data, b.count == 1, a.count > 1 {
+      (answers, codes) = (compare(op, Column(.text(d)), b.decoded(), rows: d.count), c)
+    } else if case .coded(let c, let d) = b.data, a.count == 1, b.count > 1 {
+      (answers, codes) = (compare(op, a.decoded(), Column(.text(d)), rows: d.count), c)
     } else {
       return nil
     }
     guard case .bool(let table) = answers.data else { return nil }
-    return table
+    return (table, codes)
   }
 
   /// Three-valued `and` / `or`.
