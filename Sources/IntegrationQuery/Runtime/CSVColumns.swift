@@ -644,22 +644,3 @@ extension CSVReader {
     return all.strings
   }
 }
-
-extension Column {
-  /// This column's rows followed by another's of the same type.
-  func appending(_ o: Column) -> Column {
-    let v: [Bool]? =
-      valid == nil && o.valid == nil
-      ? nil : (valid ?? [Bool](repeating: true, count: count)) + (o.valid ?? [Bool](repeating: true, count: o.count))
-    switch (data, o.data) {
-    case (.int(let a), .int(let b)): return Column(.int(a + b), valid: v)
-    case (.money(let a), .money(let b)): return Column(.money(a + b), valid: v)
-    case (.number(let a), .number(let b)): return Column(.number(a + b), valid: v)
-    case (.date(let a), .date(let b)): return Column(.date(a + b), valid: v)
-    case (.bool(let a), .bool(let b)): return Column(.bool(a + b), valid: v)
-    case (.coded, _), (_, .coded): return decoded().appending(o.decoded())
-    case (.text(let a), .text(let b)): return Column(.text(a + b), valid: v)
-    default: return self
-    }
-  }
-}

@@ -49,13 +49,7 @@ public struct Resolver {
     var fields: [Field] = []
     var hasOrder = false
     for step in pipeline.steps {
-      if case .from(let source) = step.kind {
-        let (s, out, _) = try resolveSource(source, reading: reading)
-        plan.steps.append((.scan(s), out, step.span))
-        fields = out
-        continue
-      }
-      let (planStep, out, ordered) = try resolve(step, input: fields, hasOrder: hasOrder)
+      let (planStep, out, ordered) = try resolve(step, input: fields, hasOrder: hasOrder, reading: reading)
       plan.steps.append((planStep, out, step.span))
       fields = out
       hasOrder = ordered
@@ -63,12 +57,14 @@ public struct Resolver {
     return plan
   }
 
-  func resolve(_ step: Step, input: [Field], hasOrder: Bool) throws -> (PlanStep, [Field], Bool) {
+  func resolve(_ step: Step, input: [Field], hasOrder: Bool, reading: Set<String>? = nil) throws
+    -> (PlanStep, [Field], Bool)
+  {
     let verb = step.verb.rawValue
     var scope = Scope(fields: input, hasOrder: hasOrder, step: verb)
     switch step.kind {
     case .from(let source):
-      let (s, fields, _) = try resolveSource(source)
+      let (s, fields, _) = try resolveSource(source, reading: reading)
       return (.scan(s), fields, false)
 
     case .where(let e):
