@@ -14,6 +14,8 @@ extension CSVReader {
     /// Called with a range of `p` that this pass no longer needs.
     var release: (Range<Int>) -> Void = { _ in }
     var blockSize = CSVReader.blockSize
+    /// The file's name, for messages.
+    var name = ""
   }
 
   /// About this many bytes a block: big enough that starting one costs
@@ -622,8 +624,8 @@ extension CSVReader {
       }
     }
     if quoted.contains(true) { return nil }
-    if let bad = badUTF8.compactMap({ $0 }).first { throw CSVReader.notUTF8(p, bad, source) }
-    if let zero = nul.compactMap({ $0 }).first { throw CSVReader.nulByte(p, zero, source) }
+    if let bad = badUTF8.compactMap({ $0 }).first { throw CSVReader.notUTF8(p, bad, name: input.name) }
+    if let zero = nul.compactMap({ $0 }).first { throw CSVReader.nulByte(p, zero, name: input.name) }
     if let e = errors.compactMap({ $0 }).first { throw e }
     return classifiers
   }

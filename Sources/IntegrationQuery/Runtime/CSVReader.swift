@@ -79,7 +79,8 @@ public enum CSVReader {
     let body = Input(
       p: p, release: { [release = input.release] r in release(r.lowerBound + 3..<r.upperBound + 3) },
       blockSize: input.blockSize)
-    let input = input.p.count == p.count ? input : body
+    var input = input.p.count == p.count ? input : body
+    input.name = name
     // The text for messages is made only when there is one to show.
     let source = { SourceFile(name: name, text: String(decoding: p, as: UTF8.self)) }
     let scanner = CSVScanner(bytes: p, source: source)
@@ -87,8 +88,8 @@ public enum CSVReader {
     do {
       try scanner.scan(from: 0, to: p.count, &header)
     } catch is HeaderReader.Done {}
-    if let bad = firstInvalidUTF8(p, 0..<header.next) { throw notUTF8(p, bad, source) }
-    if let zero = p[0..<header.next].firstIndex(of: 0) { throw nulByte(p, zero, source) }
+    if let bad = firstInvalidUTF8(p, 0..<header.next) { throw notUTF8(p, bad, name: name) }
+    if let zero = p[0..<header.next].firstIndex(of: 0) { throw nulByte(p, zero, name: name) }
     guard let cells = header.cells else {
       throw Diagnostic("\(name) is empty: a CSV file needs a header line", at: nil)
     }
@@ -115,16 +116,20 @@ public enum CSVReader {
     return Table(fields: kept.map { fields[$0] }, columns: kept.map { columns[$0]! }, rowCount: rows)
   }
 
-  static func notUTF8(_ p: UnsafeBufferPointer<UInt8>, _ bad: Int, _ source: () -> SourceFile) -> Diagnostic {
+  /// Where the first byte that is not UTF-8 stands, said in words. Only
+  /// the name is needed: the file's text is not made for this message.
+  static func notUTF8(
+    _ p: UnsafeBufferPointer<UInt8>, _ bad: Int, name: String, help: String = "save the file as UTF-8 (in Excel: CSV UTF-8)"
+  ) -> Diagnostic {
     let (line, col) = position(p, bad)
     return Diagnostic(
-      "\(source().name) is not UTF-8: byte 0x\(String(p[bad], radix: 16, uppercase: true)) at line \(line), column \(col)",
-      at: nil, help: "save the file as UTF-8 (in Excel: CSV UTF-8)")
+      "\(name) is not UTF-8: byte 0x\(String(p[bad], radix: 16, uppercase: true)) at line \(line), column \(col)",
+      at: nil, help: help)
   }
 
-  static func nulByte(_ p: UnsafeBufferPointer<UInt8>, _ at: Int, _ source: () -> SourceFile) -> Diagnostic {
+  static func nulByte(_ p: UnsafeBufferPointer<UInt8>, _ at: Int, name: String) -> Diagnostic {
     let (line, col) = position(p, at)
-    return Diagnostic("\(source().name) has a NUL byte at line \(line), column \(col): it is not a text file", at: nil)
+    return Diagnostic("\(name) has a NUL byte at line \(line), column \(col): it is not a text file", at: nil)
   }
 
   /// Collects the first record's fields, then stops the scan.

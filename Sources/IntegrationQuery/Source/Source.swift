@@ -37,13 +37,11 @@ public final class SourceFile: @unchecked Sendable {
   /// error that says on which line and column the first one stands.
   public static func decoding(_ bytes: [UInt8], name: String) throws -> SourceFile {
     let bad = bytes.withUnsafeBufferPointer { p in
-      CSVReader.firstInvalidUTF8(p, 0..<p.count).map { ($0, CSVReader.position(p, $0)) }
+      CSVReader.firstInvalidUTF8(p, 0..<p.count).map {
+        CSVReader.notUTF8(p, $0, name: name, help: "save the script as UTF-8 text")
+      }
     }
-    if let (offset, (line, column)) = bad {
-      throw Diagnostic(
-        "\(name) is not UTF-8: byte 0x\(String(bytes[offset], radix: 16, uppercase: true)) at line \(line), column \(column)",
-        at: nil, help: "save the script as UTF-8 text")
-    }
+    if let bad { throw bad }
     return SourceFile(name: name, text: String(decoding: bytes, as: UTF8.self))
   }
 
