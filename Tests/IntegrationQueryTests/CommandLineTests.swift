@@ -159,6 +159,32 @@ final class CommandLineTests: XCTestCase {
     XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 96)
   }
 
+  /// Values near the largest doubles (whose differences overflow) and a
+  /// chart of no rows once stopped iq; now each draws, in the terminal and
+  /// as SVG, with every coordinate a number.
+  func testChartsOfExtremeValuesAndOfNoRows() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("iq-extreme-\(getpid()).svg").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let charts = [
+      "from england | where fy == \"none\" | chart spc month, total",
+      "from england | where fy == \"none\" | chart line month, total",
+      "from england | take 9 | derive n = if(total > 110000, 1e308, -1e308) | chart bar month, n",
+      "from england | take 9 | derive n = if(total > 110000, 1e308, -1e308) | chart spc month, n",
+      "from england | take 9 | derive n = 1e308 | chart line month, n",
+      "from england | take 9 | derive n = if(total > 110000, 1e308, -1e308), x = 1e308 * total | chart line x, n",
+      "from england | take 9 | derive n = 1e20 + total / 1e10 | chart line month, n",
+    ]
+    for chart in charts {
+      let r = try iq(["-c", chart + " to \"\(path)\""])
+      XCTAssertEqual(r.status, 0, "\(chart): \(r.err)")
+      XCTAssertTrue(r.err.contains("chart written to"), chart)
+      let svg = try String(contentsOfFile: path, encoding: .utf8)
+      XCTAssertTrue(svg.hasSuffix("</svg>\n"), chart)
+      XCTAssertNil(svg.range(of: #"="[^"]*(nan|inf)"#, options: [.regularExpression, .caseInsensitive]), chart)
+      XCTAssertEqual(svg.contains("No rows to chart."), chart.contains("none"), chart)
+    }
+  }
+
   func testNoColourWhenNotATerminal() throws {
     let r = try iq(["-c", "from nowhere"])
     XCTAssertFalse(r.err.contains("\u{1B}["))

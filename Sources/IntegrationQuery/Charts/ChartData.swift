@@ -66,3 +66,26 @@ struct ChartData {
     return isMoney ? (v < 0 ? "-£" + text.dropFirst() : "£" + text) : text
   }
 }
+
+/// One axis of a chart: where a value stands from `low` to `high` (which may
+/// be the smaller, for an axis that runs downwards). Any finite doubles can
+/// be charted, even ±1e308, whose difference overflows: the fraction is
+/// worked out on halves, and what still is not a number (an infinite limit,
+/// an axis of one value) lands mid-axis instead of off the grid.
+struct Axis {
+  var low: Double
+  var high: Double
+
+  /// 0 at `low`, 1 at `high`, clamped to that range.
+  func fraction(_ v: Double) -> Double {
+    let span = high / 2 - low / 2
+    guard span != 0, span.isFinite else { return 0.5 }
+    let f = (v / 2 - low / 2) / span
+    return f.isFinite ? min(1, max(0, f)) : 0.5
+  }
+
+  /// The cell of `cells` (0 at `low`) a value falls in.
+  func cell(_ v: Double, of cells: Int) -> Int {
+    Int((fraction(v) * Double(max(0, cells - 1))).rounded())
+  }
+}

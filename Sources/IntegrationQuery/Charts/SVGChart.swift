@@ -13,6 +13,8 @@ public enum SVGChart {
     let d = ChartData(t, spec: spec)
     var body = ""
     switch spec.kind {
+    case _ where t.rowCount == 0:
+      body = "<text x=\"\(left)\" y=\"\(top + 30)\" fill=\"#425563\">No rows to chart.</text>\n"
     case .bar: body = bar(d)
     case .line: body = line(d, spc: nil)
     case .spc: body = line(d, spc: SPCAnalysis(d.ys.map { $0 ?? 0 }))
@@ -41,10 +43,10 @@ public enum SVGChart {
   static func bar(_ d: ChartData) -> String {
     let values = d.ys.map { $0 ?? 0 }
     let low = min(0, values.min() ?? 0), high = max(0, values.max() ?? 0)
-    let span = high - low == 0 ? 1 : high - low
+    let axis = Axis(low: low, high: high == low ? low + 1 : high)
     let plotLeft = 220.0, plotWidth = width - plotLeft - 120
     let rowHeight = barRow
-    func x(_ v: Double) -> Double { plotLeft + (v - low) / span * plotWidth }
+    func x(_ v: Double) -> Double { plotLeft + axis.fraction(v) * plotWidth }
     var out =
       "<line x1=\"\(f(x(0)))\" y1=\"\(f(top))\" x2=\"\(f(x(0)))\" y2=\"\(f(top + rowHeight * Double(values.count)))\" stroke=\"#425563\"/>\n"
     for (i, v) in values.enumerated() {
@@ -59,6 +61,22 @@ public enum SVGChart {
     return out
   }
 
+  /// Rounds an axis out to steps of 1, 2 or 5 × a power of ten and gives
+  /// its gridlines; an axis too wide for that (near the largest doubles)
+  /// keeps its ends and has a line at each.
+  static func niceGridlines(_ low: inout Double, _ high: inout Double) -> [Double] {
+    let raw = max(high / 4 - low / 4, 1e-9)
+    let magnitude = pow(10, (log10(raw)).rounded(.down))
+    let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+    let niceLow = (low / step).rounded(.down) * step
+    var niceHigh = (high / step).rounded(.up) * step
+    if niceHigh == niceLow { niceHigh += step }
+    let count = ((niceHigh - niceLow) / step).rounded()
+    guard count.isFinite, count >= 1, count <= 20, niceLow + step != niceLow else { return [low, high] }
+    (low, high) = (niceLow, niceHigh)
+    return (0...Int(count)).map { niceLow + step * Double($0) }
+  }
+
   static func line(_ d: ChartData, spc: SPCAnalysis?) -> String {
     let valid = d.ys.compactMap { $0 }
     var low = valid.min() ?? 0, high = valid.max() ?? 1
@@ -66,22 +84,15 @@ public enum SVGChart {
       low = min(low, spc.lowerLimit)
       high = max(high, spc.upperLimit)
     }
-    // Round the axis out to nice steps: 1, 2 or 5 × a power of ten.
-    let raw = max((high - low) / 4, 1e-9)
-    let magnitude = pow(10, (log10(raw)).rounded(.down))
-    let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
-    low = (low / step).rounded(.down) * step
-    high = (high / step).rounded(.up) * step
-    if high == low { high += step }
-    let tickCount = Int(((high - low) / step).rounded())
+    let gridlines = niceGridlines(&low, &high)
     let xLow = d.xs.min() ?? 0, xHigh = d.xs.max() ?? 1
     let plotWidth = width - left - right, plotHeight = height - top - bottom
-    func px(_ v: Double) -> Double { left + (xHigh == xLow ? 0.5 : (v - xLow) / (xHigh - xLow)) * plotWidth }
-    func py(_ v: Double) -> Double { top + (high - v) / (high - low) * plotHeight }
+    let across = Axis(low: xLow, high: xHigh), down = Axis(low: high, high: low)
+    func px(_ v: Double) -> Double { left + across.fraction(v) * plotWidth }
+    func py(_ v: Double) -> Double { top + down.fraction(v) * plotHeight }
     var out = ""
-    // Axes and five gridlines with labels.
-    for k in 0...tickCount {
-      let v = low + step * Double(k)
+    // Axes and about five gridlines with labels.
+    for v in gridlines {
       out +=
         "<line x1=\"\(f(left))\" y1=\"\(f(py(v)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(py(v)))\" stroke=\"#e8edee\"/>\n"
       out +=
@@ -91,7 +102,7 @@ public enum SVGChart {
       "<line x1=\"\(f(left))\" y1=\"\(f(top + plotHeight))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(top + plotHeight))\" stroke=\"#425563\"/>\n"
     // x labels: the first, the last and a few between.
     let order = d.xs.indices.sorted { d.xs[$0] < d.xs[$1] }
-    let ticks = Set(stride(from: 0, to: order.count, by: max(1, order.count / 6)).map { order[$0] } + [order.last!])
+    let ticks = Set(stride(from: 0, to: order.count, by: max(1, order.count / 6)).map { order[$0] } + order.suffix(1))
     for i in ticks.sorted(by: { d.xs[$0] < d.xs[$1] }) {
       out +=
         "<text x=\"\(f(px(d.xs[i])))\" y=\"\(f(top + plotHeight + 20))\" text-anchor=\"middle\" fill=\"#425563\">\(escape(d.labels[i]))</text>\n"

@@ -21,14 +21,14 @@ public enum TextChart {
     let room = max(10, width - labelWidth - valueWidth - 4)
     let values = d.ys.map { $0 ?? 0 }
     let low = min(0, values.min() ?? 0), high = max(0, values.max() ?? 0)
-    let span = high - low == 0 ? 1 : high - low
-    let zero = Int((Double(room) * -low / span).rounded())
+    let axis = Axis(low: low, high: high == low ? low + 1 : high)
+    let zero = axis.cell(0, of: room + 1)
     var out = "\(d.yName) by \(d.xName)\n"
     for (i, v) in values.enumerated() {
       let label = fit(d.labels[i], labelWidth)
       var cells = [Character](repeating: " ", count: room + 1)
       if low < 0 { cells[zero] = "│" }
-      let length = Double(room) * abs(v) / span
+      let length = Double(room) * abs(axis.fraction(v) - axis.fraction(0))
       if v >= 0 {
         let whole = Int(length)
         for k in 0..<whole where zero + (low < 0 ? 1 : 0) + k < cells.count {
@@ -59,10 +59,12 @@ public enum TextChart {
       high = max(high, spc.upperLimit)
     }
     if high == low {
-      high += 1
-      low -= 1
+      // One value: a band of ±1 around it, or of half its size where 1 is lost in rounding.
+      let pad = high + 1 == high ? abs(high) / 2 : 1
+      high += pad
+      low -= pad
     }
-    let axisLabels = [high, (high + low) / 2, low].map(d.axisText)
+    let axisLabels = [high, high / 2 + low / 2, low].map(d.axisText)
     let gutter = axisLabels.map(\.count).max()! + 1
     // Room on the right for "upper 156,794" and the like.
     let rightWidth =
@@ -73,10 +75,9 @@ public enum TextChart {
       } ?? 0
     let plotWidth = max(20, width - gutter - 2 - rightWidth)
     let xLow = d.xs.min() ?? 0, xHigh = d.xs.max() ?? 1
-    func column(_ x: Double) -> Int {
-      xHigh == xLow ? plotWidth / 2 : Int(((x - xLow) / (xHigh - xLow) * Double(plotWidth - 1)).rounded())
-    }
-    func row(_ y: Double) -> Int { Int(((high - y) / (high - low) * Double(height - 1)).rounded()) }
+    let across = Axis(low: xLow, high: xHigh), down = Axis(low: high, high: low)
+    func column(_ x: Double) -> Int { across.cell(x, of: plotWidth) }
+    func row(_ y: Double) -> Int { down.cell(y, of: height) }
     var grid = [[Character]](repeating: [Character](repeating: " ", count: plotWidth), count: height)
     var rightLabels = [Int: String]()
 

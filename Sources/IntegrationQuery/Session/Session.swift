@@ -228,8 +228,10 @@ public final class Session {
     try writeResult(TextChart.render(table, spec: chart, width: limits.maxWidth ?? 100))
     printedResult = true
     guard let path = chart.path else { return }
+    // Drawn before the checks, so that a read-only session (the fuzzers) draws it too.
+    let svg = SVGChart.render(table, spec: chart)
     try checkWritable(path, span: chart.pathSpan)
-    try writeAtomically(SVGChart.render(table, spec: chart), to: path, span: chart.pathSpan ?? .none)
+    try writeAtomically(svg, to: path, span: chart.pathSpan ?? .none)
     messages.write("chart written to \(path)\n")
   }
 
