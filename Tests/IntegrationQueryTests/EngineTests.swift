@@ -98,6 +98,20 @@ final class LimitTests: XCTestCase {
     XCTAssertEqual(t.column(named: "z")?[0], .int(2))
   }
 
+  /// A number literal is read in one pass however it is written: a million
+  /// leading zeros took minutes (each was removed from the front in turn),
+  /// and zero with an exponent of -9e18 took as many steps as the exponent.
+  func testLongNumberLiteralsAndFarExponentsAreReadAtOnce() {
+    let million = String(repeating: "0", count: 1_000_000)
+    for (text, value) in [(million + "7", "7"), ("1" + million + "e-1000000", "1"), ("0e-9000000000000000000", "0")] {
+      var out = ""
+      let session = Session.builtIn(results: Sink { out += $0 }, messages: Sink { out += $0 })
+      session.format = .csv
+      session.run(SourceFile(name: "t", text: text))
+      XCTAssertEqual(out, "value\n\(value)\n", String(text.suffix(30)))
+    }
+  }
+
   func testNumbersPastInt64() {
     let (_, diagnostics) = Parser.parse(SourceFile(name: "t", text: "99999999999999999999"))
     XCTAssertTrue(diagnostics[0].message.hasPrefix("99999999999999999999 is too large for an int"))

@@ -235,7 +235,11 @@ enum Literal {
       scaled = false
     }
     if let e = s.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-      exp += Int(s[s.index(after: e)...]) ?? 0
+      // An exponent past ±2^40 is past any double's range too, however many
+      // digits stand before it; the bound keeps the sums below from overflowing.
+      let written = s[s.index(after: e)...]
+      let bound = 1 << 40
+      exp += Int(written).map { min(bound, max(-bound, $0)) } ?? (written.hasPrefix("-") ? -bound : bound)
       s = s[..<e]
     }
     var digits = String(s)
@@ -243,8 +247,8 @@ enum Literal {
       exp -= digits.distance(from: dot, to: digits.endIndex) - 1
       digits.remove(at: dot)
     }
-    while digits.count > 1 && digits.hasPrefix("0") { digits.removeFirst() }
-    return (Decimal(digits: digits, exponent: exp), scaled)
+    let significant = digits.drop(while: { $0 == "0" })  // in one step: a long run of zeros is read once
+    return (Decimal(digits: significant.isEmpty ? "0" : String(significant), exponent: exp), scaled)
   }
 
   enum Whole: Equatable {
@@ -257,13 +261,13 @@ enum Literal {
   static func whole(_ d: Decimal, shift: Int = 0) -> Whole {
     var digits = d.digits
     var exp = d.exponent + shift
+    if digits.allSatisfy({ $0 == "0" }) { return .value(0) }
+    // Trailing zeros pay for a negative exponent; at most one step a digit.
     while exp < 0 {
-      guard digits.last == "0" || digits == "0" else { return .fraction }
-      if digits != "0" { digits.removeLast() }
-      if digits.isEmpty { digits = "0" }
+      guard digits.last == "0" else { return .fraction }
+      digits.removeLast()
       exp += 1
     }
-    if digits.allSatisfy({ $0 == "0" }) { return .value(0) }
     if digits.count + exp > 19 { return .overflow }
     guard let v = Int64(digits + String(repeating: "0", count: exp)) else { return .overflow }
     return .value(v)

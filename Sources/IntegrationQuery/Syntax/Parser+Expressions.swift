@@ -154,7 +154,7 @@ extension Parser {
       return .date(Date.parseISO(raw.dropFirst(), allowMonth: true)!)
     case .percent:
       let (d, _) = Literal.decimal(String(raw.dropLast()))
-      return .number(Literal.double(d, shift: -2))
+      return try finite(Literal.double(d, shift: -2), t)
     case .money:
       var amount = Substring(raw)
       if amount.hasPrefix("£") {
@@ -175,17 +175,25 @@ extension Parser {
     default:
       let (d, scaled) = Literal.decimal(raw)
       let fractional = raw.contains(".") || raw.lowercased().contains("e")
-      if fractional && !scaled { return .number(Literal.double(d)) }
+      if fractional && !scaled { return try finite(Literal.double(d), t) }
       switch Literal.whole(d) {
       case .value(let v): return .int(v)
-      case .fraction: return .number(Literal.double(d))
+      case .fraction: return try finite(Literal.double(d), t)
       case .overflow:
-        if fractional { return .number(Literal.double(d)) }
+        if fractional { return try finite(Literal.double(d), t) }
         throw Diagnostic(
           "\(raw) is too large for an int (the largest is 9,223,372,036,854,775,807)", at: t.span,
           help: "write it with a decimal point, \(raw).0, to make it a number")
       }
     }
+  }
+
+  /// A number literal's value, which must be a double: `1e400` is an error, not infinity.
+  func finite(_ v: Double, _ t: Token) throws -> Value {
+    guard v.isFinite else {
+      throw Diagnostic("\(text(t)) is too large for a number (the largest is about 1.8e308)", at: t.span)
+    }
+    return .number(v)
   }
 
   /// The text of a string token without its quotes, escapes decoded.
