@@ -23,8 +23,9 @@ struct IQ: ParsableCommand {
   @Argument(help: "Scripts to run in order.")
   var scripts: [String] = []
 
+  // `.unconditional`: a query may start with a minus, `iq -c '-5 + 3'`.
   @Option(
-    name: .customShort("c"),
+    name: .customShort("c"), parsing: .unconditional,
     help: ArgumentHelp("Run a query (or several statements) given as text.", valueName: "query"))
   var command: String?
 
@@ -32,7 +33,7 @@ struct IQ: ParsableCommand {
   var check = false
 
   @Option(
-    name: .customLong("sql"),
+    name: .customLong("sql"), parsing: .unconditional,
     help: ArgumentHelp("Print the SQL (SQLite's dialect) that computes the same result as a query.", valueName: "query")
   )
   var sqlQuery: String?

@@ -49,6 +49,12 @@ final class CommandLineTests: XCTestCase {
     XCTAssertEqual(r.err, "")
   }
 
+  /// A query may start with a minus: it is the query, not an option.
+  func testAQueryStartingWithAMinus() throws {
+    XCTAssertEqual(try iq(["-c", "-5 + 3"]).out, "value\n-2\n")
+    XCTAssertTrue(try iq(["--sql", "-5 + 3"]).err.contains("SQL is written for one query"))
+  }
+
   func testFormatOption() throws {
     XCTAssertEqual(
       try iq(["--format", "json", "-c", "from bcf | select pooled"]).out, "[\n{\"pooled\":5300000000.00}\n]\n")

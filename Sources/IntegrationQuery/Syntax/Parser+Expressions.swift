@@ -77,7 +77,8 @@ extension Parser {
       if case .literal(let v) = e.kind {
         switch v {
         case .number(let x): return Expr(kind: .literal(.number(-x)), span: start.to(e.span))
-        case .int(let x): return Expr(kind: .literal(.int(-x)), span: start.to(e.span))
+        // (not the smallest int itself, `-(-9223372036854775808)`: negating it overflows when run)
+        case .int(let x) where x != .min: return Expr(kind: .literal(.int(-x)), span: start.to(e.span))
         case .money(let x): return Expr(kind: .literal(.money(-x)), span: start.to(e.span))
         default: break
         }
