@@ -9,4 +9,8 @@ const unsigned char *iq_embedded_file(const char *name, size_t *length);
 /// after a large read, the pieces it was built in are not kept.
 void iq_release_free_memory(void);
 
+/// Whether the needle's bytes occur in the haystack's (glibc's memmem, in
+/// linear time); an empty needle always does.
+int iq_contains_bytes(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
+
 #endif

@@ -1,3 +1,4 @@
+import CIQData
 import Foundation
 
 /// The scalar functions, row by row.
@@ -125,7 +126,7 @@ enum Functions {
     case (.length, .text(let s)): return .int(Int64(s.count))
     case (.contains, .text(let s)):
       guard case .text(let t) = a[1] else { return .null }
-      return .bool(t.isEmpty || s.contains(t))
+      return .bool(containsBytes(s, t))
     case (.starts_with, .text(let s)):
       guard case .text(let t) = a[1] else { return .null }
       return .bool(s.utf8.starts(with: t.utf8))
@@ -226,6 +227,16 @@ enum Functions {
       return .money(r)
     default:
       return v
+    }
+  }
+
+  /// `contains`: byte for byte, as `starts_with` and `ends_with` compare
+  /// and SQLite's `instr` does. (Foundation's `range(of:)` compared by
+  /// UTF-16 and trapped on some texts holding U+FFFD and NUL.)
+  static func containsBytes(_ text: String, _ part: String) -> Bool {
+    var text = text, part = part
+    return text.withUTF8 { t in
+      part.withUTF8 { p in iq_contains_bytes(t.baseAddress, t.count, p.baseAddress, p.count) != 0 }
     }
   }
 }
