@@ -118,6 +118,39 @@ final class LimitTests: XCTestCase {
     XCTAssertEqual(try CSVReader.parse(Array("x\n99999999999999999999\n".utf8), name: "t").fields[0].type, .number)
   }
 
+  /// Arithmetic, aggregates and windows that pass the largest double are an
+  /// error naming the step, never infinity; a CSV field of `1e400` is text.
+  func testNumbersPastTheLargestDoubleAreAnError() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("iq-near-largest-\(getpid()).csv")
+    try "x,y\n1e308,1.7e308\n1.5e308,-1.7e308\n".write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let big = "from \"\(file.path)\""
+    let cases = [
+      ("1e308 * 10", "number overflow in '*'"),
+      ("1e308 / 1e-10", "number overflow in '/'"),
+      ("-1e308 - 1e308", "number overflow in '-'"),
+      ("1e308 + 1e308", "number overflow in '+'"),
+      ("pct_change(1e308, -1e-10)", "number overflow in pct_change"),
+      ("\(big) | summarize s = sum(x)", "number overflow in sum"),
+      ("\(big) | summarize a = avg(x)", "number overflow in avg"),
+      ("\(big) | summarize s = stddev(y)", "number overflow in stddev"),
+      ("\(big) | sort x | derive r = running_sum(x)", "number overflow in running_sum"),
+    ]
+    for (query, message) in cases {
+      var out = ""
+      let session = Session.builtIn(results: Sink { out += $0 }, messages: Sink { out += $0 })
+      session.run(SourceFile(name: "t", text: query))
+      XCTAssertTrue(out.contains("error: \(message): the result is past ±1.8e308"), "\(query): \(out)")
+    }
+    // The mean of the middle two is halved first, so it stays finite.
+    var out = ""
+    let session = Session.builtIn(results: Sink { out += $0 }, messages: Sink { out += $0 })
+    session.format = .csv
+    session.run(SourceFile(name: "t", text: "\(big) | summarize m = median(x)"))
+    XCTAssertEqual(out, "m\n1.25e+308\n")
+    XCTAssertEqual(try CSVReader.parse(Array("x\n1e400\n2\n".utf8), name: "t").fields[0].type, .text)
+  }
+
   /// Two keys are combined through a table of every pair when there are
   /// few, and by hashing when there are many; both number the groups in
   /// order of first appearance, as this reference does.

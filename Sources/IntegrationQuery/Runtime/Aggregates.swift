@@ -50,6 +50,7 @@ enum Aggregates {
           sums[g[i]] += a[i]
           any[g[i]] = true
         }
+        for total in sums { _ = try Kernels.finite(total, in: "sum", span: span) }
         return Column(.number(sums), valid: any)
       default:
         return Column.repeating(.null, type: type, count: groups)
@@ -86,7 +87,10 @@ enum Aggregates {
       let useExact = !exactOverflow && x.type == .int
       return Column(
         .number(
-          (0..<groups).map { k in counts[k] == 0 ? 0 : (useExact ? Double(exact[k]) : sums[k]) / Double(counts[k]) }),
+          try (0..<groups).map { k in
+            counts[k] == 0
+              ? 0 : try Kernels.finite((useExact ? Double(exact[k]) : sums[k]) / Double(counts[k]), in: "avg", span: span)
+          }),
         valid: valid)
 
     case .min, .max, .first, .last:
@@ -133,7 +137,8 @@ enum Aggregates {
       for k in 0..<groups where !values[k].isEmpty {
         let v = values[k].sorted()
         let h = v.count / 2
-        out[k] = v.count % 2 == 1 ? v[h] : (v[h - 1] + v[h]) / 2
+        // Halved first: the mean of two values near the largest double is one.
+        out[k] = v.count % 2 == 1 ? v[h] : v[h - 1] / 2 + v[h] / 2
       }
       return Column(.number(out), valid: values.map { !$0.isEmpty })
 
@@ -157,7 +162,11 @@ enum Aggregates {
         m2[k] += d * (v - mean[k])
       }
       return Column(
-        .number((0..<groups).map { n[$0] > 1 ? (m2[$0] / (n[$0] - 1)).squareRoot() : 0 }), valid: n.map { $0 > 1 })
+        .number(
+          try (0..<groups).map {
+            n[$0] > 1 ? try Kernels.finite((m2[$0] / (n[$0] - 1)).squareRoot(), in: "stddev", span: span) : 0
+          }),
+        valid: n.map { $0 > 1 })
     }
   }
 }
@@ -223,7 +232,7 @@ enum Windows {
             let (r, o) = s.addingReportingOverflow(v)
             if o { throw Diagnostic("integer overflow in running_sum", at: span) }
             total = x.type == .money ? .money(r) : .int(r)
-          case (.number(let s), .number(let v)): total = .number(s + v)
+          case (.number(let s), .number(let v)): total = .number(try Kernels.finite(s + v, in: "running_sum", span: span))
           default: break
           }
           out[i] = total

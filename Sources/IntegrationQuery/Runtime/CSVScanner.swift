@@ -222,7 +222,8 @@ struct FieldBytes {
     return v
   }
 
-  /// A decimal number: digits, a point, an exponent; no `inf`, `nan` or hex.
+  /// A decimal number: digits, a point, an exponent; no `inf`, `nan` or hex,
+  /// and none past the largest double.
   var number: Double? {
     var digits = false
     for k in 0..<count {
@@ -258,7 +259,9 @@ struct FieldBytes {
       let v = Double(mantissa) / FieldBytes.powers[scale]
       return negative ? -v : v
     }
-    return Double(string)
+    // `1e400` is past the largest double: the field is text, not infinity.
+    guard let v = Double(string), v.isFinite else { return nil }
+    return v
   }
 
   static let powers: [Double] = (0...22).map { pow(10, Double($0)) }

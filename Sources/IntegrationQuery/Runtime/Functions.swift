@@ -144,11 +144,16 @@ enum Functions {
         divisionByZero += 1
         return .null
       }
-      return .number((new - old) / old)
+      return .number(try Kernels.finite((new - old) / old, in: "pct_change", span: span))
 
     case (.number, .text(let s)):
-      guard let x = Double(s.trimmingCharacters(in: .whitespaces)), x.isFinite else {
+      // Decimal only, as a CSV field is read: no `inf`, `nan` or hex.
+      let t = s.trimmingCharacters(in: .whitespaces)
+      guard t.allSatisfy({ "0123456789.+-eE".contains($0) }), let x = Double(t) else {
         throw Diagnostic("can't convert '\(s)' to a number", at: span)
+      }
+      guard x.isFinite else {
+        throw Diagnostic("'\(s)' is too large for a number (the largest is about 1.8e308)", at: span)
       }
       return .number(x)
     case (.number, .bool(let b)): return .number(b ? 1 : 0)

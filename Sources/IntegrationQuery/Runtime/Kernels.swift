@@ -59,6 +59,15 @@ enum Kernels {
       help: "convert to a number first: number(x) \(op.rawValue) …")
   }
 
+  /// A number result, or an error where it passed the largest double:
+  /// infinity in a finance report is a wrong answer, not a figure.
+  static func finite(_ x: Double, in what: String, span: Span) throws -> Double {
+    guard x.isFinite else {
+      throw Diagnostic("number overflow in \(what): the result is past ±1.8e308", at: span)
+    }
+    return x
+  }
+
   static func arithmetic(_ op: BinaryOp, _ a: Column, _ b: Column, rows: Int, type: DataType, span: Span, frame: Frame)
     throws -> Column
   {
@@ -97,18 +106,20 @@ enum Kernels {
       return Column(.number(r), valid: v)
 
     case (.number(let x), .number(let y)):
-      let (r, v) = zip(x, y, valid, rows: n, fill: 0.0) { p, q -> Double? in
+      let (r, v) = try zip(x, y, valid, rows: n, fill: 0.0) { p, q -> Double? in
+        let r: Double
         switch op {
-        case .add: return p + q
-        case .subtract: return p - q
-        case .multiply: return p * q
+        case .add: r = p + q
+        case .subtract: r = p - q
+        case .multiply: r = p * q
         default:
           if q == 0 {
             divisionsByZero += 1
             return nil
           }
-          return p / q
+          r = p / q
         }
+        return try finite(r, in: "'\(op.rawValue)'", span: span)
       }
       return Column(.number(r), valid: v)
 
