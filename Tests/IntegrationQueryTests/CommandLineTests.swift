@@ -175,7 +175,7 @@ final class CommandLineTests: XCTestCase {
       "from england | where fy == \"none\" | chart spc month, total",
       "from england | where fy == \"none\" | chart line month, total",
       "from england | take 9 | derive n = if(total > 110000, 1e308, -1e308) | chart bar month, n",
-      "from england | take 9 | derive n = if(total > 110000, 1e308, -1e308) | chart spc month, n",
+      "from england | take 9 | derive n = if(total > 110000, 1e307, -1e307) | chart spc month, n",
       "from england | take 9 | derive n = 1e308 | chart line month, n",
       "from england | take 9 | derive n = if(total > 110000, 1e308, -1e308), x = if(total > 100000, 1.7e308, -1.7e308) | chart line x, n",
       "from england | take 9 | derive n = 1e20 + total / 1e10 | chart line month, n",

@@ -19,6 +19,18 @@ struct ChartData {
   var isMoney: Bool
   var series: [Series]
 
+  /// The y values as numbers (money in pounds); nil where there is none.
+  static func numbers(_ y: Column) -> [Double?] {
+    (0..<y.count).map { i in
+      switch y[i] {
+      case .int(let v): return Double(v)
+      case .number(let v): return v.isFinite ? v : nil
+      case .money(let p): return Double(p) / 100
+      default: return nil
+      }
+    }
+  }
+
   init(_ t: Table, spec: ChartSpec) {
     kind = spec.kind
     xName = t.fields[0].name
@@ -35,14 +47,7 @@ struct ChartData {
       }
     }
     isMoney = y.type == .money
-    ys = (0..<n).map { i in
-      switch y[i] {
-      case .int(let v): return Double(v)
-      case .number(let v): return v.isFinite ? v : nil
-      case .money(let p): return Double(p) / 100
-      default: return nil
-      }
-    }
+    ys = ChartData.numbers(y)
     yTexts = Output.displayColumn(y, rows: 0..<n)
     if t.columns.count > 2 {
       let s = t.columns[2]

@@ -174,6 +174,14 @@ public struct Executor {
       columns[0] = Compiler.materialize(try Compiler.compile(spec.x)(f), rows: t.rowCount)
       columns[1] = Compiler.materialize(try Compiler.compile(spec.y)(f), rows: t.rowCount)
       if let s = spec.series { columns.append(Compiler.materialize(try Compiler.compile(s)(f), rows: t.rowCount)) }
+      if spec.kind == .spc {
+        let spc = SPCAnalysis(ChartData.numbers(columns[1]).map { $0 ?? 0 })
+        guard [spc.mean, spc.lowerLimit, spc.upperLimit].allSatisfy(\.isFinite) else {
+          throw Diagnostic(
+            "number overflow in spc: the mean or process limits are past ±1.8e308", at: span,
+            help: "scale the values first, e.g. derive y = x / 1e300")
+        }
+      }
       return Table(fields: [], columns: columns, rowCount: t.rowCount)
     }
   }
