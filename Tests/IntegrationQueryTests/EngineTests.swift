@@ -70,6 +70,18 @@ final class LimitTests: XCTestCase {
     XCTAssertLessThan(rendered.split(separator: "\n").map(\.count).max()!, 700)
   }
 
+  /// A name a megabyte long is quoted and underlined in part: the message
+  /// was three megabytes (the name in the message, the line, the underline).
+  func testAHugeNameIsQuotedInPart() {
+    var out = ""
+    let session = Session.builtIn(results: Sink { out += $0 }, messages: Sink { out += $0 })
+    let name = String(repeating: "a", count: 1_000_000)
+    session.run(SourceFile(name: "t", text: "from england | where \(name) == 1"))
+    XCTAssertTrue(out.hasPrefix("t:1:22: error: unknown column 'aaa"), String(out.prefix(80)))
+    XCTAssertTrue(out.contains("a…a"))
+    XCTAssertLessThan(out.split(separator: "\n").map(\.count).max()!, 700)
+  }
+
   func testAScriptOfMoreThanAMillionTokensIsRefusedWhereItStops() {
     let text = String(repeating: "1\n", count: 600_000)
     let (statements, diagnostics) = Parser.parse(SourceFile(name: "t", text: text))

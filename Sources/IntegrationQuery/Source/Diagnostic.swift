@@ -16,10 +16,16 @@ public struct Diagnostic: Error, Sendable {
   public init(
     _ message: String, at span: Span?, help: String? = nil, severity: Severity = .error
   ) {
-    self.message = message
+    self.message = Diagnostic.shortened(message)
     self.span = span
     self.help = help
     self.severity = severity
+  }
+
+  /// A message quoting a name a megabyte long keeps its start and end.
+  static func shortened(_ message: String) -> String {
+    guard message.utf8.count > 600 else { return message }
+    return String(message.prefix(400)) + "…" + String(message.suffix(120))
   }
 
   public func `in`(_ file: SourceFile) -> Diagnostic {
@@ -69,7 +75,9 @@ extension Diagnostic {
     let (lineStart, lineEnd) = file.lineBounds(line)
     // A very long line is shown as a window of bytes around the mistake.
     let window = 240
-    var from = max(lineStart, span.start - window), to = min(lineEnd, max(span.end, span.start + 1) + window)
+    // A long span is cut too: its start is what the underline points at.
+    var from = max(lineStart, span.start - window)
+    var to = min(lineEnd, min(max(span.end, span.start + 1), span.start + window) + window)
     while from > lineStart && file.bytes[from] & 0xC0 == 0x80 { from -= 1 }
     while to < lineEnd && file.bytes[to] & 0xC0 == 0x80 { to += 1 }
     let lead = from > lineStart ? "…" : "", tail = to < lineEnd ? "…" : ""
