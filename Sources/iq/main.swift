@@ -109,6 +109,11 @@ struct IQ: ParsableCommand {
         throw ExitCode(2)
       }
     }
+    if !sources.isEmpty {
+      let unused = session.unusedSettings(in: sources)
+      unused.forEach(session.report)
+      if !unused.isEmpty { throw ExitCode(2) }
+    }
     if check {
       guard !sources.isEmpty else { throw ValidationError("--check needs a script or -c") }
       for s in sources where !session.check(s) { throw ExitCode(1) }

@@ -95,6 +95,8 @@ public enum Output {
     return out + "\""
   }
 
+  /// One array of objects on one line, so that a script of several
+  /// results prints one JSON document per line (JSON Lines).
   static func json(_ t: Table) -> String {
     if t.rowCount == 0 { return "[]\n" }
     let keys = t.fields.map { jsonString($0.name) }
@@ -113,21 +115,23 @@ public enum Output {
       }
       rows.append("{" + pairs.joined(separator: ",") + "}")
     }
-    return "[\n" + rows.joined(separator: ",\n") + "\n]\n"
+    return "[" + rows.joined(separator: ",") + "]\n"
   }
 
   // MARK: - Display values (table, markdown)
 
-  /// Cells as a person reads them: thousands separators, `£`, `null`.
-  static func displayColumn(_ c: Column, rows: Range<Int>) -> [String] {
+  /// Cells as a person reads them: thousands separators, `£`, `null`,
+  /// numbers at a readable precision, years without a separator.
+  static func displayColumn(_ c: Column, named name: String = "", rows: Range<Int>) -> [String] {
     var withPence = false
     if case .money(let a) = c.data {
       withPence = rows.contains { !c.isNull($0) && a[$0] % 100 != 0 }
     }
+    let years = isYearColumn(c, named: name)
     return rows.map { r in
       switch c[r] {
       case .null: return "null"
-      case .int(let x): return groupThousands(String(x))
+      case .int(let x): return years ? String(x) : groupThousands(String(x))
       case .number(let x): return displayNumber(x)
       case .money(let p): return Money.display(p, withPence: withPence)
       case let v: return plain(v)
@@ -135,9 +139,27 @@ public enum Output {
     }
   }
 
+  /// An int column named as a year (`year`, `calendar_year`, `Year`) whose
+  /// values are all four-digit: `2015`, not `2,015`.
+  static func isYearColumn(_ c: Column, named name: String) -> Bool {
+    guard case .int(let a) = c.data, name.lowercased().contains("year") else { return false }
+    return a.indices.allSatisfy { c.isNull($0) || (1000...9999).contains(a[$0]) }
+  }
+
+  /// A number as a person reads it: two decimals at most from 1 up
+  /// (`7,435.58`), four significant digits below it (`0.3122`), trailing
+  /// zeros dropped. csv and json keep every digit.
   static func displayNumber(_ x: Double) -> String {
-    let s = shortestText(x)
-    guard x.isFinite, !s.contains("e") else { return s }
+    guard x.isFinite, x != 0, abs(x) < 1e15 else { return shortestText(x) }
+    let magnitude = Int(floor(log10(abs(x))))
+    let decimals = magnitude >= 0 ? 2 : 3 - magnitude
+    guard decimals <= 17 else { return shortestText(x) }
+    var s = String(format: "%.\(decimals)f", x)
+    if s.contains(".") {
+      while s.hasSuffix("0") { s.removeLast() }
+      if s.hasSuffix(".") { s.removeLast() }
+    }
+    if s == "-0" { s = "0" }
     let parts = s.split(separator: ".", maxSplits: 1)
     let whole = groupThousands(String(parts[0]))
     return parts.count == 2 ? "\(whole).\(parts[1])" : whole
@@ -148,7 +170,7 @@ public enum Output {
   static func table(_ t: Table, limits: TableLimits) -> String {
     let p = limits.palette
     let shown = min(t.rowCount, limits.maxRows ?? t.rowCount)
-    var cells = t.columns.map { displayColumn($0, rows: 0..<shown) }
+    var cells = t.columns.indices.map { displayColumn(t.columns[$0], named: t.fields[$0].name, rows: 0..<shown) }
     // One line per cell: a line break inside a value is shown as ↵.
     cells = cells.map {
       $0.map { $0.replacingOccurrences(of: "\n", with: "↵").replacingOccurrences(of: "\t", with: " ") }
@@ -208,7 +230,7 @@ public enum Output {
     func escape(_ s: String) -> String {
       s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
     }
-    let cells = t.columns.map { displayColumn($0, rows: 0..<t.rowCount) }
+    let cells = t.columns.indices.map { displayColumn(t.columns[$0], named: t.fields[$0].name, rows: 0..<t.rowCount) }
     var out = "| " + t.fields.map { escape($0.name) }.joined(separator: " | ") + " |\n"
     out += "|" + t.fields.map { isRightAligned($0.type) ? "---:|" : "---|" }.joined() + "\n"
     for r in 0..<t.rowCount {

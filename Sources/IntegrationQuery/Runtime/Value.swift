@@ -168,3 +168,20 @@ func shortestText(_ x: Double) -> String {
   }
   return "\(x)"
 }
+
+extension Value {
+  /// The value as an iq literal, as a user would write it: `"2016-17"`,
+  /// `£311.00`, `@2015-04-01`.
+  public var literalText: String {
+    switch self {
+    case .null: return "null"
+    case .bool(let b): return b ? "true" : "false"
+    case .int(let x): return String(x)
+    case .number(let x): return shortestText(x)
+    case .money(let p): return "£" + Money.plain(p)
+    case .text(let s):
+      return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    case .date(let d): return "@" + Date.iso(d)
+    }
+  }
+}

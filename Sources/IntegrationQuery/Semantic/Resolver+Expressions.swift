@@ -63,11 +63,11 @@ extension Resolver {
 
   func resolveName(_ name: String, _ span: Span, _ scope: Scope) throws -> ResolvedExpr {
     let fields = scope.insideAggregate ? (scope.aggregateFields ?? scope.fields) : scope.fields
-    if let i = fields.firstIndex(where: { $0.name == name }) {
+    let ci = fields.indices.filter { fields[$0].name.lowercased() == name.lowercased() }
+    if let i = fields.firstIndex(where: { $0.name == name }) ?? (ci.count == 1 ? ci[0] : nil) {
+      try checkNoValueNamed(name, like: fields[i].name, span: span)
       return ResolvedExpr(kind: .column(i), type: fields[i].type, span: span)
     }
-    let ci = fields.indices.filter { fields[$0].name.lowercased() == name.lowercased() }
-    if ci.count == 1 { return ResolvedExpr(kind: .column(ci[0]), type: fields[ci[0]].type, span: span) }
     if let v = values[name] ?? values.first(where: { $0.key.lowercased() == name.lowercased() })?.value {
       return ResolvedExpr(kind: .constant(v), type: v.type, span: span)
     }
@@ -97,6 +97,19 @@ extension Resolver {
       d.message = "unknown name '\(name)'"
     }
     throw d
+  }
+
+  /// A name that is both a column in scope and a `let` value is refused:
+  /// `where fy == fy` would compare the column with itself and keep every row.
+  func checkNoValueNamed(_ name: String, like column: String, span: Span) throws {
+    guard let key = ([name] + Array(valueTypes.keys)).first(where: { valueTypes[$0] != nil && $0 == name })
+    else { return }
+    let shown = values[key].map { " = \($0.literalText)" } ?? " = …"
+    let renamed = "\(key)_wanted"
+    let also = column == name ? "" : " ('\(column)')"
+    throw Diagnostic(
+      "'\(name)' is both a column here\(also) and a value (let \(key)\(shown)); iq won't guess which one you mean",
+      at: span, help: "give the value its own name: let \(renamed)\(shown), then write \(column) == \(renamed)")
   }
 
   func widen(_ r: ResolvedExpr, to type: DataType) -> ResolvedExpr {

@@ -75,24 +75,54 @@ public final class Session {
     Session(catalog: Dataset.catalog(), results: results, messages: messages)
   }
 
-  /// `--set NAME=VALUE`: the value is written as an iq literal.
+  /// `--set NAME=VALUE`: a VALUE written as an iq literal (`"2016-17"`,
+  /// `£2.5m`, `90%`, `@2015-04`) is that value; anything else is text, so
+  /// `--set fy=2016-17` is `"2016-17"` as people type it, never 2016 − 17.
   public func set(_ assignment: String) throws {
     guard let eq = assignment.firstIndex(of: "="), !assignment[..<eq].isEmpty else {
       throw Diagnostic("--set takes NAME=VALUE, e.g. --set budget=£2.5m", at: nil)
     }
     let name = String(assignment[..<eq])
-    let file = SourceFile(name: "--set \(name)", text: String(assignment[assignment.index(after: eq)...]))
-    var parser = Parser(file)
-    let expr: Expr
-    do {
-      expr = try parser.parseExpression()
-      if parser.current.kind != .endOfInput { throw parser.expected("the end of the value") }
-    } catch let d as Diagnostic {
-      throw d.in(file)
-    }
-    let r = try Resolver(catalog: catalog, values: values).resolveValue(expr)
-    values[name] = try Compiler.evaluateConstant(r, warnings: Warnings())
+    let raw = String(assignment[assignment.index(after: eq)...])
+    values[name] = Session.literal(raw) ?? .text(raw)
     overrides.insert(name)
+  }
+
+  /// The value of text that is one iq literal, optionally negated; nil for
+  /// anything else (an expression, a name, a literal with more after it).
+  static func literal(_ text: String) -> Value? {
+    var parser = Parser(SourceFile(name: "--set", text: text))
+    guard let expr = try? parser.parseExpression(), parser.current.kind == .endOfInput else { return nil }
+    switch expr.kind {
+    case .literal(let v): return v
+    case .unary(.negate, let inner):
+      switch inner.kind {
+      case .literal(.int(let x)) where x != .min: return .int(-x)
+      case .literal(.number(let x)): return .number(-x)
+      case .literal(.money(let x)) where x != .min: return .money(-x)
+      default: return nil
+      }
+    default: return nil
+    }
+  }
+
+  /// `--set` names that no `let` in the scripts defines: each is a usage
+  /// error, with the closest name the scripts do define.
+  public func unusedSettings(in sources: [SourceFile]) -> [Diagnostic] {
+    var defined: [String] = []
+    for file in sources {
+      for s in Parser.parse(file).statements {
+        if case .letValue(let name, _) = s.kind { defined.append(name.text) }
+      }
+    }
+    return overrides.sorted().filter { !defined.contains($0) }.map { name in
+      let help =
+        closest(to: name, in: defined).map { "did you mean '\($0)'? (--set \($0)=…)" }
+        ?? (defined.isEmpty
+          ? "the scripts define no values with 'let'; --set gives a value to a script's 'let NAME = …'"
+          : "the scripts' values: \(Array(Set(defined)).sorted().joined(separator: ", "))")
+      return Diagnostic("--set \(name): no 'let \(name) = …' in the scripts, so it would change nothing", at: nil, help: help)
+    }
   }
 
   // MARK: - Running
