@@ -8,18 +8,39 @@ public struct Diagnostic: Error, Sendable {
   /// A second place worth pointing at, e.g. where an unclosed bracket opened.
   public var note: (message: String, span: Span)?
   public var help: String?
+  /// The edit that `help` suggests, when it is one replacement: the tests
+  /// apply it to each error golden and run the result.
+  public var fix: Fix?
   /// True when the input simply stopped early: the shell asks for another line.
   public var isIncompleteInput = false
   /// The source the span points into; set by whoever knows it.
   public var file: SourceFile?
 
   public init(
-    _ message: String, at span: Span?, help: String? = nil, severity: Severity = .error
+    _ message: String, at span: Span?, help: String? = nil, fix: Fix? = nil, severity: Severity = .error
   ) {
     self.message = Diagnostic.shortened(message)
     self.span = span
     self.help = help
+    self.fix = fix
     self.severity = severity
+  }
+
+  /// Replace the text of `span` with `replacement`.
+  public struct Fix: Sendable, Equatable {
+    public var span: Span
+    public var replacement: String
+    public init(_ span: Span, _ replacement: String) {
+      self.span = span
+      self.replacement = replacement
+    }
+
+    /// The source with the fix made.
+    public func applied(to text: String) -> String {
+      let bytes = Array(text.utf8)
+      let start = min(span.start, bytes.count), end = min(max(span.end, start), bytes.count)
+      return String(decoding: bytes[..<start] + Array(replacement.utf8) + bytes[end...], as: UTF8.self)
+    }
   }
 
   /// A message quoting a name a megabyte long keeps its start and end.

@@ -25,6 +25,11 @@ extension Parser {
           "expression too long (more than \(Parser.maxChain) operators in a row)", at: current.span,
           help: "for many values use 'x in (a, b, …)'")
       }
+      if minimum <= Precedence.comparison {
+        let mark = pos
+        if let habit = try operatorHabit(after: left) { throw habit }
+        pos = mark
+      }
       // comparison = additive [ compare_op additive | [ "not" ] "in" "(" expression { "," expression } ")" ]
       let negatedIn = check(.not) && tokens[pos + 1].kind == .keyword(.in)
       if (check(.in) || negatedIn) && Precedence.comparison >= minimum {
@@ -109,6 +114,7 @@ extension Parser {
       let name = try parseName()
       if t.kind == .identifier && check(.leftParen) {
         let open = advance().span
+        if let habit = callHabit(name, open: open) { throw habit }
         var args: [Expr] = []
         if !check(.rightParen) {
           args.append(try parseExpression())

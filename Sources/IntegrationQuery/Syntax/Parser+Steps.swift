@@ -8,11 +8,15 @@ extension Parser {
       throw expected("a step such as 'where' or 'summarize'")
     }
     let word = text(current)
-    guard let verb = Verb(rawValue: word.lowercased()) else {
-      let help = closest(to: word, in: Verb.allCases.map(\.rawValue)).map { "did you mean '\($0)'?" }
+    // `summarise`, as British English spells it, is `summarize`.
+    guard let verb = Verb(rawValue: word.lowercased()) ?? (word.lowercased() == "summarise" ? .summarize : nil) else {
+      if let habit = verbHabit(word, at: current.span) { throw habit }
+      let guess = closest(to: word, in: Verb.allCases.map(\.rawValue))
       throw Diagnostic(
         "unknown verb '\(word)'", at: current.span,
-        help: help ?? "the verbs are \(Verb.allCases.map(\.rawValue).joined(separator: ", "))")
+        help: guess.map { "did you mean '\($0)'?" }
+          ?? "the verbs are \(Verb.allCases.map(\.rawValue).joined(separator: ", "))",
+        fix: guess.map { Diagnostic.Fix(current.span, $0) })
     }
     pos += 1
     let kind: StepKind
@@ -34,6 +38,7 @@ extension Parser {
       kind = .derive(items, by: try parseBy())
     case .select:
       // select_step = "select" select_item { "," select_item }
+      if let habit = selectStarHabit(verbAt: pos - 1) { throw habit }
       kind = .select(try parseList { try $0.parseAssignment(named: false) })
     case .drop:
       // drop_step = "drop" name { "," name }
@@ -140,6 +145,13 @@ extension Parser {
 
   /// by_list = assignment { "," assignment }
   mutating func parseBy() throws -> [Assignment] {
+    if checkWord("group") && tokens[pos + 1].kind == .keyword(.by) {
+      // `summarize n = count() group by region`, as in SQL
+      let fix = Diagnostic.Fix(current.span.to(tokens[pos + 1].span), "by")
+      throw Diagnostic(
+        "'group by' is SQL; in iq the groups follow 'by' alone", at: fix.span, help: "write: \(fixedLine(fix))",
+        fix: fix)
+    }
     guard accept(.by) else { return [] }
     return try parseList { try $0.parseAssignment(named: false) }
   }
