@@ -57,7 +57,7 @@ final class CommandLineTests: XCTestCase {
 
   func testFormatOption() throws {
     XCTAssertEqual(
-      try iq(["--format", "json", "-c", "from bcf | select pooled"]).out, "[\n{\"pooled\":5300000000.00}\n]\n")
+      try iq(["--format", "json", "-c", "from bcf | select pooled"]).out, "[{\"pooled\":5300000000.00}]\n")
     XCTAssertEqual(try iq(["--format", "table", "-c", "from areas | count"]).out, "  n\n───\n152\n")
     let bad = try iq(["--format", "xml", "-c", "1"])
     XCTAssertEqual(bad.status, 2)
@@ -119,7 +119,44 @@ final class CommandLineTests: XCTestCase {
     let script = "let year = \"2015-16\"\nfrom england | where fy == year | summarize days = sum(total)"
     XCTAssertEqual(try iq(["-c", script]).out, "days\n1809587\n")
     XCTAssertEqual(try iq(["--set", "year=\"2016-17\"", "-c", script]).out, "days\n2254821\n")
-    XCTAssertEqual(try iq(["--set", "budget=£2.5m", "-c", "budget / 2"]).out, "value\n1250000.00\n")
+    XCTAssertEqual(try iq(["--set", "budget=£2.5m", "-c", "let budget = £1\nbudget / 2"]).out, "value\n1250000.00\n")
+  }
+
+  /// `--set` for a name no script defines is a usage error, not a report
+  /// quietly run with its default (LANGUAGE.md section 11).
+  func testSetOfAnUnknownNameIsAUsageError() throws {
+    let script = "let year = \"2015-16\"\nfrom england | where fy == year | summarize days = sum(total)"
+    let typo = try iq(["--set", "yaer=\"2016-17\"", "-c", script])
+    XCTAssertEqual(typo.status, 2)
+    XCTAssertEqual(typo.out, "")
+    XCTAssertTrue(typo.err.contains("--set yaer: no 'let yaer = …' in the scripts"), typo.err)
+    XCTAssertTrue(typo.err.contains("did you mean 'year'?"), typo.err)
+    let checked = try iq(["--check", "--set", "yaer=1", "-c", script])
+    XCTAssertEqual(checked.status, 2)
+    XCTAssertTrue(checked.err.contains("did you mean 'year'?"), checked.err)
+  }
+
+  /// A value that is not one iq literal is text: `2016-17` as people type it.
+  func testSetValueThatIsNotALiteralIsText() throws {
+    let script = "let year = \"2015-16\"\nfrom england | where fy == year | summarize days = sum(total)"
+    XCTAssertEqual(try iq(["--set", "year=2016-17", "-c", script]).out, "days\n2254821\n")
+    for (given, shown) in [
+      ("12", "12"), ("-3.5", "-3.5"), ("£2.5m", "2500000.00"), ("90%", "0.9"), ("@2015-04", "2015-04-01"),
+      ("true", "true"), ("North East", "North East"), ("a + b", "a + b"), ("\"quoted\"", "quoted"), ("", ""),
+    ] {
+      let r = try iq(["--set", "v=\(given)", "-c", "let v = 0\nv"])
+      XCTAssertEqual(r.out, "value\n\(shown.isEmpty ? "\"\"" : shown)\n", given)
+    }
+  }
+
+  /// Several results in JSON: one array per line, each a JSON document.
+  func testSeveralJSONResultsAreOneArrayPerLine() throws {
+    let r = try iq(["--format", "json", "-c", "from areas | take 2; from bcf | select pooled; from areas | take 0"])
+    let lines = r.out.split(separator: "\n")
+    XCTAssertEqual(lines.count, 3, r.out)
+    for line in lines {
+      XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [Any], String(line))
+    }
   }
 
   func testDataDirectory() throws {

@@ -62,7 +62,7 @@ final class DatasetTests: XCTestCase {
     XCTAssertEqual(query("from delayed_days | join left areas on area | where is_null(name) | count"), "0")
     XCTAssertEqual(query("from delayed_days | summarize months = count() by area | where months != 96 | count"), "0")
     XCTAssertEqual(
-      query("from areas | join left delayed_days on area | where is_null(total) | select name"),
+      query("from areas | join left many delayed_days on area | where is_null(total) | select name"),
       "Isles of Scilly\nCity of London")
   }
 

@@ -80,3 +80,46 @@ final class GoldenTests: XCTestCase {
     print("examples: \(n)")
   }
 }
+
+/// Every error golden whose diagnostic suggests an edit (`Diagnostic.fix`,
+/// shown on its `help:` line) is run again with the edit made: the
+/// suggested code must work, so help can't drift into advice that fails.
+final class SuggestedFixTests: XCTestCase {
+  func testEverySuggestedFixRuns() {
+    let root = GoldenTests.testsDirectory.appendingPathComponent("Golden")
+    var fixed = 0
+    for script in GoldenTests.scripts(under: root) {
+      guard let text = try? String(contentsOf: script, encoding: .utf8) else { continue }
+      let name = String(script.path.dropFirst(root.path.count + 1))
+      let (errors, _) = Self.errors(of: text, name: name, root: root)
+      // (A fix inside a dot-command's argument points into that argument.)
+      guard let first = errors.first, let fix = first.fix, first.file?.text == text else { continue }
+      fixed += 1
+      let edited = fix.applied(to: text)
+      let (after, output) = Self.errors(of: edited, name: name, root: root)
+      // The fix clears the error; a later, different mistake in the script
+      // (goldens that test "stops at the first error") may remain.
+      let same = after.first { $0.message == first.message && $0.span == first.span }
+      XCTAssertNil(same, "\(name): the suggested fix did not clear the error:\n\(edited)\n\(output)")
+      if Self.isSingleMistake(name) {
+        XCTAssertTrue(after.isEmpty, "\(name): the suggested fix gives an error:\n\(edited)\n\(output)")
+      }
+    }
+    print("suggested fixes run: \(fixed)")
+    XCTAssertGreaterThanOrEqual(fixed, 25, "fewer error goldens carry a fix than before")
+  }
+
+  /// Goldens whose point is an error after another one.
+  static func isSingleMistake(_ name: String) -> Bool { !name.contains("stops_at_first_error") }
+
+  static func errors(of text: String, name: String, root: URL) -> ([Diagnostic], String) {
+    var out = ""
+    let session = Session.builtIn(results: Sink { out += $0 }, messages: Sink { out += $0 })
+    session.readOnly = true
+    let previous = FileManager.default.currentDirectoryPath
+    FileManager.default.changeCurrentDirectoryPath(root.path)
+    defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+    session.run(SourceFile(name: name, text: text))
+    return (session.errors, out)
+  }
+}

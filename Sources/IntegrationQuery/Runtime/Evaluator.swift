@@ -28,22 +28,41 @@ final class Frame {
 /// Counts of rows where something gave null rather than failing, per span.
 public final class Warnings: @unchecked Sendable {
   public private(set) var divisionByZero: [Span: Int] = [:]
-  public private(set) var order: [Span] = []
+  /// Division by zero (counted per place) and other warnings, in the order met.
+  private var order: [Either] = []
+  private enum Either {
+    case division(Span)
+    case other(Diagnostic)
+  }
 
   public init() {}
 
   func divisionByZero(at span: Span, rows: Int) {
     guard rows > 0 else { return }
-    if divisionByZero[span] == nil { order.append(span) }
+    if divisionByZero[span] == nil { order.append(.division(span)) }
     divisionByZero[span, default: 0] += rows
   }
 
+  /// A warning of its own: a join that repeats rows, a `where` that keeps
+  /// nothing because of a letter's case.
+  func add(_ d: Diagnostic) {
+    var d = d
+    d.severity = .warning
+    order.append(.other(d))
+  }
+
+  public var count: Int { order.count }
+
   public var diagnostics: [Diagnostic] {
-    order.map { span in
-      let n = divisionByZero[span]!
-      return Diagnostic(
-        "division by zero on \(groupThousands(String(n))) row\(n == 1 ? "" : "s"); the result there is null", at: span,
-        severity: .warning)
+    order.map { entry in
+      switch entry {
+      case .other(let d): return d
+      case .division(let span):
+        let n = divisionByZero[span]!
+        return Diagnostic(
+          "division by zero on \(groupThousands(String(n))) row\(n == 1 ? "" : "s"); the result there is null", at: span,
+          severity: .warning)
+      }
     }
   }
 }

@@ -73,7 +73,9 @@ public struct Executor {
     case .filter(let e):
       let c = Compiler.materialize(try Compiler.compile(e)(frame(t)), rows: t.rowCount)
       guard case .bool(let keep) = c.data else { return t.gather([]) }
-      return t.gather((0..<t.rowCount).filter { keep[$0] && !c.isNull($0) })
+      let out = t.gather((0..<t.rowCount).filter { keep[$0] && !c.isNull($0) })
+      if out.rowCount == 0 && t.rowCount > 0 { nearMisses(e, in: t).forEach(warnings.add) }
+      return out
 
     case .derive(let items, let groups):
       var out = t
@@ -146,7 +148,7 @@ public struct Executor {
       return out
 
     case .join(let plan):
-      return try join(t, plan)
+      return try join(t, plan, step: span)
 
     case .distinct(let cols):
       let g = Grouping(keys: cols.map { t.columns[$0] }, rows: t.rowCount)
@@ -254,7 +256,7 @@ public struct Executor {
 
   /// Hash join: the input's row order is kept, and a row matching several
   /// rows of the joined table is followed by them in that table's order.
-  func join(_ t: Table, _ plan: JoinPlan) throws -> Table {
+  func join(_ t: Table, _ plan: JoinPlan, step: Span) throws -> Table {
     let right = try load(plan.source)
     func keyColumns(_ table: Table, _ indices: [Int], other: Table, _ otherIndices: [Int]) -> [Column] {
       zip(indices, otherIndices).map { i, j in
@@ -273,6 +275,9 @@ public struct Executor {
       throw Diagnostic(
         "this join would give \(groupThousands(String(total))) rows, more than iq will hold (\(groupThousands(String(min(Executor.maxJoinRows, Executor.maxJoinCells / max(1, width))))))",
         at: plan.span, help: "join on more columns, or filter both sides first, so that each row matches fewer rows")
+    }
+    if !plan.many, total > t.rowCount, let d = fanOut(t, right, plan, matchesOf, total: total, step: step) {
+      warnings.add(d)
     }
     var li: [Int] = []
     var ri: [Int] = []

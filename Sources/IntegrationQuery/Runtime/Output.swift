@@ -22,6 +22,8 @@ public struct TableLimits: Sendable {
   /// Said after the count in the footer when rows are cut, e.g. in the shell.
   public var footerHint: String?
   public var palette: Palette = .plain
+  /// Warnings the query gave, counted in the footer when there is one.
+  public var warnings = 0
 
   public init(maxRows: Int? = 40, maxWidth: Int? = nil, footerHint: String? = nil, palette: Palette = .plain) {
     self.maxRows = maxRows
@@ -215,6 +217,9 @@ public enum Output {
       footer.append(
         "\(hidden) more column\(hidden == 1 ? "" : "s") not shown: \(t.fields[visible...].map(\.name).joined(separator: ", "))"
       )
+    }
+    if !footer.isEmpty && limits.warnings > 0 {
+      footer[0] += " · \(limits.warnings) warning\(limits.warnings == 1 ? "" : "s") below"
     }
     lines += footer.map { p.dim + $0 + p.reset }
     return lines.joined(separator: "\n") + "\n"

@@ -5,6 +5,18 @@ public enum DataType: String, Sendable, CaseIterable {
   case bool, int, number, money, text, date, null
 
   var isNumeric: Bool { self == .int || self == .number }
+
+  /// The function that converts a value to this type, where there is one:
+  /// ints are matched as numbers, so `number` serves for both.
+  var conversion: String? {
+    switch self {
+    case .int, .number: return "number"
+    case .money: return "money"
+    case .text: return "text"
+    case .date: return "date"
+    case .bool, .null: return nil
+    }
+  }
 }
 
 /// One scalar value: constants, `let` values, cells read back for display.

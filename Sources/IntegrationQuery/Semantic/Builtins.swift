@@ -10,8 +10,11 @@ extension Resolver {
     if let agg = Aggregate(rawValue: lower) { return try resolveAggregate(agg, name, args, e, scope) }
     if let w = Window(rawValue: lower) { return try resolveWindow(w, name, args, e, scope) }
     guard let f = Function(rawValue: lower) else {
-      let help = closest(to: name.text, in: Resolver.allCallNames).map { "did you mean '\($0)'?" }
-      throw Diagnostic("unknown function '\(name.text)'", at: name.span, help: help ?? "'.help functions' lists them")
+      let guess = closest(to: name.text, in: Resolver.allCallNames)
+      throw Diagnostic(
+        "unknown function '\(name.text)'", at: name.span,
+        help: guess.map { "did you mean '\($0)'?" } ?? "'.help functions' lists them",
+        fix: guess.map { Diagnostic.Fix(name.span, $0) })
     }
     let rs = try args.map { try resolve($0, scope) }
     func make(_ type: DataType, _ xs: [ResolvedExpr] = rs) -> ResolvedExpr {

@@ -52,6 +52,10 @@ public struct JoinPlan: Sendable {
   /// Columns of the joined table that appear in the output, in order.
   public var rightKept: [Int]
   public var span: Span
+  /// What to call the joined table in a message: its name or path.
+  public var label: String
+  /// `join many`: rows may repeat, so the join does not warn that they do.
+  public var many: Bool
 }
 
 public enum PlanStep: Sendable {

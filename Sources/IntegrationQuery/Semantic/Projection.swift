@@ -42,8 +42,8 @@ enum Projection {
       case .top(let n, let key):
         visit(n)
         visit(key.value)
-      case .join(_, _, .columns(let keys)): keys.forEach { add($0.text) }
-      case .join(_, _, .equal(let left, _)): add(left.text)
+      case .join(_, _, .columns(let keys), _): keys.forEach { add($0.text) }
+      case .join(_, _, .equal(let left, _), _): add(left.text)
       case .select(let items):
         items.forEach { visit($0.value) }
         return names

@@ -35,7 +35,7 @@ extension Resolver {
           let test = op == .notEqual ? "not is_null(\(source(other)))" : "is_null(\(source(other)))"
           throw Diagnostic(
             "a comparison with null is never true: null means 'unknown'", at: e.span,
-            help: "to find missing values write \(test)")
+            help: "to find missing values write \(test)", fix: Diagnostic.Fix(e.span, test))
         }
         let (x, y) = try comparable(l, r, a, b, op: op.rawValue)
         return make(.compare(op, x, y), .bool)
@@ -135,8 +135,8 @@ extension Resolver {
     let span = a.span.to(b.span)
     let msg = "can't compare \(article(l.type)) with \(article(r.type))"
     switch (l.type, r.type) {
-    case (.money, let t) where t.isNumeric: throw Diagnostic(msg, at: span, help: moneyHelp(b))
-    case (let t, .money) where t.isNumeric: throw Diagnostic(msg, at: span, help: moneyHelp(a))
+    case (.money, let t) where t.isNumeric: throw Diagnostic(msg, at: span, help: moneyHelp(b), fix: moneyFix(b))
+    case (let t, .money) where t.isNumeric: throw Diagnostic(msg, at: span, help: moneyHelp(a), fix: moneyFix(a))
     case (.date, .text): throw Diagnostic(msg, at: span, help: dateHelp(b))
     case (.text, .date): throw Diagnostic(msg, at: span, help: dateHelp(a))
     case (.text, let t) where t.isNumeric:
@@ -163,6 +163,15 @@ extension Resolver {
     case .literal(.int(let x)): return "write £\(x), or money(\(x))"
     case .literal(.number(let x)): return "write £\(shortestText(x)), or money(\(shortestText(x)))"
     default: return "make both sides money: money(\(source(plain)))"
+    }
+  }
+
+  /// The edit "write £3" makes: the plain literal becomes money.
+  func moneyFix(_ plain: Expr) -> Diagnostic.Fix? {
+    switch plain.kind {
+    case .literal(.int(let x)) where x >= 0: return Diagnostic.Fix(plain.span, "£\(x)")
+    case .literal(.number(let x)) where x >= 0: return Diagnostic.Fix(plain.span, "£\(shortestText(x))")
+    default: return nil
     }
   }
 
@@ -201,9 +210,9 @@ extension Resolver {
     case (.divide, .money, .money):
       return make(.number, l, r)
     case (.add, .money, let t) where t.isNumeric, (.subtract, .money, let t) where t.isNumeric:
-      throw Diagnostic(fail, at: span, help: moneyHelp(b))
+      throw Diagnostic(fail, at: span, help: moneyHelp(b), fix: moneyFix(b))
     case (.add, let t, .money) where t.isNumeric, (.subtract, let t, .money) where t.isNumeric:
-      throw Diagnostic(fail, at: span, help: moneyHelp(a))
+      throw Diagnostic(fail, at: span, help: moneyHelp(a), fix: moneyFix(a))
     case (.multiply, .money, .money):
       throw Diagnostic(fail, at: span, help: "money × money has no meaning; divide money by money for a ratio")
     case (.divide, let t, .money) where t.isNumeric:
@@ -215,7 +224,11 @@ extension Resolver {
     case (.subtract, .date, .date):
       return make(.int, l, r)
     case (.add, .text, _), (.add, _, .text):
-      throw Diagnostic(fail, at: span, help: "to join text, use concat(\(source(a)), \(source(b)))")
+      var bothNames = false
+      if case .name = a.kind, case .name = b.kind { bothNames = true }
+      throw Diagnostic(
+        fail, at: span, help: "to join text, use concat(\(source(a)), \(source(b)))",
+        fix: bothNames ? Diagnostic.Fix(span, "concat(\(source(a)), \(source(b)))") : nil)
     default:
       throw Diagnostic(fail, at: span)
     }

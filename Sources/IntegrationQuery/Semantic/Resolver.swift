@@ -142,8 +142,10 @@ public struct Resolver {
       let e = try resolve(key.value, scope)
       return (.top(try count(n, verb: verb), e, descending: key.direction == .desc), input, true)
 
-    case .join(let isLeft, let source, let condition):
+    case .join(let isLeft, let source, let condition, let many):
       let (s, right, tableName) = try resolveSource(source)
+      let written: String
+      if case .file(let path, _) = source { written = Value.text(path).literalText } else { written = tableName }
       var leftKeys: [Int] = []
       var rightKeys: [Int] = []
       var merged: Set<Int> = []
@@ -163,7 +165,13 @@ public struct Resolver {
         if lt != rt && !(lt.isNumeric && rt.isNumeric) {
           throw Diagnostic(
             "can't join \(lt) column '\(input[l].name)' to \(rt) column '\(right[r].name)'",
-            at: step.span, help: "convert one side first, e.g. derive \(input[l].name) = \(rt)(\(input[l].name))")
+            at: step.span,
+            help: rt.conversion.map { "convert one side first, e.g. derive \(input[l].name) = \($0)(\(input[l].name))" }
+              ?? "join on columns of the same type",
+            fix: rt.conversion.map {
+              let name = Name.written(input[l].name)
+              return Diagnostic.Fix(Span(step.span.start, step.span.start), "derive \(name) = \($0)(\(name)) | ")
+            })
         }
       }
       var fields = input
@@ -174,7 +182,8 @@ public struct Resolver {
         fields.append(Field(name, f.type))
       }
       let plan = JoinPlan(
-        isLeft: isLeft, source: s, leftKeys: leftKeys, rightKeys: rightKeys, rightKept: kept, span: source.span)
+        isLeft: isLeft, source: s, leftKeys: leftKeys, rightKeys: rightKeys, rightKept: kept, span: source.span,
+        label: written, many: many)
       return (.join(plan), fields, hasOrder)
 
     case .distinct(let names):
@@ -183,6 +192,8 @@ public struct Resolver {
 
     case .append(let source):
       let (s, right, tableName) = try resolveSource(source)
+      let written: String
+      if case .file(let path, _) = source { written = Value.text(path).literalText } else { written = tableName }
       var fields = input
       var mapping: [Int?] = []
       for (i, f) in input.enumerated() {
@@ -250,10 +261,11 @@ public struct Resolver {
     switch source {
     case .table(let name):
       guard let found = catalog.lookup(name.text) else {
-        let help = closest(to: name.text, in: catalog.names).map { "did you mean '\($0)'?" }
+        let guess = closest(to: name.text, in: catalog.names)
         throw Diagnostic(
           "unknown table '\(name.text)'", at: name.span,
-          help: (help.map { $0 + " " } ?? "") + "tables: \(catalog.names.joined(separator: ", "))")
+          help: (guess.map { "did you mean '\($0)'? " } ?? "") + "tables: \(catalog.names.joined(separator: ", "))",
+          fix: guess.map { Diagnostic.Fix(name.span, Name.written($0)) })
       }
       return (.named(found), catalog.entry(found)!.fields, found)
     case .file(let path, let span):
@@ -324,10 +336,13 @@ public struct Resolver {
 
   func unknownColumn(_ name: String, span: Span, fields: [Field], table: String? = nil) -> Diagnostic {
     var help = ""
-    if let guess = closest(to: name, in: fields.map(\.name)) { help = "did you mean '\(guess)'? " }
+    let guess = closest(to: name, in: fields.map(\.name))
+    if let guess { help = "did you mean '\(guess)'? " }
     let place = table.map { "columns of \($0)" } ?? "columns here"
     help += "\(place): \(fields.map(\.name).joined(separator: ", "))"
-    return Diagnostic("unknown column '\(name)'" + (table.map { " in \($0)" } ?? ""), at: span, help: help)
+    return Diagnostic(
+      "unknown column '\(name)'" + (table.map { " in \($0)" } ?? ""), at: span, help: help,
+      fix: guess.map { Diagnostic.Fix(span, Name.written($0)) })
   }
 
   /// `take N`, `top N`: a whole number known before the query runs.

@@ -71,9 +71,8 @@ extension Session {
       }
       return try SQLTranslator.translate(p, session: self)
     } catch var d as Diagnostic {
-      if let s = d.span, d.file == nil || d.file?.name == "<sql>" {
-        d.span = Span(span.start + s.start, span.start + s.end)
-        d.file = file
+      if d.span != nil, d.file == nil || d.file?.name == "<sql>" {
+        d.moveBy(span.start, into: file)
       }
       throw d
     }
@@ -194,9 +193,8 @@ extension Session {
         results.write(try Explain.explain(argument, session: self))
       } catch var d as Diagnostic {
         // Point into this line rather than into the quoted query alone.
-        if let s = d.span, d.file == nil || d.file?.name == "<explain>" {
-          d.span = Span(argSpan.start + s.start, argSpan.start + s.end)
-          d.file = file
+        if d.span != nil, d.file == nil || d.file?.name == "<explain>" {
+          d.moveBy(argSpan.start, into: file)
         }
         throw d
       }

@@ -91,7 +91,7 @@ public enum Explain {
         "Keep the \(rows(outRows)) with the \(key.direction == .desc ? "largest" : "smallest") \(file.text(of: key.value.span)).",
         nil
       )
-    case .join(let isLeft, let s, let condition):
+    case .join(let isLeft, let s, let condition, _):
       let on: String
       switch condition {
       case .columns(let names): on = list(names.map(\.text))

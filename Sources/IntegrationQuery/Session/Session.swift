@@ -195,7 +195,11 @@ public final class Session {
     return true
   }
 
+  /// Every error reported, in order (the tests apply their fixes).
+  public private(set) var errors: [Diagnostic] = []
+
   public func report(_ d: Diagnostic) {
+    if d.severity == .error { errors.append(d) }
     messages.write(d.rendered(palette: palette))
   }
 
@@ -207,11 +211,11 @@ public final class Session {
       if let chart = lastChart {
         try draw(table, chart)
       } else {
-        try emit(table)
+        try emit(table, warnings: warnings.count)
       }
       for w in warnings.diagnostics { report(w.in(file)) }
       checkTutorial(table)
-      if timer { reportTime(since: start) }
+      if timer { reportTime(since: start, warnings: warnings.count) }
     case .letPipeline(let name, let p):
       if Dataset.tableNames.contains(name.text) {
         throw Diagnostic("'\(name.text)' is a built-in table; choose another name", at: name.span)
@@ -219,7 +223,7 @@ public final class Session {
       let start = DispatchTime.now()
       let (table, warnings) = try evaluate(p, in: file)
       for w in warnings.diagnostics { report(w.in(file)) }
-      if timer { reportTime(since: start) }
+      if timer { reportTime(since: start, warnings: warnings.count) }
       catalog.add(
         name.text, table: table, description: "let \(name.text) = … (\(groupThousands(String(table.rowCount))) rows)")
     case .letValue(let name, let e):
@@ -265,8 +269,10 @@ public final class Session {
     messages.write("chart written to \(path)\n")
   }
 
-  func emit(_ table: Table) throws {
-    let text = Output.render(table, as: format, limits: outputFile == nil ? limits : TableLimits(maxRows: nil))
+  func emit(_ table: Table, warnings: Int = 0) throws {
+    var limits = outputFile == nil ? self.limits : TableLimits(maxRows: nil)
+    limits.warnings = warnings
+    let text = Output.render(table, as: format, limits: limits)
     if printedResult && (format == .table || format == .markdown) { try writeResult("\n") }
     try writeResult(text)
     printedResult = true
@@ -284,9 +290,10 @@ public final class Session {
       help: "results are shown here again; .output FILE to try another file")
   }
 
-  func reportTime(since start: DispatchTime) {
+  func reportTime(since start: DispatchTime, warnings: Int = 0) {
     let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
-    messages.write(String(format: "time: %.1f ms\n", ms))
+    let count = warnings == 0 ? "" : ", \(warnings) warning\(warnings == 1 ? "" : "s")"
+    messages.write(String(format: "time: %.1f ms", ms) + count + "\n")
   }
 
   // MARK: - Files

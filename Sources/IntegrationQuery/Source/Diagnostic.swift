@@ -49,6 +49,15 @@ public struct Diagnostic: Error, Sendable {
     return String(message.prefix(400)) + "…" + String(message.suffix(120))
   }
 
+  /// Points into `file`, where the text it was told against starts at `offset`.
+  mutating func moveBy(_ offset: Int, into file: SourceFile) {
+    func moved(_ s: Span) -> Span { Span(s.start + offset, s.end + offset) }
+    span = span.map(moved)
+    note = note.map { ($0.message, moved($0.span)) }
+    fix = fix.map { Fix(moved($0.span), $0.replacement) }
+    self.file = file
+  }
+
   public func `in`(_ file: SourceFile) -> Diagnostic {
     var copy = self
     if copy.file == nil { copy.file = file }

@@ -3,6 +3,14 @@
 public struct Name: Equatable, Sendable {
   public var text: String
   public var span: Span
+
+  /// A name as it is written in a query: in backticks unless it is a plain identifier.
+  public static func written(_ name: String) -> String {
+    let plain =
+      name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+      && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+    return plain ? name : "`\(name)`"
+  }
 }
 
 public enum UnaryOp: String, Sendable { case negate = "-", not = "not" }
@@ -81,7 +89,8 @@ public enum StepKind: Equatable, Sendable {
   case sort([SortKey])
   case take(Expr)
   case top(Expr, SortKey)
-  case join(left: Bool, SourceRef, JoinCondition)
+  /// `many`: the user said rows may repeat (`join many T on k`), so no warning.
+  case join(left: Bool, SourceRef, JoinCondition, many: Bool)
   case distinct([Name])
   case count
   case append(SourceRef)

@@ -48,13 +48,13 @@ extension Step {
       return "(sort \(keys.map { "\($0.value.dump) \($0.direction.rawValue)" }.joined(separator: " ")))"
     case .take(let n): return "(take \(n.dump))"
     case .top(let n, let k): return "(top \(n.dump) \(k.value.dump) \(k.direction.rawValue))"
-    case .join(let left, let s, let on):
+    case .join(let left, let s, let on, let many):
       let cond: String
       switch on {
       case .columns(let names): cond = names.map(\.text).joined(separator: " ")
       case .equal(let a, let b): cond = "\(a.text)==\(b.text)"
       }
-      return "(join\(left ? " left" : "") \(source(s)) on \(cond))"
+      return "(join\(left ? " left" : "")\(many ? " many" : "") \(source(s)) on \(cond))"
     case .distinct(let names): return "(distinct\(names.map { " " + $0.text }.joined()))"
     case .count: return "(count)"
     case .append(let s): return "(append \(source(s)))"

@@ -76,10 +76,10 @@ extension Parser {
       if not { end += 1 }
       guard !negated, tokens[end].kind == .keyword(.null) else { return nil }
       let span = left.span.to(tokens[end].span)
-      let fixed = (not ? "not " : "") + "is_null(\(operand))"
+      let fix = Diagnostic.Fix(span, (not ? "not " : "") + "is_null(\(operand))")
       return Diagnostic(
-        "'\(file.text(of: span))' is SQL; iq writes \(fixed)", at: span,
-        help: "e.g. where \(fixed)", fix: Diagnostic.Fix(span, fixed))
+        "'\(file.text(of: span))' is SQL; iq writes \(fix.replacement)", at: span,
+        help: "write: \(fixedLine(fix))", fix: fix)
     case "like", "ilike":
       // x [not] like "%text%"
       guard tokens[at + 1].kind == .string else { return nil }
@@ -92,9 +92,10 @@ extension Parser {
       let literal = Value.text(core).literalText
       let fixed = function.map { (negated ? "not " : "") + "\($0)(\(operand), \(literal))" }
         ?? "\(operand) \(negated ? "!=" : "==") \(literal)"
+      let fix = Diagnostic.Fix(span, fixed)
       return Diagnostic(
         "'like' is SQL; iq has contains, starts_with and ends_with", at: span,
-        help: "write \(fixed)", fix: Diagnostic.Fix(span, fixed))
+        help: "write: \(fixedLine(fix))", fix: fix)
     case "between":
       // x between a and b
       guard !negated else { return nil }
@@ -104,9 +105,9 @@ extension Parser {
       let high = try parseBinary(minimum: Precedence.comparison + 1)
       let span = left.span.to(high.span)
       let fixed = "\(operand) >= \(file.text(of: low.span)) and \(operand) <= \(file.text(of: high.span))"
+      let fix = Diagnostic.Fix(span, fixed)
       return Diagnostic(
-        "'between' is SQL; iq writes two comparisons", at: span, help: "write \(fixed)",
-        fix: Diagnostic.Fix(span, fixed))
+        "'between' is SQL; iq writes two comparisons", at: span, help: "write: \(fixedLine(fix))", fix: fix)
     default:
       return nil
     }
@@ -124,7 +125,7 @@ extension Parser {
     }
     if checkWord("distinct"), tokens[pos + 1].kind == .identifier || tokens[pos + 1].kind == .quotedIdentifier {
       let span = name.span.to(current.span)
-      let fix = Diagnostic.Fix(span, "count_distinct(")
+      let fix = Diagnostic.Fix(Span(name.span.start, tokens[pos + 1].span.start), "count_distinct(")
       return Diagnostic(
         "'count(distinct …)' is SQL; iq writes count_distinct(…)", at: span, help: "write: \(fixedLine(fix))",
         fix: fix)
@@ -135,8 +136,9 @@ extension Parser {
   /// `select *`: every column is kept when there is no select.
   func selectStarHabit(verbAt verbIndex: Int) -> Diagnostic? {
     guard check(.star) else { return nil }
-    let before = verbIndex > 0 && tokens[verbIndex - 1].kind == .symbol(.pipe) ? tokens[verbIndex - 1].span : nil
-    let removed = (before ?? tokens[verbIndex].span).to(current.span)
+    // From the end of the step before it, so `from t | select * | take 2` becomes `from t | take 2`.
+    let start = verbIndex > 1 && tokens[verbIndex - 1].kind == .symbol(.pipe) ? tokens[verbIndex - 2].span.end : tokens[verbIndex].span.start
+    let removed = Span(start, current.span.end)
     let fix = Diagnostic.Fix(removed, "")
     return Diagnostic(
       "'select *' is SQL; in iq every column is kept until a step says otherwise",

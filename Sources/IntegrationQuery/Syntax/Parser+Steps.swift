@@ -67,28 +67,31 @@ extension Parser {
       guard accept(.by) else { throw expected("'by' in 'top N by column'") }
       kind = .top(n, try parseSortKey(default: .desc))
     case .join:
-      // join_step = "join" [ "left" ] source "on" join_condition
-      var isLeft = false
-      if checkWord("left"),
-        tokens[pos + 1].kind == .identifier || tokens[pos + 1].kind == .quotedIdentifier
-          || tokens[pos + 1].kind == .string
-      {
+      // join_step = "join" [ "left" ] [ "many" ] source "on" join_condition
+      // (`left` and `many` are words only where a table name follows them.)
+      func modifier(_ word: String) -> Bool {
+        let next = tokens[pos + 1].kind
+        guard checkWord(word), next == .identifier || next == .quotedIdentifier || next == .string else {
+          return false
+        }
         pos += 1
-        isLeft = true
+        return true
       }
+      let isLeft = modifier("left")
+      let many = modifier("many")
       let source = try parseSource()
       guard accept(.on) else { throw expected("'on' and the columns to match, e.g. 'on area'") }
       // join_condition = name "==" name | name { "," name }
       let first = try parseName("a column to join on")
       if accept(.equal) {
-        kind = .join(left: isLeft, source, .equal(first, try parseName("a column of the joined table")))
+        kind = .join(left: isLeft, source, .equal(first, try parseName("a column of the joined table")), many: many)
       } else {
         var names = [first]
         while accept(.comma) { names.append(try parseName("a column to join on")) }
         if check(.assign) {
           throw Diagnostic("'=' names a column; to match columns, write '=='", at: current.span)
         }
-        kind = .join(left: isLeft, source, .columns(names))
+        kind = .join(left: isLeft, source, .columns(names), many: many)
       }
     case .distinct:
       // distinct_step = "distinct" [ name { "," name } ]

@@ -168,7 +168,9 @@ public struct Parser {
       do {
         let s = try parseStatement()
         if !(current.kind == .newline || check(.semicolon) || current.kind == .endOfInput) {
-          throw expected("'|' or the end of the statement", help: stepHelp())
+          var d = expected("'|' or the end of the statement", help: stepHelp())
+          if d.help != nil { d.fix = Diagnostic.Fix(Span(current.span.start, current.span.start), "| ") }
+          throw d
         }
         statements.append(s)
       } catch let d as Diagnostic {
