@@ -37,8 +37,8 @@ extension Help {
       "The N rows with the largest values (desc is the default): sort EXPR desc | take N.",
       "from delayed_days | where fy == \"2015-16\" | summarize days = sum(total) by area | top 3 by days"),
     t(
-      "join", "join [left] TABLE on col, ...  ·  join [left] TABLE on a == b",
-      "Adds the columns of another table to each row with matching keys. An inner join drops rows that match nothing; a left join keeps them with nulls. Clashing names get the table's name as prefix (areas.name).",
+      "join", "join [left] [many] TABLE on col, ...  ·  join [left] [many] TABLE on a == b",
+      "Adds the columns of another table to each row with matching keys. An inner join drops rows that match nothing; a left join keeps them with nulls. Clashing names get the table's name as prefix (areas.name). A row that matches several rows is repeated once for each, so a sum after the join counts it several times: iq warns with the numbers unless you write 'join many', which says the repeat is intended.",
       "from delayed_days | where month == @2015-04 | join areas on area | select name, region, total | take 3"),
     t(
       "distinct", "distinct [col, ...]",
@@ -190,11 +190,11 @@ extension Help {
       "from delay_reasons | where is_null(days) | count"),
     t(
       "scripts", "iq report.iq · iq -c '…' · --set name=VALUE",
-      "A script is statements one after another: pipelines, lets and dot-commands; a pipeline may run over several lines when the next line starts with |. ';' also ends a statement. A script stops at its first error.",
+      "A script is statements one after another: pipelines, lets and dot-commands; a pipeline may run over several lines when the next line starts with |. ';' also ends a statement. A script stops at its first error. --set gives a value to a script's 'let': --set year=2016-17 (text unless it is an iq literal such as 12, £2.5m or @2015-04); naming a value no script has is an error, as is a 'let' named like a column it is compared with.",
       nil),
     t(
       "errors", "file:line:col: error: …",
-      "Every error shows where it is, underlines the mistake, and suggests a fix (did you mean …?, the columns in scope).",
+      "Every error shows where it is, underlines the mistake, and suggests a fix (did you mean …?, the columns in scope). Words from SQL, PRQL, dplyr and pandas (filter, group by, order by, limit, head, is null, <>, like, between, count(*), select *) get the iq way to say them. Warnings (a join that repeats rows, a where that keeps nothing because of a capital letter, division by zero) come after the result, and the table footer counts them.",
       nil),
   ]
 }
