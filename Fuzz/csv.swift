@@ -3,7 +3,7 @@
 func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   let bytes = Array(UnsafeBufferPointer(start: data, count: size))
   if let table = try? CSVReader.parse(bytes, name: "fuzz.csv") {
-    for format in OutputFormat.allCases { _ = Output.render(table, as: format) }
+    for format in OutputFormat.allCases { _ = try? Output.render(table, as: format) }
   }
   return 0
 }

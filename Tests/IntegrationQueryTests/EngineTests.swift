@@ -4,7 +4,7 @@ import XCTest
 
 /// The engine's fast paths give what the plain ones give.
 final class EngineTests: XCTestCase {
-  func testTopNMatchesAFullStableSort() {
+  func testTopNMatchesAFullStableSort() throws {
     var rng = SystemRandomNumberGenerator()
     for _ in 0..<20 {
       let rows = Int.random(in: 50...2_000, using: &rng)
@@ -13,10 +13,35 @@ final class EngineTests: XCTestCase {
       let column = Column(.int(values), valid: valid)
       for descending in [true, false] {
         let n = Int.random(in: 1...20, using: &rng)
-        let full = Array(Sorting.permutation(rows: rows, keys: [(column, descending)]).prefix(n))
-        XCTAssertEqual(Sorting.top(n, rows: rows, key: column, descending: descending), full)
+        let full = Array(try Sorting.permutation(rows: rows, keys: [(column, descending)]).prefix(n))
+        XCTAssertEqual(try Sorting.top(n, rows: rows, key: column, descending: descending), full)
       }
     }
+  }
+
+  /// The merge sort is stable and agrees with the standard library's sort
+  /// broken by position, over sizes around its run length and merges.
+  func testStableSortMatchesTheStandardSort() throws {
+    var rng = SystemRandomNumberGenerator()
+    for n in [0, 1, 2, 31, 32, 33, 63, 64, 65, 1_000, 4_097, 70_001] {
+      let keys = (0..<n).map { _ in Int.random(in: 0..<(n / 3 + 1), using: &rng) }
+      let sorted = try Sorting.stableSort(n) { keys[$0] < keys[$1] }
+      let expected = (0..<n).sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
+      XCTAssertEqual(sorted, expected, "n = \(n)")
+    }
+  }
+
+  /// A Ctrl-C during a sort, a grouping or a join stops it with "query
+  /// cancelled" rather than when the step ends.
+  func testCancellationStopsLongLoops() {
+    Cancellation.shared.requestFromSignal()
+    defer { Cancellation.shared.reset() }
+    let rows = 200_000
+    let column = Column(.int((0..<Int64(rows)).map { ($0 * 7919) % 1000 }))
+    XCTAssertThrowsError(try Sorting.permutation(rows: rows, keys: [(column, false)]))
+    XCTAssertThrowsError(try Grouping(keys: [column], rows: rows))
+    XCTAssertThrowsError(try Executor.matches(left: [column], leftRows: rows, right: [column], rightRows: rows))
+    XCTAssertThrowsError(try Sorting.top(5, rows: rows, key: column, descending: true))
   }
 
   func testTypedJoinMatchesTheGeneralOne() throws {
@@ -167,11 +192,11 @@ final class LimitTests: XCTestCase {
   /// Two keys are combined through a table of every pair when there are
   /// few, and by hashing when there are many; both number the groups in
   /// order of first appearance, as this reference does.
-  func testGroupingByTwoKeysWithFewAndManyPairs() {
+  func testGroupingByTwoKeysWithFewAndManyPairs() throws {
     for distinct in [7, 3_000] {
       let rows = 5_000
       let a = (0..<rows).map { Int64(($0 * 7919) % distinct) }, b = (0..<rows).map { Int64(($0 * 104_729) % distinct) }
-      let g = Grouping(keys: [Column(.int(a)), Column(.int(b))], rows: rows)
+      let g = try Grouping(keys: [Column(.int(a)), Column(.int(b))], rows: rows)
       var seen: [[Int64]: Int] = [:]
       var expected: [Int] = []
       for i in 0..<rows {

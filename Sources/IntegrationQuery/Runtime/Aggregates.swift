@@ -4,6 +4,7 @@ enum Aggregates {
   static func compute(_ agg: Aggregate, _ input: Column?, grouping: Grouping, rows: Int, type: DataType, span: Span)
     throws -> Column
   {
+    try Cancellation.shared.check()
     let groups = grouping.count
     let g = grouping.groupOf
     if agg == .count && input == nil {
@@ -19,10 +20,11 @@ enum Aggregates {
       return Column(.int(counts))
 
     case .count_distinct:
-      let codes = Grouping.codes(x, rows: rows).codes
+      let codes = try Grouping.codes(x, rows: rows).codes
       var seen = Set<Grouping.Pair>()
       var counts = [Int64](repeating: 0, count: groups)
       for i in 0..<rows where !x.isNull(i) {
+        try Cancellation.poll(i)
         if seen.insert(Grouping.Pair(a: g[i], b: codes[i])).inserted { counts[g[i]] += 1 }
       }
       return Column(.int(counts))
@@ -127,6 +129,7 @@ enum Aggregates {
       if type == .money {
         var out = [Int64](repeating: 0, count: groups)
         for k in 0..<groups where !pence[k].isEmpty {
+          try Cancellation.shared.check()
           let v = pence[k].sorted()
           let h = v.count / 2
           out[k] = v.count % 2 == 1 ? v[h] : roundedMean(v[h - 1], v[h])
@@ -135,6 +138,7 @@ enum Aggregates {
       }
       var out = [Double](repeating: 0, count: groups)
       for k in 0..<groups where !values[k].isEmpty {
+        try Cancellation.shared.check()
         let v = values[k].sorted()
         let h = v.count / 2
         // Halved first: the mean of two values near the largest double is one.
@@ -183,8 +187,12 @@ enum Windows {
   static func compute(_ w: Window, _ args: [Column], frame: Frame, type: DataType, span: Span) throws -> Column {
     let rows = frame.rows
     let grouping = frame.grouping ?? .single(rows: rows)
+    try Cancellation.shared.check()
     var members = [[Int]](repeating: [], count: grouping.count)
-    for i in 0..<rows { members[grouping.groupOf[i]].append(i) }
+    for i in 0..<rows {
+      try Cancellation.poll(i)
+      members[grouping.groupOf[i]].append(i)
+    }
     switch w {
     case .row_number:
       var out = [Int64](repeating: 0, count: rows)
@@ -225,6 +233,7 @@ enum Windows {
       for m in members {
         var total: Value = .null
         for i in m {
+          try Cancellation.poll(i)
           switch (total, x[i]) {
           case (_, .null): break
           case (.null, let v): total = v

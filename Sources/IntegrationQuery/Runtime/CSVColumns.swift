@@ -99,6 +99,7 @@ extension CSVReader {
       }
       extra = nil
       rows += 1
+      try Cancellation.poll(rows)
     }
 
     /// Merges what another part of the file found.
@@ -354,7 +355,10 @@ extension CSVReader {
       }
     }
 
-    mutating func record(fields: Int, end: Int) throws { row += 1 }
+    mutating func record(fields: Int, end: Int) throws {
+      row += 1
+      try Cancellation.poll(row)
+    }
   }
 
   /// A field's bytes as they read: a doubled quote in a quoted field is one quote.
@@ -563,10 +567,12 @@ extension CSVReader {
     builders.withUnsafeMutableBufferPointer { results in
       DispatchQueue.concurrentPerform(iterations: parts.count) { k in
         defer { input.release(parts[k]) }
-        // The first pass found no error, so this one finds none.
+        // The first pass found no error, so this one finds none but Ctrl-C.
+        if Cancellation.shared.isRequested { return }
         try? scanner.scanQuickly(from: parts[k].lowerBound, to: parts[k].upperBound, &results[k])
       }
     }
+    try Cancellation.shared.check()
     let columns = wanted.indices.map { c -> Column? in
       guard let s = slots[c] else { return nil }
       let text = s.type == .text || s.type == .null
@@ -606,7 +612,9 @@ extension CSVReader {
                 let range = parts[k]
                 let start = p.baseAddress! + range.lowerBound
                 defer { input.release(range) }
-                if several && memchr(start, 34, range.count) != nil {
+                if Cancellation.shared.isRequested {
+                  failures[k] = Diagnostic("query cancelled", at: nil)
+                } else if several && memchr(start, 34, range.count) != nil {
                   quoted[k] = true
                 } else if let bad = firstInvalidUTF8(p, range) {
                   badUTF8[k] = bad

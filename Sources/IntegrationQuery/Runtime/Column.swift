@@ -225,4 +225,17 @@ public struct Table: Sendable {
     t.order = order?.map { ($0.column.gather(indices), $0.descending) }
     return t
   }
+
+  /// `gather`, checking for Ctrl-C between columns (a join's output can be
+  /// a hundred million rows).
+  func gatherCancellably(_ indices: [Int]) throws -> Table {
+    var columns: [Column] = []
+    for c in self.columns {
+      try Cancellation.shared.check()
+      columns.append(c.gather(indices))
+    }
+    var t = Table(fields: fields, columns: columns, rowCount: indices.count)
+    t.order = order?.map { ($0.column.gather(indices), $0.descending) }
+    return t
+  }
 }

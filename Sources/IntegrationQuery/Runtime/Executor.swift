@@ -19,6 +19,12 @@ public final class Cancellation: @unchecked Sendable {
   func check() throws {
     if isRequested { throw Diagnostic("query cancelled", at: nil) }
   }
+
+  /// Checked inside a long loop: once every 65,536 turns, one load and a
+  /// branch, so a Ctrl-C is honoured within milliseconds in any phase.
+  @inline(__always) static func poll(_ i: Int) throws {
+    if i & 0xFFFF == 0, shared.isRequested { throw Diagnostic("query cancelled", at: nil) }
+  }
 }
 
 /// Runs a resolved plan step by step over column tables.
@@ -82,7 +88,7 @@ public struct Executor {
       let grouping: Grouping? =
         groups.isEmpty
         ? nil
-        : Grouping(
+        : try Grouping(
           keys: try groups.map { Compiler.materialize(try Compiler.compile($0)(frame(t)), rows: t.rowCount) },
           rows: t.rowCount)
       for (e, replacing) in items {
@@ -114,7 +120,7 @@ public struct Executor {
 
     case .summarize(let keyExprs, let aggs):
       let keys = try keyExprs.map { Compiler.materialize(try Compiler.compile($0)(frame(t)), rows: t.rowCount) }
-      let grouping = Grouping(keys: keys, rows: t.rowCount)
+      let grouping = try Grouping(keys: keys, rows: t.rowCount)
       let groupCount = keys.isEmpty ? 1 : grouping.count
       let keyTable = Table(fields: [], columns: keys.map { $0.gather(grouping.firstRow) }, rowCount: groupCount)
       let f = Frame(table: keyTable, aggregateInput: t, grouping: grouping, warnings: warnings)
@@ -122,7 +128,7 @@ public struct Executor {
       var out = Table(fields: [], columns: keyTable.columns + values, rowCount: groupCount)
       if !keys.isEmpty {
         // Rows sorted by the keys, ascending, nulls last.
-        let perm = Sorting.permutation(rows: groupCount, keys: keyTable.columns.map { ($0, false) })
+        let perm = try Sorting.permutation(rows: groupCount, keys: keyTable.columns.map { ($0, false) })
         out = out.gather(perm)
         out.order = out.columns.prefix(keys.count).map { ($0, false) }
       }
@@ -132,7 +138,7 @@ public struct Executor {
       let cols = try keys.map {
         (Compiler.materialize(try Compiler.compile($0.0)(frame(t)), rows: t.rowCount), descending: $0.descending)
       }
-      let perm = Sorting.permutation(rows: t.rowCount, keys: cols)
+      let perm = try Sorting.permutation(rows: t.rowCount, keys: cols)
       var out = t.gather(perm)
       out.order = cols.map { ($0.0.gather(perm), $0.descending) }
       return out
@@ -142,7 +148,7 @@ public struct Executor {
 
     case .top(let n, let key, let descending):
       let c = Compiler.materialize(try Compiler.compile(key)(frame(t)), rows: t.rowCount)
-      let perm = Sorting.top(n, rows: t.rowCount, key: c, descending: descending)
+      let perm = try Sorting.top(n, rows: t.rowCount, key: c, descending: descending)
       var out = t.gather(perm)
       out.order = [(c.gather(perm), descending)]
       return out
@@ -151,7 +157,7 @@ public struct Executor {
       return try join(t, plan, step: span)
 
     case .distinct(let cols):
-      let g = Grouping(keys: cols.map { t.columns[$0] }, rows: t.rowCount)
+      let g = try Grouping(keys: cols.map { t.columns[$0] }, rows: t.rowCount)
       var out = t.gather(g.firstRow)
       out.columns = cols.map { out.columns[$0] }
       return out
@@ -193,7 +199,10 @@ public struct Executor {
   static func matches(left lk: [Column], leftRows: Int, right rk: [Column], rightRows: Int) throws -> [[Int]?] {
     func typed<K: Hashable>(_ l: [K], _ r: [K]) throws -> [[Int]?] {
       var index: [K: [Int]] = [:]
-      for i in 0..<rightRows where !rk[0].isNull(i) { index[r[i], default: []].append(i) }
+      for i in 0..<rightRows where !rk[0].isNull(i) {
+        try Cancellation.poll(i)
+        index[r[i], default: []].append(i)
+      }
       var out = [[Int]?](repeating: nil, count: leftRows)
       for i in 0..<leftRows where !lk[0].isNull(i) {
         if i % 65536 == 0 { try Cancellation.shared.check() }
@@ -208,7 +217,10 @@ public struct Executor {
         let right = rk[0].decoded()
         guard case .text(let r) = right.data else { break }
         var index: [CodePointString: [Int]] = [:]
-        for i in 0..<rightRows where !right.isNull(i) { index[CodePointString(r[i]), default: []].append(i) }
+        for i in 0..<rightRows where !right.isNull(i) {
+          try Cancellation.poll(i)
+          index[CodePointString(r[i]), default: []].append(i)
+        }
         let found = dictionary.map { index[CodePointString($0)] }
         var out = [[Int]?](repeating: nil, count: leftRows)
         for i in 0..<leftRows where !lk[0].isNull(i) {
@@ -226,6 +238,7 @@ public struct Executor {
     }
     var index: [[Value]: [Int]] = [:]
     for r in 0..<rightRows {
+      try Cancellation.poll(r)
       let key = rk.map { $0[r] }
       if key.contains(where: \.isNull) { continue }
       index[key, default: []].append(r)
@@ -299,8 +312,12 @@ public struct Executor {
     }
     // Each row matching one row (a lookup table such as areas) keeps the
     // input's columns as they are.
-    var out = eachOnce ? t : t.gather(li)
-    out.columns += plan.rightKept.map { right.columns[$0].gather(ri) }
+    try Cancellation.shared.check()
+    var out = eachOnce ? t : try t.gatherCancellably(li)
+    for c in plan.rightKept {
+      try Cancellation.shared.check()
+      out.columns.append(right.columns[c].gather(ri))
+    }
     return out
   }
 }

@@ -18,21 +18,22 @@ struct Grouping {
   }
 
   /// Groups rows by the keys; nulls group together.
-  init(keys: [Column], rows: Int) {
+  init(keys: [Column], rows: Int) throws {
     if keys.isEmpty {
       self = .single(rows: rows)
       return
     }
     // Each key column becomes dense codes; several are combined pairwise.
-    var codes = Grouping.codes(keys[0], rows: rows)
+    var codes = try Grouping.codes(keys[0], rows: rows)
     for k in keys.dropFirst() {
-      let next = Grouping.codes(k, rows: rows)
+      let next = try Grouping.codes(k, rows: rows)
       var combined = [Int](repeating: 0, count: rows)
       var count = 0
       if codes.cardinality * next.cardinality <= max(rows, 1 << 16) {
         // Few enough pairs for a table with a slot for each: no hashing.
         var slot = [Int](repeating: -1, count: codes.cardinality * next.cardinality)
         for i in 0..<rows {
+          try Cancellation.poll(i)
           let s = codes.codes[i] * next.cardinality + next.codes[i]
           if slot[s] < 0 {
             slot[s] = count
@@ -43,6 +44,7 @@ struct Grouping {
       } else {
         var pairs: [Pair: Int] = [:]
         for i in 0..<rows {
+          try Cancellation.poll(i)
           let key = Pair(a: codes.codes[i], b: next.codes[i])
           if let g = pairs[key] {
             combined[i] = g
@@ -60,6 +62,7 @@ struct Grouping {
     var groupOf = [Int](repeating: 0, count: rows)
     var firstRow: [Int] = []
     for i in 0..<rows {
+      try Cancellation.poll(i)
       let c = codes.codes[i]
       if first[c] < 0 {
         first[c] = i
@@ -78,13 +81,14 @@ struct Grouping {
   }
 
   /// Dense codes for one column's values; null is a value of its own.
-  static func codes(_ c: Column, rows: Int) -> (codes: [Int], cardinality: Int) {
+  static func codes(_ c: Column, rows: Int) throws -> (codes: [Int], cardinality: Int) {
     let anyNull = c.valid != nil
-    func encode<T: Hashable>(_ key: (Int) -> T) -> ([Int], Int) {
+    func encode<T: Hashable>(_ key: (Int) -> T) throws -> ([Int], Int) {
       var map: [T: Int] = [:]
       var nullCode = -1
       var out = [Int](repeating: 0, count: rows)
       for i in 0..<rows {
+        try Cancellation.poll(i)
         if anyNull && c.isNull(i) {
           if nullCode < 0 { nullCode = map.count }
           out[i] = nullCode
@@ -98,14 +102,14 @@ struct Grouping {
     }
     func at<T>(_ a: [T]) -> (Int) -> T { a.count == 1 ? { _ in a[0] } : { a[$0] } }
     switch c.data {
-    case .bool(let a): return encode(at(a))
-    case .int(let a), .money(let a): return encode(at(a))
+    case .bool(let a): return try encode(at(a))
+    case .int(let a), .money(let a): return try encode(at(a))
     case .number(let a):
       let get = at(a)
-      return encode { get($0) == 0 ? 0 : get($0) }  // -0.0 groups with 0
+      return try encode { get($0) == 0 ? 0 : get($0) }  // -0.0 groups with 0
     case .text(let a):
       let get = at(a)
-      return encode { CodePointString(get($0)) }
+      return try encode { CodePointString(get($0)) }
     case .coded(let a, let dictionary):
       // The dictionary's entries differ, so its codes are the groups:
       // renumber them in order of first appearance, null first where it is.
@@ -114,6 +118,7 @@ struct Grouping {
       var out = [Int](repeating: 0, count: rows)
       let single = a.count == 1
       for i in 0..<rows {
+        try Cancellation.poll(i)
         let j = single ? 0 : i
         let k = anyNull && c.isNull(j) ? dictionary.count : Int(a[j])
         if dense[k] < 0 {
@@ -123,7 +128,7 @@ struct Grouping {
         out[i] = dense[k]
       }
       return (out, next)
-    case .date(let a): return encode(at(a))
+    case .date(let a): return try encode(at(a))
     case .null: return ([Int](repeating: 0, count: rows), 1)
     }
   }

@@ -36,13 +36,16 @@ public struct TableLimits: Sendable {
 }
 
 public enum Output {
-  public static func render(_ t: Table, as format: OutputFormat, limits: TableLimits = TableLimits()) -> String {
+  /// The table as text; a Ctrl-C while a large one is written out stops it.
+  public static func render(_ t: Table, as format: OutputFormat, limits: TableLimits = TableLimits()) throws
+    -> String
+  {
     switch format {
-    case .table: return table(t, limits: limits)
-    case .csv: return delimited(t, separator: ",")
-    case .tsv: return delimited(t, separator: "\t")
-    case .json: return json(t)
-    case .markdown: return markdown(t)
+    case .table: return try table(t, limits: limits)
+    case .csv: return try delimited(t, separator: ",")
+    case .tsv: return try delimited(t, separator: "\t")
+    case .json: return try json(t)
+    case .markdown: return try markdown(t)
     }
   }
 
@@ -60,7 +63,7 @@ public enum Output {
     }
   }
 
-  static func delimited(_ t: Table, separator: Character) -> String {
+  static func delimited(_ t: Table, separator: Character) throws -> String {
     func field(_ s: String) -> String {
       if separator == "\t" {
         return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
@@ -73,6 +76,7 @@ public enum Output {
     }
     var out = t.fields.map { field($0.name) }.joined(separator: String(separator)) + "\n"
     for r in 0..<t.rowCount {
+      try Cancellation.poll(r)
       let line = t.columns.map { field(plain($0[r])) }.joined(separator: String(separator))
       // A row of one empty field would be a blank line, which readers skip: quote it.
       out += line.isEmpty && separator == "," ? "\"\"" : line
@@ -99,11 +103,12 @@ public enum Output {
 
   /// One array of objects on one line, so that a script of several
   /// results prints one JSON document per line (JSON Lines).
-  static func json(_ t: Table) -> String {
+  static func json(_ t: Table) throws -> String {
     if t.rowCount == 0 { return "[]\n" }
     let keys = t.fields.map { jsonString($0.name) }
     var rows: [String] = []
     for r in 0..<t.rowCount {
+      try Cancellation.poll(r)
       let pairs = t.columns.enumerated().map { (c, col) -> String in
         let v = col[r]
         let text: String
@@ -125,12 +130,18 @@ public enum Output {
   /// Cells as a person reads them: thousands separators, `£`, `null`,
   /// numbers at a readable precision, years without a separator.
   static func displayColumn(_ c: Column, named name: String = "", rows: Range<Int>) -> [String] {
+    // Without a poll, nothing throws.
+    (try? displayColumn(c, named: name, rows: rows, poll: false)) ?? []
+  }
+
+  static func displayColumn(_ c: Column, named name: String, rows: Range<Int>, poll: Bool) throws -> [String] {
     var withPence = false
     if case .money(let a) = c.data {
       withPence = rows.contains { !c.isNull($0) && a[$0] % 100 != 0 }
     }
     let years = isYearColumn(c, named: name)
-    return rows.map { r in
+    return try rows.map { r in
+      if poll { try Cancellation.poll(r) }
       switch c[r] {
       case .null: return "null"
       case .int(let x): return years ? String(x) : groupThousands(String(x))
@@ -169,10 +180,10 @@ public enum Output {
 
   static func isRightAligned(_ t: DataType) -> Bool { t == .int || t == .number || t == .money }
 
-  static func table(_ t: Table, limits: TableLimits) -> String {
+  static func table(_ t: Table, limits: TableLimits) throws -> String {
     let p = limits.palette
     let shown = min(t.rowCount, limits.maxRows ?? t.rowCount)
-    var cells = t.columns.indices.map { displayColumn(t.columns[$0], named: t.fields[$0].name, rows: 0..<shown) }
+    var cells = try t.columns.indices.map { try displayColumn(t.columns[$0], named: t.fields[$0].name, rows: 0..<shown, poll: true) }
     // One line per cell: a line break inside a value is shown as ↵.
     cells = cells.map {
       $0.map { $0.replacingOccurrences(of: "\n", with: "↵").replacingOccurrences(of: "\t", with: " ") }
@@ -231,11 +242,13 @@ public enum Output {
     return String(s)
   }
 
-  static func markdown(_ t: Table) -> String {
+  static func markdown(_ t: Table) throws -> String {
     func escape(_ s: String) -> String {
       s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
     }
-    let cells = t.columns.indices.map { displayColumn(t.columns[$0], named: t.fields[$0].name, rows: 0..<t.rowCount) }
+    let cells = try t.columns.indices.map {
+      try displayColumn(t.columns[$0], named: t.fields[$0].name, rows: 0..<t.rowCount, poll: true)
+    }
     var out = "| " + t.fields.map { escape($0.name) }.joined(separator: " | ") + " |\n"
     out += "|" + t.fields.map { isRightAligned($0.type) ? "---:|" : "---|" }.joined() + "\n"
     for r in 0..<t.rowCount {

@@ -34,9 +34,9 @@ enum Sorting {
 
   /// The first `n` rows of the stable order by `key`, without sorting them
   /// all: a heap keeps the best `n` seen so far.
-  static func top(_ n: Int, rows: Int, key: Column, descending: Bool) -> [Int] {
+  static func top(_ n: Int, rows: Int, key: Column, descending: Bool) throws -> [Int] {
     guard n > 0 else { return [] }
-    if n * 16 >= rows { return Array(permutation(rows: rows, keys: [(key, descending)]).prefix(n)) }
+    if n * 16 >= rows { return Array(try permutation(rows: rows, keys: [(key, descending)]).prefix(n)) }
     let compare = comparator(key, descending: descending)
     // Row a comes before row b: by the key, then by position (stability).
     func before(_ a: Int, _ b: Int) -> Bool {
@@ -59,6 +59,7 @@ enum Sorting {
       }
     }
     for row in 0..<rows {
+      try Cancellation.poll(row)
       if heap.count < n {
         heap.append(row)
         var i = heap.count - 1
@@ -75,14 +76,89 @@ enum Sorting {
   }
 
   /// A stable ordering of rows by several keys.
-  static func permutation(rows: Int, keys: [(Column, descending: Bool)]) -> [Int] {
+  static func permutation(rows: Int, keys: [(Column, descending: Bool)]) throws -> [Int] {
     let comparators = keys.map { comparator($0.0, descending: $0.descending) }
-    return Array(0..<rows).sorted { i, j in
+    return try stableSort(rows) { i, j in
       for c in comparators {
         let r = c(i, j)
         if r != 0 { return r < 0 }
       }
-      return i < j
+      return false
     }
+  }
+
+  /// The rows 0..<n in a stable order by `before`: a bottom-up merge sort
+  /// (runs of 32 by insertion, then merges), checking for Ctrl-C as it
+  /// goes, so a sort of many millions of rows stops within moments.
+  static func stableSort(_ n: Int, by before: (Int, Int) -> Bool) throws -> [Int] {
+    var a = Array(0..<n)
+    guard n > 1 else { return a }
+    let run = 32
+    var start = 0
+    while start < n {
+      try Cancellation.poll(start)
+      let end = min(start + run, n)
+      for i in (start + 1)..<end {
+        let x = a[i]
+        var j = i
+        while j > start && before(x, a[j - 1]) {
+          a[j] = a[j - 1]
+          j -= 1
+        }
+        a[j] = x
+      }
+      start = end
+    }
+    var b = [Int](repeating: 0, count: n)
+    var width = run
+    var merged = 0
+    while width < n {
+      try a.withUnsafeMutableBufferPointer { src in
+        try b.withUnsafeMutableBufferPointer { dst in
+          var lo = 0
+          while lo < n {
+            let mid = min(lo + width, n), hi = min(lo + 2 * width, n)
+            var i = lo, j = mid, k = lo
+            // Already in order: copy the pair as it is.
+            if mid < hi && !before(src[mid], src[mid - 1]) {
+              while k < hi {
+                dst[k] = src[k]
+                k += 1
+              }
+            } else {
+              while i < mid && j < hi {
+                if before(src[j], src[i]) {
+                  dst[k] = src[j]
+                  j += 1
+                } else {
+                  dst[k] = src[i]
+                  i += 1
+                }
+                k += 1
+              }
+              while i < mid {
+                dst[k] = src[i]
+                i += 1
+                k += 1
+              }
+              while j < hi {
+                dst[k] = src[j]
+                j += 1
+                k += 1
+              }
+            }
+            merged += hi - lo
+            if merged >= 1 << 16 {
+              merged = 0
+              try Cancellation.shared.check()
+            }
+            lo = hi
+          }
+        }
+      }
+      swap(&a, &b)
+      width *= 2
+    }
+    return a
   }
 }

@@ -56,7 +56,7 @@ public enum Help {
       if let chart = session.lastChart {
         out += TextChart.render(table, spec: chart, width: 90)
       } else {
-        out += Output.render(table, as: .table, limits: TableLimits(maxRows: 10))
+        out += try Output.render(table, as: .table, limits: TableLimits(maxRows: 10))
       }
     }
     return out

@@ -251,7 +251,6 @@ public final class Session {
     let executor = Executor(catalog: catalog, warnings: warnings) { [unowned self] t, path, span in
       try self.save(t, to: path, span: span)
     }
-    Cancellation.shared.reset()
     defer { catalog.forgetFiles() }
     return (try executor.run(plan), warnings)
   }
@@ -272,7 +271,7 @@ public final class Session {
   func emit(_ table: Table, warnings: Int = 0) throws {
     var limits = outputFile == nil ? self.limits : TableLimits(maxRows: nil)
     limits.warnings = warnings
-    let text = Output.render(table, as: format, limits: limits)
+    let text = try Output.render(table, as: format, limits: limits)
     if printedResult && (format == .table || format == .markdown) { try writeResult("\n") }
     try writeResult(text)
     printedResult = true
@@ -281,6 +280,20 @@ public final class Session {
   /// Results go to the `.output` file if there is one; if it can't be
   /// written (a full disk), it is closed and results come back to the screen.
   func writeResult(_ text: String) throws {
+    // A large result goes out a piece at a time, so that Ctrl-C stops it.
+    let piece = 1 << 18
+    if text.utf8.count > piece {
+      let bytes = Array(text.utf8)
+      var start = 0
+      while start < bytes.count {
+        try Cancellation.shared.check()
+        var end = min(start + piece, bytes.count)
+        while end < bytes.count && bytes[end] & 0xC0 == 0x80 { end += 1 }  // whole characters
+        try writeResult(String(decoding: bytes[start..<end], as: UTF8.self))
+        start = end
+      }
+      return
+    }
     guard let out = outputFile else { return results.write(text) }
     guard let e = writeAll(out.fd, text) else { return }
     close(out.fd)
@@ -320,7 +333,7 @@ public final class Session {
   func save(_ t: Table, to path: String, span: Span) throws {
     try checkWritable(path, span: span)
     let format = OutputFormat(fileExtension: (path as NSString).pathExtension)!
-    try writeAtomically(Output.render(t, as: format, limits: .unlimited), to: path, span: span)
+    try writeAtomically(try Output.render(t, as: format, limits: .unlimited), to: path, span: span)
     messages.write("saved \(groupThousands(String(t.rowCount))) row\(t.rowCount == 1 ? "" : "s") to \(path)\n")
   }
 
