@@ -17,6 +17,12 @@ final class InteractiveShell {
   var event = HistEvent()
   /// Lines of the statement entered so far, before the current line.
   var pending = ""
+  /// The last pipeline that ran: a line starting with `|` continues it.
+  var lastPipeline: String?
+  /// Inside a bracketed paste (between ESC [200~ and ESC [201~).
+  static var pasting = false
+  /// Bytes read ahead to look for a paste's start and end, not yet given to libedit.
+  static var readAhead: [UInt8] = []
   var historyFile: UnsafeMutablePointer<FILE>?
   static let maxHistory: Int32 = 10_000
   /// The shell the C callbacks reach.
@@ -40,6 +46,10 @@ final class InteractiveShell {
     setUpEditor()
     setUpHistory()
     setUpOutput()
+    // Bracketed paste: the terminal marks pasted text, so a paste runs as written.
+    let bracketedPaste = ProcessInfo.processInfo.environment["TERM"].map { $0 != "dumb" } ?? false
+    if bracketedPaste { fputs("\u{1B}[?2004h", stdout) }
+    defer { if bracketedPaste { fputs("\u{1B}[?2004l", stdout) } }
     print(
       "iq \(IntegrationQuery.version) — the evidence on health and social care integration. .help for help, .tutorial to learn, .quit to leave."
     )
@@ -68,15 +78,38 @@ final class InteractiveShell {
         pending = ""
         continue
       }
+      // Pasted text is read whole before any of it runs, so that a line
+      // starting with '|' continues the statement before it, as in a script.
+      if InteractiveShell.pasting || InteractiveShell.inputWaiting() { continue }
       if Continuation.needsMore(pending) { continue }
-      let statement = pending
+      var statement = pending
       pending = ""
-      remember(statement)
+      // Typed after a query ran, `| where …` adds a step to that query.
+      if Continuation.startsWithStep(statement), let last = lastPipeline {
+        statement = last + "\n" + statement
+      }
+      Continuation.statements(statement).forEach(remember)
       setUpOutput()
+      let errorsBefore = session.errors.count
       session.run(SourceFile(name: "<shell>", text: statement), continueOnError: true)
+      if session.errors.count == errorsBefore && Continuation.isPipeline(statement) { lastPipeline = statement }
       fflush(stdout)
     }
     return 0
+  }
+
+  /// True when libedit's line holds nothing yet.
+  static func currentLineIsEmpty() -> Bool {
+    guard let el = current?.editLine, let info = el_line(el)?.pointee else { return true }
+    return info.buffer == info.lastchar
+  }
+
+  /// True when more input is already waiting (the rest of a paste, or of
+  /// text typed ahead while a query ran).
+  static func inputWaiting() -> Bool {
+    if !readAhead.isEmpty { return true }
+    var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+    return poll(&fds, 1, 0) == 1 && fds.revents & Int16(POLLIN) != 0
   }
 
   // MARK: - Editor
@@ -104,7 +137,9 @@ final class InteractiveShell {
     let lineBytes = UnsafeBufferPointer(
       start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: info.cursor - info.buffer)
     let line = String(decoding: lineBytes, as: UTF8.self)
-    let text = pending + line
+    var text = pending + line
+    // `| where reg<Tab>` after a query: the columns of that query.
+    if pending.isEmpty, Continuation.startsWithStep(line), let last = lastPipeline { text = last + "\n" + line }
     let completion = Completion.complete(text, cursor: text.utf8.count, session: session)
     let typed = String(decoding: Array(text.utf8)[completion.start...], as: UTF8.self)
     guard !completion.candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
@@ -132,6 +167,7 @@ final class InteractiveShell {
   /// el_gets gives up the line at once rather than reading on.
   static func readCharacter(_ out: UnsafeMutablePointer<wchar_t>?) -> Int32 {
     func byte() -> Int32 {
+      if !readAhead.isEmpty { return Int32(readAhead.removeFirst()) }
       var b: UInt8 = 0
       while true {
         // Ctrl-C may have come while libedit was drawing rather than reading.
@@ -143,7 +179,32 @@ final class InteractiveShell {
         if errno != EINTR { return -1 }
       }
     }
-    let first = byte()
+    var first = byte()
+    // A bracketed paste's start and end marks (ESC [200~ and ESC [201~),
+    // which come in one piece, are taken out here; any other ESC sequence
+    // (an arrow key) goes to libedit as it was.
+    while first == 0x1B && inputWaiting() {
+      var seen: [UInt8] = []
+      for expected in Array("[20".utf8) {
+        let b = byte()
+        guard b >= 0 else { break }
+        seen.append(UInt8(b))
+        if UInt8(b) != expected { break }
+      }
+      if seen == Array("[20".utf8) {
+        let kind = byte(), tilde = byte()
+        if (kind == 0x30 || kind == 0x31) && tilde == 0x7E {
+          pasting = kind == 0x30
+          // A paste that ended with a line break has been read: an empty
+          // line lets the shell run it now rather than at the next key.
+          if !pasting && !inputWaiting() && currentLineIsEmpty() { first = 0x0A } else { first = byte() }
+          continue
+        }
+        for b in [kind, tilde] where b >= 0 { seen.append(UInt8(b)) }
+      }
+      readAhead = seen + readAhead
+      break
+    }
     if first == -2 { return 0 }
     if first < 0 { return -1 }
     var scalar = UInt32(first)
@@ -218,7 +279,7 @@ final class InteractiveShell {
     guard let fp = fopen(temp, "w") else { return }
     fchmod(fileno(fp), 0o600)
     fputs("_HiStOrY_V2_\n", fp)
-    iq_history_save_last(history, &event, Int(InteractiveShell.maxHistory), fp)
+    iq_history_save_last(history, &event, Int(InteractiveShell.maxHistory) - 1, fp)
     fclose(fp)
     rename(temp, path)
   }
@@ -232,7 +293,9 @@ final class InteractiveShell {
     if iq_history(history, &last, H_FIRST) == 0, let s = last.str, String(cString: s) == entry { return }
     iq_history_string(history, &event, H_ENTER, entry)
     if let historyFile {
-      iq_history_save_last(history, &event, 1, historyFile)
+      // H_NSAVE_FP with n writes the newest n + 1 entries (it steps n back
+      // from the newest, then writes forward): 0 writes the new one alone.
+      iq_history_save_last(history, &event, 0, historyFile)
       fflush(historyFile)
     }
   }

@@ -10,6 +10,40 @@ public enum Continuation {
     let (_, diagnostics) = Parser.parse(SourceFile(name: "<shell>", text: text))
     return diagnostics.contains { $0.isIncompleteInput }
   }
+
+  /// True when the text starts with a step (`| where …`): in the shell it
+  /// continues the last query run, as a line starting with `|` continues
+  /// the statement before it in a script.
+  public static func startsWithStep(_ text: String) -> Bool {
+    var rest = Substring(text)
+    while let first = rest.first {
+      if first.isWhitespace {
+        rest = rest.dropFirst()
+      } else if first == "#" {
+        rest = rest.drop(while: { $0 != "\n" })
+      } else {
+        return first == "|"
+      }
+    }
+    return false
+  }
+
+  /// The text of each statement in a source (a paste of several), for
+  /// history: one entry per statement, blank lines and comments between
+  /// them left out. Text that does not parse is one entry.
+  public static func statements(_ text: String) -> [String] {
+    let file = SourceFile(name: "<shell>", text: text)
+    let (statements, diagnostics) = Parser.parse(file)
+    guard diagnostics.isEmpty, statements.count > 1 else { return [text] }
+    return statements.map { file.text(of: $0.span) }
+  }
+
+  /// True when a statement is one pipeline (it may be continued by `| …`).
+  public static func isPipeline(_ text: String) -> Bool {
+    let (statements, diagnostics) = Parser.parse(SourceFile(name: "<shell>", text: text))
+    guard diagnostics.isEmpty, statements.count == 1, case .pipeline = statements[0].kind else { return false }
+    return true
+  }
 }
 
 public struct Completion: Equatable, Sendable {
