@@ -2,19 +2,26 @@
 
 Run by Scripts/test after `swift build`; each test starts `iq` with HOME
 set to an empty folder, types as a user would, and reads the screen.
+
+No test sleeps: each waits for what appears on the screen (the echo of
+what was typed, a completion, a prompt), with a timeout long enough for a
+debug build on a machine whose cores are both busy. Keys typed ahead are
+read by the shell in order, so a test never needs to pause between them.
 """
 import os
 import re
 import stat
 import sys
 import tempfile
-import time
 import unittest
 
 import pexpect
 
 IQ = os.environ.get("IQ_BINARY", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "iq"))
 PROMPT = "iq> "
+# Generous: a wait ends as soon as the text appears; this is only how long
+# a hung shell is given before the test fails.
+TIMEOUT = int(os.environ.get("IQ_SHELL_TIMEOUT", "120"))
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
@@ -27,8 +34,18 @@ class Shell:
         e = dict(os.environ, HOME=home, TERM="xterm", NO_COLOR="1")
         e.pop("IQ_HISTORY", None)
         e.update(env or {})
-        self.p = pexpect.spawn(IQ, env=e, encoding="utf-8", dimensions=(40, 120), timeout=20)
+        self.p = pexpect.spawn(IQ, env=e, encoding="utf-8", dimensions=(40, 120), timeout=TIMEOUT)
         self.p.expect_exact(PROMPT)
+
+    def wait_for(self, text):
+        """Reads the screen until `text` shows, colours and cursor moves taken out."""
+        seen = ""
+        while text not in clean(seen):
+            try:
+                seen += self.p.read_nonblocking(size=4096, timeout=TIMEOUT)
+            except pexpect.TIMEOUT:
+                raise AssertionError("%r never showed; the screen had:\n%s" % (text, clean(seen)))
+        return clean(seen)
 
     def run(self, line, expect=PROMPT):
         self.p.send(line + "\r")
@@ -57,12 +74,10 @@ class ShellTests(unittest.TestCase):
         # `dela` fits delayed_days and delay_reasons: Tab completes what they
         # share, a second Tab lists both, and one more letter settles it.
         sh.p.send("from dela\t")
-        time.sleep(0.3)
+        sh.wait_for("from delay")
         sh.p.send("\t")
         sh.p.expect_exact("delay_reasons")
-        sh.p.send("e\t")
-        time.sleep(0.3)
-        sh.p.send(" | count\r")
+        sh.p.send("e\t | count\r")
         sh.p.expect_exact("14,400")
         sh.p.expect_exact(PROMPT)
         sh.close()
@@ -70,7 +85,7 @@ class ShellTests(unittest.TestCase):
     def test_tab_completes_a_column_in_scope(self):
         sh = Shell(self.home)
         sh.p.send("from areas | where reg\t")
-        time.sleep(0.3)
+        sh.wait_for("where region")
         out = sh.run(' == "London" | count')
         self.assertIn("33", out)
         sh.close()
@@ -116,8 +131,11 @@ class ShellTests(unittest.TestCase):
 
     def test_ctrl_c_cancels_a_long_query(self):
         sh = Shell(self.home)
-        sh.p.send("from delay_reasons | join delayed_days on area | count\r")
-        time.sleep(1.5)
+        # 15.2 million rows joined, then sorted: minutes of work, stopped
+        # inside the step. The echo of Enter ("take 1" and a line break)
+        # shows the shell has the statement and is running it.
+        sh.p.send("from delay_reasons | join many delayed_days on area | sort reason, total | take 1\r")
+        sh.p.expect_exact("take 1\r\n")
         sh.p.sendcontrol("c")
         sh.p.expect_exact("query cancelled")
         sh.p.expect_exact(PROMPT)
@@ -169,10 +187,9 @@ class ShellTests(unittest.TestCase):
         sh.run("from england | count")
         sh.p.sendcontrol("r")
         sh.p.send("London")
-        time.sleep(0.3)
-        sh.p.send("\r")  # accept the found line
-        time.sleep(0.3)
-        sh.p.send("\r")  # and run it
+        # The search shows the line it found; Enter runs it.
+        sh.p.expect_exact('from areas | where region == "London" | count')
+        sh.p.send("\r")
         sh.p.expect_exact("33")
         sh.p.expect_exact(PROMPT)
         sh.close()
@@ -181,15 +198,68 @@ class ShellTests(unittest.TestCase):
         with open(os.path.join(self.home, ".editrc"), "w") as f:
             f.write("bind -v\n")
         sh = Shell(self.home)
-        # In vi mode, Escape then 0 goes to the start of the line and `i` inserts there.
-        sh.p.send("areas | count")
-        sh.p.send("\x1b")
-        time.sleep(0.2)
-        sh.p.send("0ifrom ")
-        time.sleep(0.2)
-        sh.p.send("\r")
+        # In vi mode, Escape then 0 goes to the start of the line and `i`
+        # inserts there; typed in one go, as a fast typist would.
+        sh.p.send("areas | count\x1b0ifrom \r")
         sh.p.expect_exact("152")
         sh.p.expect_exact(PROMPT)
+        sh.close()
+
+    def test_pasted_pipeline_runs_as_written(self):
+        sh = Shell(self.home)
+        # The README's first example, pasted: lines starting with '|'
+        # continue the statement before them.
+        example = (
+            'from delayed_days\r| where fy in ("2014-15", "2015-16")\r| join areas on area\r'
+            "| summarize days = sum(total) by region, fy\r| derive change = days - lag(days) by region\r"
+            '| where fy == "2015-16"\r| top 3 by change\r'
+        )
+        sh.p.send(example)
+        out = sh.wait_for("43,736\n" + PROMPT)
+        self.assertNotIn("error", out)
+        self.assertIn("South East  2015-16  352,332  80,036", out)
+        sh.run("")
+        self.assertEqual(sh.run("from areas | count").count("152"), 1)
+        sh.close()
+        with open(os.path.join(self.home, ".iq_history")) as f:
+            lines = f.read().splitlines()
+        self.assertEqual(len(lines), 3, lines)  # the header, the pasted pipeline, the count
+
+    def test_bracketed_paste_runs_as_written(self):
+        sh = Shell(self.home)
+        sh.p.send('\x1b[200~from areas\r| where region == "London"\r\r# a comment\r| count\r\x1b[201~')
+        sh.p.expect_exact("33")
+        sh.p.expect_exact(PROMPT)
+        self.assertNotIn("error", clean(sh.p.before))
+        # A paste that ends inside a line leaves it to be edited.
+        sh.p.send("\x1b[200~from england | cou\x1b[201~")
+        sh.wait_for("from england | cou")
+        out = sh.run("nt")
+        self.assertIn("96", out)
+        sh.close()
+
+    def test_a_line_starting_with_a_step_continues_the_last_query(self):
+        sh = Shell(self.home)
+        sh.run('from delayed_days | where fy == "2016-17"')
+        out = sh.run("| summarize days = sum(total)")
+        self.assertIn("2,244,682", out)
+        out = sh.run("| summarize days = sum(totl)")
+        self.assertIn("unknown column 'totl'", out)
+        # An error leaves the last query that ran as it was; Tab completes
+        # its columns (after the summarize, only days).
+        sh.p.send("| where day\t")
+        sh.wait_for("| where days")
+        out = sh.run(" > 2000000")
+        self.assertIn("2,244,682", out)
+        self.assertNotIn("error", out)
+        sh.close()
+
+    def test_warnings_appear_in_the_shell(self):
+        sh = Shell(self.home)
+        out = sh.run('from areas | where region == "london" | count')
+        self.assertIn('warning: no rows have region == "london", but "London" is there', out)
+        out = sh.run("from areas | join delayed_days on area | take 3")
+        self.assertIn("warning: this join repeats rows", out)
         sh.close()
 
     def test_tutorial_resumes_in_a_new_shell(self):
