@@ -254,6 +254,18 @@ class ShellTests(unittest.TestCase):
         self.assertNotIn("error", out)
         sh.close()
 
+    def test_bar_chart_fits_the_terminal(self):
+        sh = Shell(self.home)
+        out = sh.run(
+            'from delayed_days | where fy == "2015-16" | join areas on area '
+            "| summarize days = sum(total) by region | chart bar region, days"
+        )
+        lines = [l for l in out.split("\n") if "█" in l]
+        self.assertEqual(len(lines), 9, out)
+        # The terminal is 120 columns: the longest bar line fills it, none wraps.
+        self.assertEqual(max(len(l) for l in lines), 120, out)
+        sh.close()
+
     def test_warnings_appear_in_the_shell(self):
         sh = Shell(self.home)
         out = sh.run('from areas | where region == "london" | count')

@@ -11,8 +11,12 @@ struct ChartData {
   var yName: String
   /// How each x value is written on an axis or beside a bar.
   var labels: [String]
-  /// Where each point stands along the x axis (days, numbers, or row positions for labels).
+  /// Where each point stands along the x axis: days, numbers, or for text
+  /// the place of its category, so that every series shares the categories.
   var xs: [Double]
+  /// For text x values, each different label in order of first appearance
+  /// (the category at xs == k is categories[k]); nil for dates and numbers.
+  var categories: [String]?
   var ys: [Double?]
   /// y as it is written: £ and thousands separators.
   var yTexts: [String]
@@ -38,13 +42,27 @@ struct ChartData {
     let n = t.rowCount
     let x = t.columns[0], y = t.columns[1]
     labels = (0..<n).map { x.isNull($0) ? "null" : Output.plain(x[$0]) }
-    xs = (0..<n).map { i in
-      switch x[i] {
-      case .date(let d): return Double(d)
-      case .int(let v): return Double(v)
-      case .number(let v): return v
-      default: return Double(i)
+    switch x.type {
+    case .date, .int, .number:
+      xs = (0..<n).map { i in
+        switch x[i] {
+        case .date(let d): return Double(d)
+        case .int(let v): return Double(v)
+        case .number(let v): return v
+        default: return 0
+        }
       }
+      categories = nil
+    default:
+      var place: [String: Int] = [:]
+      var names: [String] = []
+      xs = labels.map { label in
+        if let k = place[label] { return Double(k) }
+        place[label] = names.count
+        names.append(label)
+        return Double(names.count - 1)
+      }
+      categories = names
     }
     isMoney = y.type == .money
     ys = ChartData.numbers(y)
@@ -62,6 +80,25 @@ struct ChartData {
     } else {
       series = [Series(name: yName, points: Array(0..<n))]
     }
+  }
+
+  /// The x positions to label, each once, and its label: every category
+  /// (or every `step`-th, when there are more than `most`), or for numbers
+  /// and dates the first, the last and a few between.
+  func xTicks(most: Int) -> [(x: Double, label: String)] {
+    if let categories {
+      let step = max(1, (categories.count + most - 1) / most)
+      var picked = Array(stride(from: 0, to: categories.count, by: step))
+      if picked.last != categories.count - 1 { picked.append(categories.count - 1) }
+      return picked.map { (Double($0), categories[$0]) }
+    }
+    var firstAt: [Double: Int] = [:]
+    for (i, x) in xs.enumerated() where firstAt[x] == nil { firstAt[x] = i }
+    let distinct = firstAt.keys.sorted()
+    let step = max(1, distinct.count / max(1, most - 1))
+    var picked = Array(stride(from: 0, to: distinct.count, by: step))
+    if let last = distinct.indices.last, picked.last != last { picked.append(last) }
+    return picked.map { (distinct[$0], labels[firstAt[distinct[$0]]!]) }
   }
 
   /// A number as an axis label: thousands separators, £ for money, short decimals.

@@ -6,6 +6,8 @@ public enum SVGChart {
   static let left = 90.0, right = 150.0, top = 50.0, bottom = 76.0
   static let barRow = 28.0
   static let palette = ["#005EB8", "#ED8B00", "#009639", "#7C2855", "#00A9CE", "#DA291C", "#425563", "#AE2573"]
+  /// Solid for the first eight series, then dashed, dotted, dash-dot.
+  static let dashes = ["", "8,4", "2,3", "10,3,2,3"]
   /// Making Data Count's colours: grey for common cause, orange for special cause.
   static let commonCause = "#7B7D7D", specialCause = "#ED8B00"
 
@@ -100,12 +102,10 @@ public enum SVGChart {
     }
     out +=
       "<line x1=\"\(f(left))\" y1=\"\(f(top + plotHeight))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(top + plotHeight))\" stroke=\"#425563\"/>\n"
-    // x labels: the first, the last and a few between.
-    let order = d.xs.indices.sorted { d.xs[$0] < d.xs[$1] }
-    let ticks = Set(stride(from: 0, to: order.count, by: max(1, order.count / 6)).map { order[$0] } + order.suffix(1))
-    for i in ticks.sorted(by: { d.xs[$0] < d.xs[$1] }) {
+    // x labels, each once: every category, or the first, the last and a few between.
+    for tick in d.xTicks(most: 8) {
       out +=
-        "<text x=\"\(f(px(d.xs[i])))\" y=\"\(f(top + plotHeight + 20))\" text-anchor=\"middle\" fill=\"#425563\">\(escape(d.labels[i]))</text>\n"
+        "<text x=\"\(f(px(tick.x)))\" y=\"\(f(top + plotHeight + 20))\" text-anchor=\"middle\" fill=\"#425563\">\(escape(tick.label))</text>\n"
     }
     if let spc {
       for (v, name, dash) in [
@@ -119,9 +119,13 @@ public enum SVGChart {
     }
     for (n, s) in d.series.enumerated() {
       let colour = spc == nil ? palette[n % palette.count] : commonCause
+      // Past the eight colours, each round of them has its own dashes, so
+      // that no two series look alike.
+      let dash = dashes[(n / palette.count) % dashes.count]
+      let dashed = dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\""
       let pts = s.points.filter { d.ys[$0] != nil }.map { "\(f(px(d.xs[$0]))),\(f(py(d.ys[$0]!)))" }
       out +=
-        "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(pts.joined(separator: " "))\"/>\n"
+        "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(dashed) points=\"\(pts.joined(separator: " "))\"/>\n"
       for i in s.points {
         guard let y = d.ys[i] else { continue }
         let rule = spc?.signals[i].first
@@ -133,7 +137,7 @@ public enum SVGChart {
       if d.series.count > 1 {
         let y = top + 14 + Double(n) * 18
         out +=
-          "<rect x=\"\(f(left + plotWidth + 10))\" y=\"\(f(y - 9))\" width=\"12\" height=\"12\" fill=\"\(colour)\"/><text x=\"\(f(left + plotWidth + 28))\" y=\"\(f(y + 1))\">\(escape(s.name))</text>\n"
+          "<line x1=\"\(f(left + plotWidth + 8))\" y1=\"\(f(y - 3))\" x2=\"\(f(left + plotWidth + 30))\" y2=\"\(f(y - 3))\" stroke=\"\(colour)\" stroke-width=\"3\"\(dashed)/><text x=\"\(f(left + plotWidth + 36))\" y=\"\(f(y + 1))\">\(escape(s.name))</text>\n"
       }
     }
     if let spc {

@@ -1,6 +1,9 @@
 /// Charts drawn with Unicode in the terminal.
 public enum TextChart {
-  static let markers: [Character] = ["●", "○", "■", "□", "◆", "◇", "▲", "△"]
+  /// One mark per series: sixteen shapes, then letters, so that the nine
+  /// regions (or more) each have their own.
+  static let markers: [Character] =
+    ["●", "○", "■", "□", "◆", "◇", "▲", "△", "▼", "▽", "★", "☆", "✚", "✖", "◐", "◑"] + Array("abcdefghijklmnopqrstuvwxyz")
 
   public static func render(_ t: Table, spec: ChartSpec, width: Int = 80) -> String {
     let data = ChartData(t, spec: spec)
@@ -18,7 +21,9 @@ public enum TextChart {
   static func bar(_ d: ChartData, width: Int) -> String {
     let labelWidth = min(30, d.labels.map(\.count).max() ?? 0)
     let valueWidth = d.yTexts.map(\.count).max() ?? 0
-    let room = max(10, width - labelWidth - valueWidth - 4)
+    // A line is the label, two spaces, room + 1 cells, two spaces and the
+    // value: exactly `width` characters, so nothing wraps.
+    let room = max(10, width - labelWidth - valueWidth - 5)
     let values = d.ys.map { $0 ?? 0 }
     let low = min(0, values.min() ?? 0), high = max(0, values.max() ?? 0)
     let axis = Axis(low: low, high: high == low ? low + 1 : high)
@@ -123,10 +128,17 @@ public enum TextChart {
       String(repeating: " ", count: gutter + 1) + first
       + String(repeating: " ", count: max(1, plotWidth - first.count - last.count)) + last + "\n"
     if d.series.count > 1 {
-      out +=
-        "  "
-        + d.series.enumerated().map { "\(markers[$0.offset % markers.count]) \($0.element.name)" }.joined(
-          separator: "   ") + "\n"
+      // The legend, wrapped to the width.
+      var line = " "
+      for (n, s) in d.series.enumerated() {
+        let item = "\(markers[n % markers.count]) \(s.name)"
+        if line.count + 3 + item.count > width && line.count > 1 {
+          out += Output.trimEnd(line) + "\n"
+          line = " "
+        }
+        line += " " + (line.count > 1 ? "  " : "") + item
+      }
+      out += Output.trimEnd(line) + "\n"
     }
     if let spc { out += spcSummary(d, spc, width: width) }
     return out
