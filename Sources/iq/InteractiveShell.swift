@@ -58,6 +58,7 @@ final class InteractiveShell {
     while !session.quitRequested {
       Cancellation.shared.reset()
       errno = 0
+      InteractiveShell.leaveLineMode()
       guard let raw = el_gets(editLine, &count) else {
         if Cancellation.shared.isRequested || (count == -1 && errno == EINTR) {
           // Ctrl-C while typing: drop the statement, keep the shell.
@@ -96,6 +97,20 @@ final class InteractiveShell {
       fflush(stdout)
     }
     return 0
+  }
+
+  /// Takes the terminal out of line mode before libedit shows its prompt.
+  /// libedit switches modes itself, but a key typed in the moment between
+  /// the prompt and that switch was read in line mode, where Ctrl-D is not
+  /// a key but an end of input that reaches libedit as a NUL: the shell
+  /// then ignored it (about one Ctrl-D in fifty on a busy machine). With
+  /// line mode off first, every key reaches libedit as itself. libedit
+  /// restores the terminal's own settings when the line is done.
+  static func leaveLineMode() {
+    var t = termios()
+    guard tcgetattr(STDIN_FILENO, &t) == 0 else { return }
+    t.c_lflag &= ~tcflag_t(ICANON | ECHO)
+    tcsetattr(STDIN_FILENO, TCSANOW, &t)
   }
 
   /// True when libedit's line holds nothing yet.
