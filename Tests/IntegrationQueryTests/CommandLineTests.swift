@@ -136,6 +136,22 @@ final class CommandLineTests: XCTestCase {
     XCTAssertTrue(checked.err.contains("did you mean 'year'?"), checked.err)
   }
 
+  /// `--check` finds a let named like the column it is compared with.
+  func testCheckReportsALetThatClashesWithAColumn() throws {
+    let r = try iq(["--check", "-c", "let fy = \"2016-17\"\nfrom delayed_days | where fy == fy | count"])
+    XCTAssertEqual(r.status, 1)
+    XCTAssertTrue(r.err.contains("'fy' is both a column here and a value"), r.err)
+    XCTAssertEqual(r.out, "")
+  }
+
+  /// Warnings go to stderr in scripts; the result still goes to stdout.
+  func testWarningsGoToStandardError() throws {
+    let r = try iq(["-c", "from areas | where region == \"london\" | count"])
+    XCTAssertEqual(r.status, 0)
+    XCTAssertEqual(r.out, "n\n0\n")
+    XCTAssertTrue(r.err.contains("warning: no rows have region == \"london\", but \"London\" is there"), r.err)
+  }
+
   /// A value that is not one iq literal is text: `2016-17` as people type it.
   func testSetValueThatIsNotALiteralIsText() throws {
     let script = "let year = \"2015-16\"\nfrom england | where fy == year | summarize days = sum(total)"
