@@ -6,7 +6,7 @@ the benchmark's 10M-row episodes file (LANGUAGE.md section 11, issue 13).
 
 For each phase a query that spends its time there is first run to the end
 (its full time, T); then, R times, it is started again, Ctrl-C is sent
-halfway through T, and the time from the signal to "query cancelled" on
+at 40% of T, and the time from the signal to "query cancelled" on
 the screen is the latency. The shell must then answer the next query.
 A figure, not a test: this prints medians and never fails on a slow machine.
 """
@@ -75,21 +75,25 @@ def main():
     out_path = os.path.join(home, "out.csv")
     print(f"Ctrl-C latency: {args.rows:,} rows ({os.path.getsize(csv_path) / 1e6:.0f} MB), "
           f"median of {args.runs}; machine: {os.cpu_count()} cores; {args.iq}")
-    print(f"{'phase':<20} {'full run':>9} {'Ctrl-C at':>9} {'latency (median)':>17}  runs (ms)")
+    print(f"{'phase':<20} {'full run':>9} {'Ctrl-C at':>9} {'latency (median)':>17}  runs (ms; 'done': it ended first)")
     for name, setup, query in phases(csv_path, out_path):
         sh = Shell(args.iq, home)
         for s in setup:
             sh.run(s)
-        t0 = sh.start(query)
-        sh.p.expect_exact(PROMPT)
-        full = time.monotonic() - t0
-        if "error" in sh.p.before:
-            print(f"{name}: {sh.p.before.strip()}")
-            continue
+        # The full time: the faster of two runs (the first may read the file cold).
+        full = None
+        for _ in range(2):
+            t0 = sh.start(query)
+            sh.p.expect_exact(PROMPT)
+            took = time.monotonic() - t0
+            full = took if full is None else min(full, took)
+            if "error" in sh.p.before:
+                print(f"{name}: {sh.p.before.strip()}")
+                break
         latencies = []
         for _ in range(args.runs):
             sh.start(query)
-            time.sleep(full / 2)
+            time.sleep(full * 0.4)
             sent = time.monotonic()
             sh.p.sendcontrol("c")
             i = sh.p.expect_exact(["query cancelled", PROMPT])
@@ -98,12 +102,14 @@ def main():
                 continue
             latencies.append(time.monotonic() - sent)
             sh.p.expect_exact(PROMPT)
-            # The shell takes the next statement.
-            assert "152" in sh.run("from areas | count")
+            # The shell takes the next statement (to the screen unless .output
+            # sends results to a file).
+            answer = sh.run(".tables" if ".output" in " ".join(setup) else "from areas | count")
+            assert "error" not in answer and (".output" in " ".join(setup) or "152" in answer), answer
         done = [x for x in latencies if x is not None]
         median = f"{statistics.median(done) * 1000:.0f} ms" if done else "n/a"
         runs = ", ".join("done" if x is None else f"{x * 1000:.0f}" for x in latencies)
-        print(f"{name:<20} {full:>8.2f}s {full / 2:>8.2f}s {median:>17}  {runs}", flush=True)
+        print(f"{name:<20} {full:>8.2f}s {full * 0.4:>8.2f}s {median:>17}  {runs}", flush=True)
         sh.close()
 
 

@@ -23,9 +23,9 @@ final class EngineTests: XCTestCase {
   /// broken by position, over sizes around its run length and merges.
   func testStableSortMatchesTheStandardSort() throws {
     var rng = SystemRandomNumberGenerator()
-    for n in [0, 1, 2, 31, 32, 33, 63, 64, 65, 1_000, 4_097, 70_001] {
+    for n in [0, 1, 2, 1_000, 16_383, 16_384, 16_385, 32_769, 70_001, 200_000] {
       let keys = (0..<n).map { _ in Int.random(in: 0..<(n / 3 + 1), using: &rng) }
-      let sorted = try Sorting.stableSort(n) { keys[$0] < keys[$1] }
+      let sorted = try Sorting.stableSort(n) { keys[$0] < keys[$1] ? -1 : (keys[$0] > keys[$1] ? 1 : 0) }
       let expected = (0..<n).sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
       XCTAssertEqual(sorted, expected, "n = \(n)")
     }

@@ -81,53 +81,43 @@ enum Sorting {
     return try stableSort(rows) { i, j in
       for c in comparators {
         let r = c(i, j)
-        if r != 0 { return r < 0 }
+        if r != 0 { return r }
       }
-      return false
+      return 0
     }
   }
 
-  /// The rows 0..<n in a stable order by `before`: a bottom-up merge sort
-  /// (runs of 32 by insertion, then merges), checking for Ctrl-C as it
-  /// goes, so a sort of many millions of rows stops within moments.
-  static func stableSort(_ n: Int, by before: (Int, Int) -> Bool) throws -> [Int] {
+  /// The rows 0..<n in a stable order by `compare` (negative: i first).
+  /// Runs of 16,384 rows are sorted by the standard library (ties broken
+  /// by position, which is stability), then merged pairwise; Ctrl-C is
+  /// checked between runs and merges, so a sort of many millions of rows
+  /// stops within moments rather than when it is done.
+  static func stableSort(_ n: Int, by compare: (Int, Int) -> Int) throws -> [Int] {
     var a = Array(0..<n)
     guard n > 1 else { return a }
-    let run = 32
-    var start = 0
-    while start < n {
-      try Cancellation.poll(start)
-      let end = min(start + run, n)
-      for i in (start + 1)..<end {
-        let x = a[i]
-        var j = i
-        while j > start && before(x, a[j - 1]) {
-          a[j] = a[j - 1]
-          j -= 1
-        }
-        a[j] = x
+    let run = 1 << 14
+    for start in stride(from: 0, to: n, by: run) {
+      try Cancellation.shared.check()
+      a[start..<min(start + run, n)].sort { i, j in
+        let r = compare(i, j)
+        return r != 0 ? r < 0 : i < j
       }
-      start = end
     }
     var b = [Int](repeating: 0, count: n)
     var width = run
-    var merged = 0
     while width < n {
       try a.withUnsafeMutableBufferPointer { src in
         try b.withUnsafeMutableBufferPointer { dst in
           var lo = 0
           while lo < n {
+            try Cancellation.shared.check()
             let mid = min(lo + width, n), hi = min(lo + 2 * width, n)
             var i = lo, j = mid, k = lo
-            // Already in order: copy the pair as it is.
-            if mid < hi && !before(src[mid], src[mid - 1]) {
-              while k < hi {
-                dst[k] = src[k]
-                k += 1
-              }
-            } else {
+            // Already in order: the pair is copied as it is.
+            if mid < hi && compare(src[mid], src[mid - 1]) < 0 {
               while i < mid && j < hi {
-                if before(src[j], src[i]) {
+                // Only a strictly smaller right row goes first: stable.
+                if compare(src[j], src[i]) < 0 {
                   dst[k] = src[j]
                   j += 1
                 } else {
@@ -136,21 +126,16 @@ enum Sorting {
                 }
                 k += 1
               }
-              while i < mid {
-                dst[k] = src[i]
-                i += 1
-                k += 1
-              }
-              while j < hi {
-                dst[k] = src[j]
-                j += 1
-                k += 1
-              }
             }
-            merged += hi - lo
-            if merged >= 1 << 16 {
-              merged = 0
-              try Cancellation.shared.check()
+            while i < mid {
+              dst[k] = src[i]
+              i += 1
+              k += 1
+            }
+            while j < hi {
+              dst[k] = src[j]
+              j += 1
+              k += 1
             }
             lo = hi
           }
