@@ -83,9 +83,12 @@ extension Resolver {
     if !scope.insideAggregate, let inner = scope.aggregateFields, inner.contains(where: { $0.name == name }),
       scope.step == "summarize"
     {
+      // Only aggregates that take the column's type are suggested.
+      let type = inner.first { $0.name == name }?.type
+      let ways = type?.isNumeric == true || type == .money ? "sum(\(name)), first(\(name))" : "first(\(name)), count_distinct(\(name))"
       throw Diagnostic(
         "'\(name)' is neither a 'by' key nor inside an aggregate", at: span,
-        help: "add it to 'by', or aggregate it: sum(\(name)), first(\(name)), …")
+        help: "add it to 'by', or aggregate it: \(ways), …")
     }
     var d = unknownColumn(name, span: span, fields: fields)
     if fields.isEmpty {
@@ -137,8 +140,8 @@ extension Resolver {
     switch (l.type, r.type) {
     case (.money, let t) where t.isNumeric: throw Diagnostic(msg, at: span, help: moneyHelp(b), fix: moneyFix(b))
     case (let t, .money) where t.isNumeric: throw Diagnostic(msg, at: span, help: moneyHelp(a), fix: moneyFix(a))
-    case (.date, .text): throw Diagnostic(msg, at: span, help: dateHelp(b))
-    case (.text, .date): throw Diagnostic(msg, at: span, help: dateHelp(a))
+    case (.date, .text): throw Diagnostic(msg, at: span, help: dateHelp(b), fix: dateFix(b))
+    case (.text, .date): throw Diagnostic(msg, at: span, help: dateHelp(a), fix: dateFix(a))
     case (.text, let t) where t.isNumeric:
       throw Diagnostic(
         msg, at: span, help: "convert one side: number(\(source(a))), or compare with text: \"\(source(b))\"")
@@ -173,6 +176,12 @@ extension Resolver {
     case .literal(.number(let x)) where x >= 0: return Diagnostic.Fix(plain.span, "£\(shortestText(x))")
     default: return nil
     }
+  }
+
+  /// The edit "write the date as @2015-04-01" makes.
+  func dateFix(_ text: Expr) -> Diagnostic.Fix? {
+    guard case .literal(.text(let s)) = text.kind, Date.parseISO(s, allowMonth: true) != nil else { return nil }
+    return Diagnostic.Fix(text.span, "@\(s)")
   }
 
   func dateHelp(_ text: Expr) -> String {

@@ -135,7 +135,7 @@ extension Parser {
       try expectClosing(open)
       return Expr(kind: e.kind, span: open.to(Span(previousEnd, previousEnd)))
     case .symbol(.assign):
-      throw Diagnostic("'=' names a column; to compare, write '=='", at: t.span)
+      throw Diagnostic("'=' names a column; to compare, write '=='", at: t.span, fix: Diagnostic.Fix(t.span, "=="))
     default:
       throw expected("a value, a column or '('")
     }
@@ -190,7 +190,8 @@ extension Parser {
         if fractional { return try finite(Literal.double(d), t) }
         throw Diagnostic(
           "\(raw) is too large for an int (the largest is 9,223,372,036,854,775,807)", at: t.span,
-          help: "write it with a decimal point, \(raw).0, to make it a number")
+          help: "write it with a decimal point, \(raw).0, to make it a number",
+          fix: Diagnostic.Fix(t.span, "\(raw).0"))
       }
     }
   }

@@ -29,7 +29,8 @@ extension Parser {
       let e = try parseExpression()
       if check(.assign) {
         throw Diagnostic(
-          "'=' names a column; to compare, write '=='", at: current.span, help: "where \(file.text(of: e.span)) == …")
+          "'=' names a column; to compare, write '=='", at: current.span, help: "where \(file.text(of: e.span)) == …",
+          fix: Diagnostic.Fix(current.span, "=="))
       }
       kind = .where(e)
     case .derive:
