@@ -283,14 +283,16 @@ public final class Session {
     // A large result goes out a piece at a time, so that Ctrl-C stops it.
     let piece = 1 << 18
     if text.utf8.count > piece {
-      let bytes = Array(text.utf8)
-      var start = 0
-      while start < bytes.count {
-        try Cancellation.shared.check()
-        var end = min(start + piece, bytes.count)
-        while end < bytes.count && bytes[end] & 0xC0 == 0x80 { end += 1 }  // whole characters
-        try writeResult(String(decoding: bytes[start..<end], as: UTF8.self))
-        start = end
+      var text = text
+      try text.withUTF8 { bytes in
+        var start = 0
+        while start < bytes.count {
+          try Cancellation.shared.check()
+          var end = min(start + piece, bytes.count)
+          while end < bytes.count && bytes[end] & 0xC0 == 0x80 { end += 1 }  // whole characters
+          try writeResult(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+          start = end
+        }
       }
       return
     }
