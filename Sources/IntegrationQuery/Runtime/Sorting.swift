@@ -90,7 +90,7 @@ enum Sorting {
   /// The rows 0..<n in a stable order by `compare` (negative: i first).
   /// Runs of 16,384 rows are sorted by the standard library (ties broken
   /// by position, which is stability), then merged pairwise; Ctrl-C is
-  /// checked between runs and merges, so a sort of many millions of rows
+  /// checked between runs and within merges, so a sort of many millions of rows
   /// stops within moments rather than when it is done.
   static func stableSort(_ n: Int, by compare: (Int, Int) -> Int) throws -> [Int] {
     var a = Array(0..<n)
@@ -116,6 +116,7 @@ enum Sorting {
             // Already in order: the pair is copied as it is.
             if mid < hi && compare(src[mid], src[mid - 1]) < 0 {
               while i < mid && j < hi {
+                try Cancellation.poll(k)
                 // Only a strictly smaller right row goes first: stable.
                 if compare(src[j], src[i]) < 0 {
                   dst[k] = src[j]
