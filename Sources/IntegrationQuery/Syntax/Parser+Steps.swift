@@ -71,10 +71,10 @@ extension Parser {
       // join_step = "join" [ "left" ] [ "many" ] source "on" join_condition
       // (`left` and `many` are words only where a table name follows them.)
       func modifier(_ word: String) -> Bool {
+        // (The word first: at the end of the input there is no next token.)
+        guard checkWord(word) else { return false }
         let next = tokens[pos + 1].kind
-        guard checkWord(word), next == .identifier || next == .quotedIdentifier || next == .string else {
-          return false
-        }
+        guard next == .identifier || next == .quotedIdentifier || next == .string else { return false }
         pos += 1
         return true
       }
