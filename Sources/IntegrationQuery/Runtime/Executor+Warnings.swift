@@ -68,10 +68,14 @@ extension Executor {
     s.trimmingCharacters(in: .whitespaces).lowercased()
   }
 
-  /// The different values of a text column (its dictionary when coded).
+  /// The different values of a text column that its rows hold (a coded
+  /// column's dictionary may also hold values that earlier steps removed).
   func distinctTexts(_ c: Column) -> [String] {
     switch c.data {
-    case .coded(_, let dictionary): return dictionary
+    case .coded(let codes, let dictionary):
+      var used = [Bool](repeating: false, count: dictionary.count)
+      for (i, code) in codes.enumerated() where !c.isNull(i) { used[Int(code)] = true }
+      return dictionary.indices.filter { used[$0] }.map { dictionary[$0] }
     case .text(let a):
       var seen = Set<String>()
       return a.filter { seen.insert($0).inserted }

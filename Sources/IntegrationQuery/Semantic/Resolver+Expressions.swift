@@ -105,7 +105,8 @@ extension Resolver {
   /// A name that is both a column in scope and a `let` value is refused:
   /// `where fy == fy` would compare the column with itself and keep every row.
   func checkNoValueNamed(_ name: String, like column: String, span: Span) throws {
-    guard let key = ([name] + Array(valueTypes.keys)).first(where: { valueTypes[$0] != nil && $0 == name })
+    // The value is found as a name is: exactly, else in any letter case.
+    guard let key = valueTypes[name] != nil ? name : valueTypes.keys.first(where: { $0.lowercased() == name.lowercased() })
     else { return }
     let shown = values[key].map { " = \($0.literalText)" } ?? " = …"
     let renamed = "\(key)_wanted"
