@@ -105,8 +105,11 @@ extension Resolver {
   /// A name that is both a column in scope and a `let` value is refused:
   /// `where fy == fy` would compare the column with itself and keep every row.
   func checkNoValueNamed(_ name: String, like column: String, span: Span) throws {
-    // The value is found as a name is: exactly, else in any letter case.
-    guard let key = valueTypes[name] != nil ? name : valueTypes.keys.first(where: { $0.lowercased() == name.lowercased() })
+    // The value is found as a name is: exactly, else in any letter case;
+    // a name that is a column's exactly and a value's only in another case
+    // is the column.
+    guard let key = valueTypes[name] != nil ? name : valueTypes.keys.first(where: { $0.lowercased() == name.lowercased() }),
+      key == name || column != name
     else { return }
     let shown = values[key].map { " = \($0.literalText)" } ?? " = …"
     let renamed = "\(key)_wanted"
