@@ -194,9 +194,13 @@ public struct ColumnBuilder {
 public struct Field: Equatable, Sendable {
   public var name: String
   public var type: DataType
-  public init(_ name: String, _ type: DataType) {
+  /// Made by `year(…)` (or a copy of such a column): table mode shows
+  /// `2015`, not `2,015`, whatever the column is called.
+  public var isYear = false
+  public init(_ name: String, _ type: DataType, isYear: Bool = false) {
     self.name = name
     self.type = type
+    self.isYear = isYear
   }
 }
 

@@ -134,6 +134,10 @@ public enum Output {
     (try? displayColumn(c, named: name, rows: rows, poll: false)) ?? []
   }
 
+  static func displayColumn(_ c: Column, field: Field, rows: Range<Int>, poll: Bool) throws -> [String] {
+    try displayColumn(c, named: field.isYear ? "year" : field.name, rows: rows, poll: poll)
+  }
+
   static func displayColumn(_ c: Column, named name: String, rows: Range<Int>, poll: Bool) throws -> [String] {
     var withPence = false
     if case .money(let a) = c.data {
@@ -152,8 +156,9 @@ public enum Output {
     }
   }
 
-  /// An int column named as a year (`year`, `calendar_year`, `Year`) whose
-  /// values are all four-digit: `2015`, not `2,015`.
+  /// An int column made by `year(…)` or named as a year (`year`,
+  /// `calendar_year`, `Year`) whose values all have four digits: `2015`,
+  /// not `2,015`.
   static func isYearColumn(_ c: Column, named name: String) -> Bool {
     guard case .int(let a) = c.data, name.lowercased().contains("year") else { return false }
     return a.indices.allSatisfy { c.isNull($0) || (1000...9999).contains(a[$0]) }
@@ -183,7 +188,7 @@ public enum Output {
   static func table(_ t: Table, limits: TableLimits) throws -> String {
     let p = limits.palette
     let shown = min(t.rowCount, limits.maxRows ?? t.rowCount)
-    var cells = try t.columns.indices.map { try displayColumn(t.columns[$0], named: t.fields[$0].name, rows: 0..<shown, poll: true) }
+    var cells = try t.columns.indices.map { try displayColumn(t.columns[$0], field: t.fields[$0], rows: 0..<shown, poll: true) }
     // One line per cell: a line break inside a value is shown as ↵.
     cells = cells.map {
       $0.map { $0.replacingOccurrences(of: "\n", with: "↵").replacingOccurrences(of: "\t", with: " ") }
@@ -247,7 +252,7 @@ public enum Output {
       s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
     }
     let cells = try t.columns.indices.map {
-      try displayColumn(t.columns[$0], named: t.fields[$0].name, rows: 0..<t.rowCount, poll: true)
+      try displayColumn(t.columns[$0], field: t.fields[$0], rows: 0..<t.rowCount, poll: true)
     }
     var out = "| " + t.fields.map { escape($0.name) }.joined(separator: " | ") + " |\n"
     out += "|" + t.fields.map { isRightAligned($0.type) ? "---:|" : "---|" }.joined() + "\n"

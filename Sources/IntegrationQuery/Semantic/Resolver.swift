@@ -83,10 +83,10 @@ public struct Resolver {
         let r = try resolve(item.value, scope)
         let name = item.name!.text
         if let i = fields.firstIndex(where: { $0.name == name }) {
-          fields[i] = Field(name, r.type)
+          fields[i] = Field(name, r.type, isYear: isYear(r, fields))
           outs.append((r, i))
         } else {
-          fields.append(Field(name, r.type))
+          fields.append(Field(name, r.type, isYear: isYear(r, fields)))
           outs.append((r, nil))
         }
       }
@@ -292,9 +292,18 @@ public struct Resolver {
       let name = try outputName(item, verb: verb)
       try checkUnique(name, fields, item)
       exprs.append(r)
-      fields.append(Field(name.text, r.type))
+      fields.append(Field(name.text, r.type, isYear: isYear(r, scope.fields)))
     }
     return (exprs, fields)
+  }
+
+  /// `year(…)`, or a column that holds one.
+  func isYear(_ r: ResolvedExpr, _ input: [Field]) -> Bool {
+    switch r.kind {
+    case .function(.year, _): return true
+    case .column(let i): return i < input.count && input[i].isYear
+    default: return false
+    }
   }
 
   /// The name of an output column: given, or taken from a bare column or call.
