@@ -111,7 +111,7 @@ public enum Help {
       Functions:  \(Function.allCases.map(\.rawValue).joined(separator: " "))
       Aggregates: \(Aggregate.allCases.map(\.rawValue).joined(separator: " "))
       Windows:    \(Window.allCases.map(\.rawValue).joined(separator: " "))
-      Topics:     money percent dates types null let scripts errors
+      Topics:     money percent dates types null let scripts habits errors
 
       Dot-commands:
 

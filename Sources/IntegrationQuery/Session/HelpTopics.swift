@@ -193,6 +193,10 @@ extension Help {
       "A script is statements one after another: pipelines, lets and dot-commands; a pipeline may run over several lines when the next line starts with |. ';' also ends a statement. A script stops at its first error. --set gives a value to a script's 'let': --set year=2016-17 (text unless it is an iq literal such as 12, £2.5m or @2015-04); naming a value no script has is an error, as is a 'let' named like a column it is compared with.",
       nil),
     t(
+      "habits", "coming from SQL, PRQL, dplyr or pandas",
+      "WHERE / filter → where · SELECT a, b → select a, b · SELECT * → (no step: every column is kept) · GROUP BY r with SUM(x) → summarize s = sum(x) by r · ORDER BY x DESC → sort x desc · LIMIT 10 / head → take 10 · COUNT(*) → count() · COUNT(DISTINCT x) → count_distinct(x) · x IS NULL → is_null(x) · x <> y → x != y · x LIKE '%a%' → contains(x, \"a\") · x BETWEEN a AND b → x >= a and x <= b · JOIN … USING (k) → join T on k · LEFT JOIN → join left · CASE WHEN → if(c, a, b). Written the other way, each gets an error that shows the line in iq.",
+      "from areas | where region != \"London\" | summarize n = count() by region | sort n desc | take 3"),
+    t(
       "errors", "file:line:col: error: …",
       "Every error shows where it is, underlines the mistake, and suggests a fix (did you mean …?, the columns in scope). Words from SQL, PRQL, dplyr and pandas (filter, group by, order by, limit, head, is null, <>, like, between, count(*), select *) get the iq way to say them. Warnings (a join that repeats rows, a where that keeps nothing because of a capital letter, division by zero) come after the result, and the table footer counts them.",
       nil),
