@@ -91,9 +91,9 @@ final class InteractiveShell {
       }
       Continuation.statements(statement).forEach(remember)
       setUpOutput()
-      let errorsBefore = session.errors.count
+      let errorsBefore = session.errorCount
       session.run(SourceFile(name: "<shell>", text: statement), continueOnError: true)
-      if session.errors.count == errorsBefore && Continuation.isPipeline(statement) { lastPipeline = statement }
+      if session.errorCount == errorsBefore && Continuation.isPipeline(statement) { lastPipeline = statement }
       fflush(stdout)
     }
     return 0

@@ -195,11 +195,17 @@ public final class Session {
     return true
   }
 
-  /// Every error reported, in order (the tests apply their fixes).
+  /// How many errors were reported, and the latest of them (the tests
+  /// apply their fixes); a long shell session keeps only the last hundred.
+  public private(set) var errorCount = 0
   public private(set) var errors: [Diagnostic] = []
 
   public func report(_ d: Diagnostic) {
-    if d.severity == .error { errors.append(d) }
+    if d.severity == .error {
+      errorCount += 1
+      errors.append(d)
+      if errors.count > 100 { errors.removeFirst(errors.count - 100) }
+    }
     messages.write(d.rendered(palette: palette))
   }
 
