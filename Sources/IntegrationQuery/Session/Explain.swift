@@ -91,7 +91,7 @@ public enum Explain {
         "Keep the \(rows(outRows)) with the \(key.direction == .desc ? "largest" : "smallest") \(file.text(of: key.value.span)).",
         nil
       )
-    case .join(let isLeft, let s, let condition, _):
+    case .join(let isLeft, let s, let condition, let many):
       let on: String
       switch condition {
       case .columns(let names): on = list(names.map(\.text))
@@ -105,14 +105,15 @@ public enum Explain {
             ? "\(rows(unmatched)) found no match in \(source(s)); their new columns are null"
             : "\(rows(unmatched)) found no match in \(source(s)) and were dropped; 'join left' keeps them with nulls")
       }
-      if outRows > inRows - (isLeft ? 0 : unmatched) {
+      // `join many` said the repeat is intended.
+      if outRows > inRows - (isLeft ? 0 : unmatched) && !many {
         warnings.append(
-          "some rows matched more than one row of \(source(s)), so they now appear more than once; totals may count them twice"
+          "some rows matched more than one row of \(source(s)), so they now appear more than once; totals may count them twice ('join many' says that is intended)"
         )
       }
       let warning = warnings.isEmpty ? nil : warnings.joined(separator: "\n   ⚠ ")
       return (
-        "Match each row to \(source(s)) on \(on)\(isLeft ? ", keeping rows with no match" : ""): \(rows(outRows)) (from \(number(inRows))).",
+        "Match each row to \(source(s)) on \(on)\(isLeft ? ", keeping rows with no match" : "")\(many ? ", each as often as it matches" : ""): \(rows(outRows)) (from \(number(inRows))).",
         warning
       )
     case .distinct(let names):
