@@ -192,8 +192,6 @@ public struct Resolver {
 
     case .append(let source):
       let (s, right, tableName) = try resolveSource(source)
-      let written: String
-      if case .file(let path, _) = source { written = Value.text(path).literalText } else { written = tableName }
       var fields = input
       var mapping: [Int?] = []
       for (i, f) in input.enumerated() {
