@@ -37,8 +37,8 @@ extension Parser {
         replacement = "summarize n = count() by"
       }
     case "take":
-      // `head` alone → `take 10`
-      if next.kind != .number { replacement = "take 10" }
+      // `head` alone → `take 10`; `head 5` and `head(5)` keep their number.
+      if next.kind != .number && next.kind != .symbol(.leftParen) { replacement = "take 10" }
     default: break
     }
     let fix = Diagnostic.Fix(replaced, replacement)
