@@ -18,9 +18,12 @@ extension Executor {
     let keys = plan.leftKeys.map { t.fields[$0].name }
     let key = keys.count == 1 ? keys[0] : "(" + keys.joined(separator: ", ") + ")"
     let count = { (n: Int) in groupThousands(String(n)) }
-    let rightKeys = plan.rightKeys.map { right.fields[$0].name }
+    // The join as the user would write it, names in backticks where needed.
+    let leftNames = keys.map(Name.written), rightNames = plan.rightKeys.map { Name.written(right.fields[$0].name) }
+    // `on a, b` merges the right keys (they are not kept); `on a == b` keeps them.
+    let merged = plan.rightKeys.allSatisfy { !plan.rightKept.contains($0) }
     let condition =
-      rightKeys == keys ? keys.joined(separator: ", ") : zip(keys, rightKeys).map { "\($0) == \($1)" }.joined()
+      merged ? leftNames.joined(separator: ", ") : zip(leftNames, rightNames).map { "\($0) == \($1)" }.joined()
     let intended = "join \(plan.isLeft ? "left " : "")many \(plan.label) on \(condition)"
     return Diagnostic(
       "this join repeats rows: \(count(t.rowCount)) row\(t.rowCount == 1 ? "" : "s") became \(count(total)), "
