@@ -3,7 +3,8 @@ public enum TextChart {
   /// One mark per series: sixteen shapes, then letters, so that the nine
   /// regions (or more) each have their own.
   static let markers: [Character] =
-    ["●", "○", "■", "□", "◆", "◇", "▲", "△", "▼", "▽", "★", "☆", "✚", "✖", "◐", "◑"] + Array("abcdefghijklmnopqrstuvwxyz")
+    ["●", "○", "■", "□", "◆", "◇", "▲", "△", "▼", "▽", "★", "☆", "✚", "✖", "◐", "◑"]
+    + Array("abcdefghijklmnopqrstuvwxyz")
 
   public static func render(_ t: Table, spec: ChartSpec, width: Int = 80) -> String {
     let data = ChartData(t, spec: spec)

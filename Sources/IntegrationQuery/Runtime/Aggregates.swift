@@ -91,7 +91,8 @@ enum Aggregates {
         .number(
           try (0..<groups).map { k in
             counts[k] == 0
-              ? 0 : try Kernels.finite((useExact ? Double(exact[k]) : sums[k]) / Double(counts[k]), in: "avg", span: span)
+              ? 0
+              : try Kernels.finite((useExact ? Double(exact[k]) : sums[k]) / Double(counts[k]), in: "avg", span: span)
           }),
         valid: valid)
 
@@ -241,7 +242,8 @@ enum Windows {
             let (r, o) = s.addingReportingOverflow(v)
             if o { throw Diagnostic("integer overflow in running_sum", at: span) }
             total = x.type == .money ? .money(r) : .int(r)
-          case (.number(let s), .number(let v)): total = .number(try Kernels.finite(s + v, in: "running_sum", span: span))
+          case (.number(let s), .number(let v)):
+            total = .number(try Kernels.finite(s + v, in: "running_sum", span: span))
           default: break
           }
           out[i] = total

@@ -256,7 +256,9 @@ extension CSVReader {
       case .int: return (type, Column(.int(joined(0) { $0.ints }), valid: valid))
       case .money: return (type, Column(.money(joined(0) { $0.ints }), valid: valid))
       case .number:
-        return (type, Column(.number(joined(0) { $0.type == .int ? $0.ints.map(Double.init) : $0.numbers }), valid: valid))
+        return (
+          type, Column(.number(joined(0) { $0.type == .int ? $0.ints.map(Double.init) : $0.numbers }), valid: valid)
+        )
       case .date: return (type, Column(.date(joined(0) { $0.dates }), valid: valid))
       case .bool: return (type, Column(.bool(joined(false) { $0.bools }), valid: valid))
       case .text, .null:
@@ -415,7 +417,9 @@ extension CSVReader {
         let i = Int(slots[s])
         if hashes[i] == h && heads[i] == head && starts[i + 1] - starts[i] == key.count
           && (key.count <= 16
-            || bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + starts[i] + 16, key.baseAddress! + 16, key.count - 16) == 0 })
+            || bytes.withUnsafeBufferPointer {
+              memcmp($0.baseAddress! + starts[i] + 16, key.baseAddress! + 16, key.count - 16) == 0
+            })
         {
           return UInt32(i)
         }

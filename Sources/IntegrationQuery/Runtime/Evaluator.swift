@@ -60,7 +60,8 @@ public final class Warnings: @unchecked Sendable {
       case .division(let span):
         let n = divisionByZero[span]!
         return Diagnostic(
-          "division by zero on \(groupThousands(String(n))) row\(n == 1 ? "" : "s"); the result there is null", at: span,
+          "division by zero on \(groupThousands(String(n))) row\(n == 1 ? "" : "s"); the result there is null",
+          at: span,
           severity: .warning)
       }
     }

@@ -188,7 +188,9 @@ public enum Output {
   static func table(_ t: Table, limits: TableLimits) throws -> String {
     let p = limits.palette
     let shown = min(t.rowCount, limits.maxRows ?? t.rowCount)
-    var cells = try t.columns.indices.map { try displayColumn(t.columns[$0], field: t.fields[$0], rows: 0..<shown, poll: true) }
+    var cells = try t.columns.indices.map {
+      try displayColumn(t.columns[$0], field: t.fields[$0], rows: 0..<shown, poll: true)
+    }
     // One line per cell: a line break inside a value is shown as ↵.
     cells = cells.map {
       $0.map { $0.replacingOccurrences(of: "\n", with: "↵").replacingOccurrences(of: "\t", with: " ") }

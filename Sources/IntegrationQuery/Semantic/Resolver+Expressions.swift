@@ -85,7 +85,9 @@ extension Resolver {
     {
       // Only aggregates that take the column's type are suggested.
       let type = inner.first { $0.name == name }?.type
-      let ways = type?.isNumeric == true || type == .money ? "sum(\(name)), first(\(name))" : "first(\(name)), count_distinct(\(name))"
+      let ways =
+        type?.isNumeric == true || type == .money
+        ? "sum(\(name)), first(\(name))" : "first(\(name)), count_distinct(\(name))"
       throw Diagnostic(
         "'\(name)' is neither a 'by' key nor inside an aggregate", at: span,
         help: "add it to 'by', or aggregate it: \(ways), …")
@@ -108,7 +110,8 @@ extension Resolver {
     // The value is found as a name is: exactly, else in any letter case;
     // a name that is a column's exactly and a value's only in another case
     // is the column.
-    guard let key = valueTypes[name] != nil ? name : valueTypes.keys.first(where: { $0.lowercased() == name.lowercased() }),
+    guard
+      let key = valueTypes[name] != nil ? name : valueTypes.keys.first(where: { $0.lowercased() == name.lowercased() }),
       key == name || column != name
     else { return }
     let shown = values[key].map { " = \($0.literalText)" } ?? " = …"

@@ -9,7 +9,8 @@ public enum Explain {
     if let d = diagnostics.first { throw d }
     guard statements.count == 1, case .pipeline(let pipeline) = statements[0].kind else {
       throw Diagnostic(
-        ".explain takes one query", at: Span(0, file.bytes.count), help: ".explain from areas | where region == \"London\" | count")
+        ".explain takes one query", at: Span(0, file.bytes.count),
+        help: ".explain from areas | where region == \"London\" | count")
     }
     let plan = try Resolver(catalog: session.catalog, values: session.values).resolve(pipeline)
     var tables: [Table] = []

@@ -121,7 +121,8 @@ public final class Session {
         ?? (defined.isEmpty
           ? "the scripts define no values with 'let'; --set gives a value to a script's 'let NAME = …'"
           : "the scripts' values: \(Array(Set(defined)).sorted().joined(separator: ", "))")
-      return Diagnostic("--set \(name): no 'let \(name) = …' in the scripts, so it would change nothing", at: nil, help: help)
+      return Diagnostic(
+        "--set \(name): no 'let \(name) = …' in the scripts, so it would change nothing", at: nil, help: help)
     }
   }
 
@@ -350,7 +351,8 @@ public final class Session {
   /// new file keeps the old one's permissions.
   func writeAtomically(_ text: String, to path: String, span: Span) throws {
     let url = URL(fileURLWithPath: path)
-    let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).iq-\(getpid()).tmp").path
+    let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).iq-\(getpid()).tmp")
+      .path
     func fail(_ e: Int32) -> Diagnostic {
       unlink(temp)
       return Diagnostic("can't save to '\(path)': \(String(cString: strerror(e)))", at: span)

@@ -90,7 +90,8 @@ extension Parser {
       let core = String(pattern.drop(while: { $0 == "%" }).reversed().drop(while: { $0 == "%" }).reversed())
       let function = starts && ends ? "contains" : starts ? "starts_with" : ends ? "ends_with" : nil
       let literal = Value.text(core).literalText
-      let fixed = function.map { (negated ? "not " : "") + "\($0)(\(operand), \(literal))" }
+      let fixed =
+        function.map { (negated ? "not " : "") + "\($0)(\(operand), \(literal))" }
         ?? "\(operand) \(negated ? "!=" : "==") \(literal)"
       let fix = Diagnostic.Fix(span, fixed)
       return Diagnostic(
@@ -137,7 +138,9 @@ extension Parser {
   func selectStarHabit(verbAt verbIndex: Int) -> Diagnostic? {
     guard check(.star) else { return nil }
     // From the end of the step before it, so `from t | select * | take 2` becomes `from t | take 2`.
-    let start = verbIndex > 1 && tokens[verbIndex - 1].kind == .symbol(.pipe) ? tokens[verbIndex - 2].span.end : tokens[verbIndex].span.start
+    let start =
+      verbIndex > 1 && tokens[verbIndex - 1].kind == .symbol(.pipe)
+      ? tokens[verbIndex - 2].span.end : tokens[verbIndex].span.start
     let removed = Span(start, current.span.end)
     let fix = Diagnostic.Fix(removed, "")
     return Diagnostic(
