@@ -225,17 +225,19 @@ public struct Table: Sendable {
 
   /// The rows at `indices`, with the order keys kept in step.
   public func gather(_ indices: [Int]) -> Table {
-    var t = Table(fields: fields, columns: columns.map { $0.gather(indices) }, rowCount: indices.count)
-    t.order = order?.map { ($0.column.gather(indices), $0.descending) }
-    return t
+    gather(indices, beforeEachColumn: {})
   }
 
   /// `gather`, checking for Ctrl-C between columns (a join's output can be
   /// a hundred million rows).
   func gatherCancellably(_ indices: [Int]) throws -> Table {
+    try gather(indices, beforeEachColumn: Cancellation.shared.check)
+  }
+
+  private func gather(_ indices: [Int], beforeEachColumn: () throws -> Void) rethrows -> Table {
     var columns: [Column] = []
     for c in self.columns {
-      try Cancellation.shared.check()
+      try beforeEachColumn()
       columns.append(c.gather(indices))
     }
     var t = Table(fields: fields, columns: columns, rowCount: indices.count)
