@@ -617,7 +617,7 @@ extension CSVReader {
                 let start = p.baseAddress! + range.lowerBound
                 defer { input.release(range) }
                 if Cancellation.shared.isRequested {
-                  failures[k] = Diagnostic("query cancelled", at: nil)
+                  failures[k] = Cancellation.cancelled
                 } else if several && memchr(start, 34, range.count) != nil {
                   quoted[k] = true
                 } else if let bad = firstInvalidUTF8(p, range) {

@@ -16,14 +16,17 @@ public final class Cancellation: @unchecked Sendable {
   public func reset() { flag.pointee = 0 }
   public var isRequested: Bool { flag.pointee != 0 }
 
+  /// What a query stopped by Ctrl-C ends with.
+  static var cancelled: Diagnostic { Diagnostic("query cancelled", at: nil) }
+
   func check() throws {
-    if isRequested { throw Diagnostic("query cancelled", at: nil) }
+    if isRequested { throw Cancellation.cancelled }
   }
 
   /// Checked inside a long loop: once every 65,536 turns, one load and a
   /// branch, so a Ctrl-C is honoured within milliseconds in any phase.
   @inline(__always) static func poll(_ i: Int) throws {
-    if i & 0xFFFF == 0, shared.isRequested { throw Diagnostic("query cancelled", at: nil) }
+    if i & 0xFFFF == 0 { try shared.check() }
   }
 }
 
@@ -205,7 +208,7 @@ public struct Executor {
       }
       var out = [[Int]?](repeating: nil, count: leftRows)
       for i in 0..<leftRows where !lk[0].isNull(i) {
-        if i % 65536 == 0 { try Cancellation.shared.check() }
+        try Cancellation.poll(i)
         out[i] = index[l[i]]
       }
       return out
@@ -224,7 +227,7 @@ public struct Executor {
         let found = dictionary.map { index[CodePointString($0)] }
         var out = [[Int]?](repeating: nil, count: leftRows)
         for i in 0..<leftRows where !lk[0].isNull(i) {
-          if i % 65536 == 0 { try Cancellation.shared.check() }
+          try Cancellation.poll(i)
           out[i] = found[Int(l[i])]
         }
         return out
