@@ -129,21 +129,17 @@ public enum Output {
 
   /// Cells as a person reads them: thousands separators, `£`, `null`,
   /// numbers at a readable precision, years without a separator.
-  static func displayColumn(_ c: Column, named name: String = "", rows: Range<Int>) -> [String] {
+  static func displayColumn(_ c: Column, rows: Range<Int>) -> [String] {
     // Without a poll, nothing throws.
-    (try? displayColumn(c, named: name, rows: rows, poll: false)) ?? []
+    (try? displayColumn(c, field: Field("", c.type), rows: rows, poll: false)) ?? []
   }
 
   static func displayColumn(_ c: Column, field: Field, rows: Range<Int>, poll: Bool) throws -> [String] {
-    try displayColumn(c, named: field.isYear ? "year" : field.name, rows: rows, poll: poll)
-  }
-
-  static func displayColumn(_ c: Column, named name: String, rows: Range<Int>, poll: Bool) throws -> [String] {
     var withPence = false
     if case .money(let a) = c.data {
       withPence = rows.contains { !c.isNull($0) && a[$0] % 100 != 0 }
     }
-    let years = isYearColumn(c, named: name)
+    let years = isYearColumn(c, field)
     return try rows.map { r in
       if poll { try Cancellation.poll(r) }
       switch c[r] {
@@ -159,8 +155,8 @@ public enum Output {
   /// An int column made by `year(…)` or named as a year (`year`,
   /// `calendar_year`, `Year`) whose values all have four digits: `2015`,
   /// not `2,015`.
-  static func isYearColumn(_ c: Column, named name: String) -> Bool {
-    guard case .int(let a) = c.data, name.lowercased().contains("year") else { return false }
+  static func isYearColumn(_ c: Column, _ field: Field) -> Bool {
+    guard case .int(let a) = c.data, field.isYear || field.name.lowercased().contains("year") else { return false }
     return a.indices.allSatisfy { c.isNull($0) || (1000...9999).contains(a[$0]) }
   }
 
