@@ -88,27 +88,22 @@ public final class Session {
     overrides.insert(name)
   }
 
-  /// The value of text that is one iq literal, optionally negated; nil for
-  /// anything else (an expression, a name, a literal with more after it).
+  /// The value of text that is one iq literal (the parser folds a minus
+  /// into it: `-3.5`, `-£5`); nil for anything else (an expression, a name,
+  /// a literal with more after it).
   static func literal(_ text: String) -> Value? {
     var parser = Parser(SourceFile(name: "--set", text: text))
-    guard let expr = try? parser.parseExpression(), parser.current.kind == .endOfInput else { return nil }
-    switch expr.kind {
-    case .literal(let v): return v
-    case .unary(.negate, let inner):
-      switch inner.kind {
-      case .literal(.int(let x)) where x != .min: return .int(-x)
-      case .literal(.number(let x)): return .number(-x)
-      case .literal(.money(let x)) where x != .min: return .money(-x)
-      default: return nil
-      }
-    default: return nil
-    }
+    guard let expr = try? parser.parseExpression(), parser.current.kind == .endOfInput,
+      case .literal(let value) = expr.kind
+    else { return nil }
+    return value
   }
 
   /// `--set` names that no `let` in the scripts defines: each is a usage
   /// error, with the closest name the scripts do define.
   public func unusedSettings(in sources: [SourceFile]) -> [Diagnostic] {
+    // Without --set there is nothing to check: the scripts are not parsed twice.
+    guard !overrides.isEmpty else { return [] }
     var defined: [String] = []
     for file in sources {
       for s in Parser.parse(file).statements {
