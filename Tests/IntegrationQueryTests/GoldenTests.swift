@@ -13,16 +13,25 @@ final class GoldenTests: XCTestCase {
 
   /// Runs a script as `iq FILE` would in table mode, capturing both streams in order.
   static func run(_ url: URL, relativeTo root: URL) -> String {
+    let name = String(url.path.dropFirst(root.path.count + 1))
+    let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+    return run(text, name: name, in: root).output
+  }
+
+  /// Runs a script's text in `root`, as `iq FILE` would in table mode; the
+  /// session (with the errors it reported) and both streams in order.
+  static func run(_ text: String, name: String, in root: URL, readOnly: Bool = false) -> (
+    session: Session, output: String
+  ) {
     var out = ""
     let session = Session.builtIn(results: Sink { out += $0 }, messages: Sink { out += $0 })
     session.format = .table
-    let name = String(url.path.dropFirst(root.path.count + 1))
-    let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+    session.readOnly = readOnly
     let previous = FileManager.default.currentDirectoryPath
     FileManager.default.changeCurrentDirectoryPath(root.path)
     defer { FileManager.default.changeCurrentDirectoryPath(previous) }
     session.run(SourceFile(name: name, text: text))
-    return out
+    return (session, out)
   }
 
   static func scripts(under root: URL) -> [URL] {
@@ -113,13 +122,7 @@ final class SuggestedFixTests: XCTestCase {
   static func isSingleMistake(_ name: String) -> Bool { !name.contains("stops_at_first_error") }
 
   static func errors(of text: String, name: String, root: URL) -> ([Diagnostic], String) {
-    var out = ""
-    let session = Session.builtIn(results: Sink { out += $0 }, messages: Sink { out += $0 })
-    session.readOnly = true
-    let previous = FileManager.default.currentDirectoryPath
-    FileManager.default.changeCurrentDirectoryPath(root.path)
-    defer { FileManager.default.changeCurrentDirectoryPath(previous) }
-    session.run(SourceFile(name: name, text: text))
-    return (session.errors, out)
+    let (session, output) = GoldenTests.run(text, name: name, in: root, readOnly: true)
+    return (session.errors, output)
   }
 }
