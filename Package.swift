@@ -1,6 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// One target per stage (ARCHITECTURE.md has the table). Each depends only on
+// the stages before it, so an import the wrong way is a compile error:
+//
+//   IQCore ← IQSyntax ← IQPlan ← IQEngine ← IQOutput ─┐
+//                          ↑         ↑                 ├─ IntegrationQuery ← iq
+//                        IQSQL    IQDataset ───────────┘
 let package = Package(
   name: "iq",
   products: [
@@ -21,12 +27,31 @@ let package = Package(
     // string literal in well under a second, where a Swift literal of the
     // same size slows every clean build (see ARCHITECTURE.md).
     .target(name: "CIQData", exclude: ["tables"]),
-    // Everything testable without a terminal.
+    // What glibc has that Swift's Glibc module does not export (malloc_trim, memmem).
+    .target(name: "CIQSystem"),
+
+    // Spans, source files, diagnostics; values, money, dates; columns and
+    // tables; cancellation. Everything the stages pass between them.
+    .target(name: "IQCore"),
+    // Text → tokens → AST.
+    .target(name: "IQSyntax", dependencies: ["IQCore"]),
+    // AST → plan: the catalog, the resolver, builtin signatures.
+    .target(name: "IQPlan", dependencies: ["IQSyntax"]),
+    // Plan → table: the executor, kernels, grouping, sorting, the CSV reader.
+    .target(name: "IQEngine", dependencies: ["IQPlan", "CIQSystem"]),
+    // Plan → SQL.
+    .target(name: "IQSQL", dependencies: ["IQPlan"]),
+    // Table → text: output formats and charts.
+    .target(name: "IQOutput", dependencies: ["IQEngine"]),
+    // The built-in tables, and the converter that writes them from Data/.
+    .target(name: "IQDataset", dependencies: ["IQEngine", "CIQData"]),
+    // The session: statements, dot-commands, help, the tutorial, explain,
+    // completion. Everything testable without a terminal.
     .target(
       name: "IntegrationQuery",
-      dependencies: ["CIQData"]
+      dependencies: ["IQOutput", "IQSQL", "IQDataset"]
     ),
-    // Thin executable: argument parsing and the libedit line editor.
+    // Thin executable: argument parsing, the libedit line editor, the process's exit.
     .executableTarget(
       name: "iq",
       dependencies: [
@@ -36,7 +61,7 @@ let package = Package(
       ]
     ),
     // Writes Sources/CIQData/tables from the raw files in Data/.
-    .executableTarget(name: "build-dataset", dependencies: ["IntegrationQuery"]),
+    .executableTarget(name: "build-dataset", dependencies: ["IQDataset"]),
     .testTarget(
       name: "IntegrationQueryTests",
       dependencies: ["IntegrationQuery"],

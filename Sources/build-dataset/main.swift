@@ -2,7 +2,7 @@
 // Sources/CIQData/tables/, where the build embeds them in the binary.
 //   swift run build-dataset [DATA_DIR] [OUT_DIR]
 import Foundation
-import IntegrationQuery
+import IQDataset
 
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
   .deletingLastPathComponent()

@@ -1,5 +1,7 @@
 import CLibEdit
 import Foundation
+import IQCore
+import IQOutput
 import IntegrationQuery
 
 #if canImport(Glibc)

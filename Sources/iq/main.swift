@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IQCore
 import IntegrationQuery
 
 #if canImport(Glibc)

@@ -1,5 +1,12 @@
 import XCTest
 
+@testable import IQCore
+@testable import IQDataset
+@testable import IQEngine
+@testable import IQOutput
+@testable import IQPlan
+@testable import IQSQL
+@testable import IQSyntax
 @testable import IntegrationQuery
 
 final class CSVReaderTests: XCTestCase {
@@ -165,14 +172,18 @@ final class CSVReaderTests: XCTestCase {
     var rng = SystemRandomNumberGenerator()
     for trial in 0..<300 {
       // Each column draws from one pool, or now and then from two.
-      let columns = (0..<3).map { _ in pools.randomElement(using: &rng)! + (Int.random(in: 0..<4, using: &rng) == 0 ? pools.randomElement(using: &rng)! : []) }
+      let columns = (0..<3).map { _ in
+        pools.randomElement(using: &rng)!
+          + (Int.random(in: 0..<4, using: &rng) == 0 ? pools.randomElement(using: &rng)! : [])
+      }
       let rows = Int.random(in: 1..<60, using: &rng)
       var text = "a,b,c\n"
       for r in 0..<rows {
         // Blocks of 64 bytes: make later rows differ from earlier ones.
-        text += columns.map { pool in pool[(r * 7 + Int.random(in: 0..<pool.count, using: &rng)) % pool.count] }.map {
-          $0.contains(",") ? "\"\($0)\"" : $0
-        }.joined(separator: ",") + "\n"
+        text +=
+          columns.map { pool in pool[(r * 7 + Int.random(in: 0..<pool.count, using: &rng)) % pool.count] }.map {
+            $0.contains(",") ? "\"\($0)\"" : $0
+          }.joined(separator: ",") + "\n"
       }
       let bytes = Array(text.utf8)
       try bytes.withUnsafeBufferPointer { p in
@@ -186,7 +197,9 @@ final class CSVReaderTests: XCTestCase {
         let two = try CSVReader.readTwice(input, blocks, [true, true, true], scanner, source)
         XCTAssertEqual(one.fields.map(\.type), two.types.map { $0 == .null ? .text : $0 }, "trial \(trial):\n\(text)")
         for c in 0..<3 {
-          XCTAssertEqual((0..<rows).map { one.columns[c]![$0] }, (0..<rows).map { two.columns[c]![$0] }, "trial \(trial) column \(c):\n\(text)")
+          XCTAssertEqual(
+            (0..<rows).map { one.columns[c]![$0] }, (0..<rows).map { two.columns[c]![$0] },
+            "trial \(trial) column \(c):\n\(text)")
         }
       }
     }

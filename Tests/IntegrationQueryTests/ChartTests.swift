@@ -1,6 +1,13 @@
 import Foundation
 import XCTest
 
+@testable import IQCore
+@testable import IQDataset
+@testable import IQEngine
+@testable import IQOutput
+@testable import IQPlan
+@testable import IQSQL
+@testable import IQSyntax
 @testable import IntegrationQuery
 
 /// Charts fit the width they are given, and series share their x categories.

@@ -1,4 +1,12 @@
 import Foundation
+import IQCore
+import IQDataset
+import IQEngine
+import IQOutput
+import IQPlan
+import IQSQL
+import IQSyntax
+import IntegrationQuery
 import XCTest
 
 /// The `iq` command as a user runs it: arguments, exit status, what goes

@@ -1,6 +1,13 @@
 import Foundation
 import XCTest
 
+@testable import IQCore
+@testable import IQDataset
+@testable import IQEngine
+@testable import IQOutput
+@testable import IQPlan
+@testable import IQSQL
+@testable import IQSyntax
 @testable import IntegrationQuery
 
 /// The checks of DATASET.md, run through the language itself.

@@ -1,4 +1,12 @@
 import Foundation
+import IQCore
+import IQDataset
+import IQEngine
+import IQOutput
+import IQPlan
+import IQSQL
+import IQSyntax
+import IntegrationQuery
 import XCTest
 
 /// Nothing lost: what `iq` does when a write fails (a full filesystem, a
@@ -130,13 +138,17 @@ final class FailureTests: XCTestCase {
     let dir = try folder()
     let log = "\(dir)/trace"
     let examples = GoldenTests.scripts(under: GoldenTests.packageRoot.appendingPathComponent("Examples"))
-    let script = examples.map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }.joined(separator: "\n")
+    let script =
+      examples.map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }.joined(separator: "\n")
       + "\nfrom delayed_days | summarize days = sum(total) by area | save \"\(dir)/saved.csv\"\n"
       + "from \"\(dir)/saved.csv\" | count\n.help where\n.explain from areas | count\n.sql from areas | count\n"
     try script.write(toFile: "\(dir)/all.iq", atomically: false, encoding: .utf8)
     let r = try CommandLineTests.run(
-      ["-f", "-qq", "-o", log, "-e", "trace=execve,execveat,socket,connect,openat,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,truncate",
-       CommandLineTests.binary.path, "\(dir)/all.iq"], binary: "/usr/bin/strace")
+      [
+        "-f", "-qq", "-o", log, "-e",
+        "trace=execve,execveat,socket,connect,openat,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,truncate",
+        CommandLineTests.binary.path, "\(dir)/all.iq",
+      ], binary: "/usr/bin/strace")
     XCTAssertEqual(r.status, 0, r.err)
     let calls = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
     XCTAssertEqual(calls.filter { $0.contains("execve(") }.count, 1, "only iq itself is executed")

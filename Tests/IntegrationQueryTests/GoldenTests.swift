@@ -1,6 +1,13 @@
 import Foundation
 import XCTest
 
+@testable import IQCore
+@testable import IQDataset
+@testable import IQEngine
+@testable import IQOutput
+@testable import IQPlan
+@testable import IQSQL
+@testable import IQSyntax
 @testable import IntegrationQuery
 
 /// Runs every `.iq` file under `Golden/` and `Examples/` and compares what

@@ -1,6 +1,13 @@
 import Foundation
 import XCTest
 
+@testable import IQCore
+@testable import IQDataset
+@testable import IQEngine
+@testable import IQOutput
+@testable import IQPlan
+@testable import IQSQL
+@testable import IQSyntax
 @testable import IntegrationQuery
 
 /// Grammar/iq.ebnf is the authority: everything the lexer and parser know
@@ -45,7 +52,7 @@ final class GrammarTests: XCTestCase {
 
   /// Every rule the parser quotes exists in the grammar.
   func testParserQuotesRealRules() throws {
-    let syntax = GoldenTests.packageRoot.appendingPathComponent("Sources/IntegrationQuery/Syntax")
+    let syntax = GoldenTests.packageRoot.appendingPathComponent("Sources/IQSyntax")
     var quoted = 0
     for file in try FileManager.default.contentsOfDirectory(atPath: syntax.path) where file.hasPrefix("Parser") {
       let text = try String(contentsOf: syntax.appendingPathComponent(file), encoding: .utf8)

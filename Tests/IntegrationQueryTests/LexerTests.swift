@@ -1,5 +1,12 @@
 import XCTest
 
+@testable import IQCore
+@testable import IQDataset
+@testable import IQEngine
+@testable import IQOutput
+@testable import IQPlan
+@testable import IQSQL
+@testable import IQSyntax
 @testable import IntegrationQuery
 
 final class LexerTests: XCTestCase {
@@ -67,7 +74,7 @@ final class LexerTests: XCTestCase {
   func testQuotedNamesCommentsAndNewlines() {
     XCTAssertEqual(
       show("`Awaiting public funding` # note\n|"),
-      ["quotedIdentifier `Awaiting public funding`", "newline \n", "symbol(IntegrationQuery.Symbol.pipe) |"])
+      ["quotedIdentifier `Awaiting public funding`", "newline \n", "symbol(IQSyntax.Symbol.pipe) |"])
   }
 
   func testDotCommandOnlyAtLineStart() {

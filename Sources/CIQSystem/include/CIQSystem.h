@@ -1,0 +1,15 @@
+#ifndef CIQSYSTEM_H
+#define CIQSYSTEM_H
+#include <stddef.h>
+
+// What glibc offers that Swift's Glibc module does not export.
+
+/// Hands memory malloc holds free back to the system (glibc's malloc_trim):
+/// after a large read, the pieces it was built in are not kept.
+void iq_release_free_memory(void);
+
+/// Whether the needle's bytes occur in the haystack's (glibc's memmem, in
+/// linear time); an empty needle always does.
+int iq_contains_bytes(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
+
+#endif

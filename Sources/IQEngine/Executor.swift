@@ -1,0 +1,299 @@
+import Foundation
+import IQCore
+import IQPlan
+
+/// Runs a resolved plan step by step over column tables.
+public struct Executor {
+  public let catalog: Catalog
+  public let warnings: Warnings
+  /// `save` writes here; the session decides how (and reports what).
+  public var save: (Table, String, Span) throws -> Void
+
+  public init(catalog: Catalog, warnings: Warnings, save: @escaping (Table, String, Span) throws -> Void) {
+    self.catalog = catalog
+    self.warnings = warnings
+    self.save = save
+  }
+
+  /// Limits on a join's output: rows, and rows × columns (about 3 GB of values).
+  public static let maxJoinRows = 100_000_000
+  public static let maxJoinCells = 400_000_000
+
+  public func run(_ plan: Plan) throws -> Table {
+    try run(plan) { _, _ in }
+  }
+
+  /// Runs the plan, handing the table after each step to `after` (for `.explain`).
+  public func run(_ plan: Plan, after: (Int, Table) -> Void) throws -> Table {
+    var t = Table(fields: [], columns: [], rowCount: 0)
+    for (n, planned) in plan.steps.enumerated() {
+      let (step, fields, span) = (planned.step, planned.fields, planned.span)
+      try Cancellation.shared.check()
+      t = try run(step, on: t, span: span)
+      t.fields = fields
+      after(n, t)
+    }
+    return t
+  }
+
+  func load(_ source: TableSource) throws -> Table {
+    switch source {
+    case .named(let name): return try catalog.table(name)
+    case .file(let path, let columns): return try catalog.file(path, columns: columns)
+    }
+  }
+
+  func frame(_ t: Table) -> Frame { Frame(table: t, warnings: warnings) }
+
+  func run(_ step: PlanStep, on t: Table, span: Span) throws -> Table {
+    switch step {
+    case .scan(let source):
+      var r = try load(source)
+      r.order = nil
+      return r
+
+    case .filter(let e):
+      let c = Compiler.materialize(try Compiler.compile(e)(frame(t)), rows: t.rowCount)
+      guard case .bool(let keep) = c.data else { return t.gather([]) }
+      let out = t.gather((0..<t.rowCount).filter { keep[$0] && !c.isNull($0) })
+      if out.rowCount == 0 && t.rowCount > 0 { nearMisses(e, in: t).forEach(warnings.add) }
+      return out
+
+    case .derive(let items, let groups):
+      var out = t
+      let grouping: Grouping? =
+        groups.isEmpty
+        ? nil
+        : try Grouping(
+          keys: try groups.map { Compiler.materialize(try Compiler.compile($0)(frame(t)), rows: t.rowCount) },
+          rows: t.rowCount)
+      for (e, replacing) in items {
+        let f = Frame(table: out, aggregateInput: out, grouping: grouping, broadcast: true, warnings: warnings)
+        let c = Compiler.materialize(try Compiler.compile(e)(f), rows: t.rowCount)
+        if let i = replacing {
+          out.columns[i] = c
+          out.fields[i].type = c.type
+        } else {
+          out.columns.append(c)
+          out.fields.append(Field("", c.type))
+        }
+      }
+      return out
+
+    case .project(let exprs):
+      let f = frame(t)
+      var out = Table(
+        fields: [], columns: try exprs.map { Compiler.materialize(try Compiler.compile($0)(f), rows: t.rowCount) },
+        rowCount: t.rowCount)
+      out.order = t.order
+      return out
+
+    case .columns(let indices):
+      var out = Table(
+        fields: indices.map { t.fields[$0] }, columns: indices.map { t.columns[$0] }, rowCount: t.rowCount)
+      out.order = t.order
+      return out
+
+    case .summarize(let keyExprs, let aggs):
+      let keys = try keyExprs.map { Compiler.materialize(try Compiler.compile($0)(frame(t)), rows: t.rowCount) }
+      let grouping = try Grouping(keys: keys, rows: t.rowCount)
+      let groupCount = keys.isEmpty ? 1 : grouping.count
+      let keyTable = Table(fields: [], columns: keys.map { $0.gather(grouping.firstRow) }, rowCount: groupCount)
+      let f = Frame(table: keyTable, aggregateInput: t, grouping: grouping, warnings: warnings)
+      let values = try aggs.map { Compiler.materialize(try Compiler.compile($0)(f), rows: groupCount) }
+      var out = Table(fields: [], columns: keyTable.columns + values, rowCount: groupCount)
+      if !keys.isEmpty {
+        // Rows sorted by the keys, ascending, nulls last.
+        let perm = try Sorting.permutation(rows: groupCount, keys: keyTable.columns.map { ($0, false) })
+        out = out.gather(perm)
+        out.order = out.columns.prefix(keys.count).map { ($0, false) }
+      }
+      return out
+
+    case .sort(let keys):
+      let cols = try keys.map {
+        (Compiler.materialize(try Compiler.compile($0.0)(frame(t)), rows: t.rowCount), descending: $0.descending)
+      }
+      let perm = try Sorting.permutation(rows: t.rowCount, keys: cols)
+      var out = t.gather(perm)
+      out.order = cols.map { ($0.0.gather(perm), $0.descending) }
+      return out
+
+    case .take(let n):
+      return t.gather(Array(0..<min(n, t.rowCount)))
+
+    case .top(let n, let key, let descending):
+      let c = Compiler.materialize(try Compiler.compile(key)(frame(t)), rows: t.rowCount)
+      let perm = try Sorting.top(n, rows: t.rowCount, key: c, descending: descending)
+      var out = t.gather(perm)
+      out.order = [(c.gather(perm), descending)]
+      return out
+
+    case .join(let plan):
+      return try join(t, plan, step: span)
+
+    case .distinct(let cols):
+      let g = try Grouping(keys: cols.map { t.columns[$0] }, rows: t.rowCount)
+      var out = t.gather(g.firstRow)
+      out.columns = cols.map { out.columns[$0] }
+      return out
+
+    case .append(let source, let mapping):
+      let right = try load(source)
+      var columns: [Column] = []
+      for (i, j) in mapping.enumerated() {
+        let left = i < t.columns.count ? t.columns[i] : nil
+        let r = j.map { right.columns[$0] }
+        columns.append(concat(left, t.rowCount, r, right.rowCount))
+      }
+      return Table(fields: [], columns: columns, rowCount: t.rowCount + right.rowCount)
+
+    case .save(let path, let span):
+      try save(t, path, span)
+      return t
+
+    case .chart(let spec):
+      let f = frame(t)
+      var columns = [spec.x, spec.y].map { _ in Column(.null(0)) }
+      columns[0] = Compiler.materialize(try Compiler.compile(spec.x)(f), rows: t.rowCount)
+      columns[1] = Compiler.materialize(try Compiler.compile(spec.y)(f), rows: t.rowCount)
+      if let s = spec.series { columns.append(Compiler.materialize(try Compiler.compile(s)(f), rows: t.rowCount)) }
+      if spec.kind == .spc {
+        let spc = SPCAnalysis(columns[1].plottedNumbers.map { $0 ?? 0 })
+        guard [spc.mean, spc.lowerLimit, spc.upperLimit].allSatisfy(\.isFinite) else {
+          throw Diagnostic(
+            "number overflow in spc: the mean or process limits are past ±1.8e308", at: span,
+            help: "scale the values first, e.g. derive y = x / 1e300")
+        }
+      }
+      return Table(fields: [], columns: columns, rowCount: t.rowCount)
+    }
+  }
+
+  /// For each left row, the right rows whose keys equal its keys (nil: none,
+  /// or a null key). One text or int key is hashed as itself; other keys as values.
+  static func matches(left lk: [Column], leftRows: Int, right rk: [Column], rightRows: Int) throws -> [[Int]?] {
+    func typed<K: Hashable>(_ l: [K], _ r: [K]) throws -> [[Int]?] {
+      var index: [K: [Int]] = [:]
+      for i in 0..<rightRows where !rk[0].isNull(i) {
+        try Cancellation.poll(i)
+        index[r[i], default: []].append(i)
+      }
+      var out = [[Int]?](repeating: nil, count: leftRows)
+      for i in 0..<leftRows where !lk[0].isNull(i) {
+        try Cancellation.poll(i)
+        out[i] = index[l[i]]
+      }
+      return out
+    }
+    if lk.count == 1 {
+      switch (lk[0].data, rk[0].data) {
+      case (.coded(let l, let dictionary), _):
+        // Match each different left value once, then rows by their codes.
+        let right = rk[0].decoded()
+        guard case .text(let r) = right.data else { break }
+        var index: [CodePointString: [Int]] = [:]
+        for i in 0..<rightRows where !right.isNull(i) {
+          try Cancellation.poll(i)
+          index[CodePointString(r[i]), default: []].append(i)
+        }
+        let found = dictionary.map { index[CodePointString($0)] }
+        var out = [[Int]?](repeating: nil, count: leftRows)
+        for i in 0..<leftRows where !lk[0].isNull(i) {
+          try Cancellation.poll(i)
+          out[i] = found[Int(l[i])]
+        }
+        return out
+      case (.text, .coded):
+        return try matches(left: [lk[0]], leftRows: leftRows, right: [rk[0].decoded()], rightRows: rightRows)
+      case (.text(let l), .text(let r)): return try typed(l.map(CodePointString.init), r.map(CodePointString.init))
+      case (.int(let l), .int(let r)), (.money(let l), .money(let r)): return try typed(l, r)
+      case (.date(let l), .date(let r)): return try typed(l, r)
+      default: break
+      }
+    }
+    var index: [[Value]: [Int]] = [:]
+    for r in 0..<rightRows {
+      try Cancellation.poll(r)
+      let key = rk.map { $0[r] }
+      if key.contains(where: \.isNull) { continue }
+      index[key, default: []].append(r)
+    }
+    var out = [[Int]?](repeating: nil, count: leftRows)
+    for l in 0..<leftRows {
+      if l % 4096 == 0 { try Cancellation.shared.check() }
+      let key = lk.map { $0[l] }
+      out[l] = key.contains(where: \.isNull) ? nil : index[key]
+    }
+    return out
+  }
+
+  /// Rows of `a` (or nulls) then rows of `b` (or nulls), in their common type.
+  func concat(_ a: Column?, _ na: Int, _ b: Column?, _ nb: Int) -> Column {
+    let types = [a?.type, b?.type].compactMap { $0 }
+    let type = types.dropFirst().reduce(types[0]) { commonType($0, $1) ?? $0 }
+    var builder = ColumnBuilder(type: type, capacity: na + nb)
+    for (c, n) in [(a, na), (b, nb)] {
+      guard let c = c?.widened(to: type) else {
+        for _ in 0..<n { builder.appendNull() }
+        continue
+      }
+      for i in 0..<n { builder.append(c[i]) }
+    }
+    return builder.finish()
+  }
+
+  /// Hash join: the input's row order is kept, and a row matching several
+  /// rows of the joined table is followed by them in that table's order.
+  func join(_ t: Table, _ plan: JoinPlan, step: Span) throws -> Table {
+    let right = try load(plan.source)
+    func keyColumns(_ table: Table, _ indices: [Int], other: Table, _ otherIndices: [Int]) -> [Column] {
+      zip(indices, otherIndices).map { i, j in
+        let c = table.columns[i]
+        return c.type != other.columns[j].type && c.type.isNumeric ? c.widened(to: .number) : c
+      }
+    }
+    let lk = keyColumns(t, plan.leftKeys, other: right, plan.rightKeys)
+    let rk = keyColumns(right, plan.rightKeys, other: t, plan.leftKeys)
+    let matchesOf = try Executor.matches(left: lk, leftRows: t.rowCount, right: rk, rightRows: right.rowCount)
+    // Count the output first, so a join that would explode is refused
+    // before any memory is spent on it.
+    let total = matchesOf.reduce(0) { $0 + ($1?.count ?? (plan.isLeft ? 1 : 0)) }
+    let width = t.columns.count + plan.rightKept.count
+    if total > Executor.maxJoinRows || total * max(1, width) > Executor.maxJoinCells {
+      throw Diagnostic(
+        "this join would give \(groupThousands(String(total))) rows, more than iq will hold (\(groupThousands(String(min(Executor.maxJoinRows, Executor.maxJoinCells / max(1, width))))))",
+        at: plan.span, help: "join on more columns, or filter both sides first, so that each row matches fewer rows")
+    }
+    if !plan.many, total > t.rowCount, let d = fanOut(t, right, plan, matchesOf, total: total, step: step) {
+      warnings.add(d)
+    }
+    var li: [Int] = []
+    var ri: [Int] = []
+    li.reserveCapacity(total)
+    ri.reserveCapacity(total)
+    var eachOnce = true
+    for l in 0..<t.rowCount {
+      if l % 4096 == 0 { try Cancellation.shared.check() }
+      if matchesOf[l]?.count != 1 { eachOnce = false }
+      if let matches = matchesOf[l] {
+        for r in matches {
+          li.append(l)
+          ri.append(r)
+        }
+      } else if plan.isLeft {
+        li.append(l)
+        ri.append(-1)
+      }
+    }
+    // Each row matching one row (a lookup table such as areas) keeps the
+    // input's columns as they are.
+    try Cancellation.shared.check()
+    var out = eachOnce ? t : try t.gatherCancellably(li)
+    for c in plan.rightKept {
+      try Cancellation.shared.check()
+      out.columns.append(right.columns[c].gather(ri))
+    }
+    return out
+  }
+}

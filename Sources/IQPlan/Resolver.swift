@@ -1,0 +1,400 @@
+import Foundation
+import IQCore
+import IQSyntax
+
+/// Binds every name in a parsed pipeline to a column and checks every type,
+/// producing the plan the evaluator runs.
+public struct Resolver {
+  public let catalog: Catalog
+  /// `let` values: their types, and their values once computed.
+  public var values: [String: Value]
+  public var valueTypes: [String: DataType]
+
+  public init(catalog: Catalog, values: [String: Value] = [:], valueTypes: [String: DataType] = [:]) {
+    self.catalog = catalog
+    self.values = values
+    self.valueTypes = valueTypes
+    for (k, v) in values where valueTypes[k] == nil { self.valueTypes[k] = v.type }
+  }
+
+  /// What bare names mean in an expression, and which calls are allowed there.
+  struct Scope {
+    var fields: [Field]
+    /// Where an aggregate's argument looks up names (summarize: the input rows).
+    var aggregateFields: [Field]?
+    var allowWindows = false
+    var hasOrder = false
+    var step: String
+    var insideAggregate = false
+  }
+
+  // MARK: - Pipelines
+
+  public func resolve(_ pipeline: Pipeline) throws -> Plan {
+    let used = Projection.columns(pipeline)
+    guard used != nil, case .from(.file) = pipeline.steps.first?.kind else {
+      return try resolve(pipeline, reading: nil)
+    }
+    do {
+      return try resolve(pipeline, reading: used)
+    } catch is Diagnostic {
+      // Again with every column of the file: an error is then told against
+      // them all ("did you mean", "columns here"), and should a column the
+      // query needs have been missed, the query still runs.
+      return try resolve(pipeline, reading: nil)
+    }
+  }
+
+  /// `reading`: the columns to read of a file the pipeline starts from.
+  func resolve(_ pipeline: Pipeline, reading: Set<String>?) throws -> Plan {
+    var plan = Plan(steps: [])
+    var fields: [Field] = []
+    var hasOrder = false
+    for step in pipeline.steps {
+      let (planStep, out, ordered) = try resolve(step, input: fields, hasOrder: hasOrder, reading: reading)
+      plan.steps.append(Plan.Step(step: planStep, fields: out, span: step.span, verb: step.verb))
+      fields = out
+      hasOrder = ordered
+    }
+    return plan
+  }
+
+  func resolve(_ step: Step, input: [Field], hasOrder: Bool, reading: Set<String>? = nil) throws
+    -> (PlanStep, [Field], Bool)
+  {
+    let verb = step.verb.rawValue
+    var scope = Scope(fields: input, hasOrder: hasOrder, step: verb)
+    switch step.kind {
+    case .from(let source):
+      let (s, fields, _) = try resolveSource(source, reading: reading)
+      return (.scan(s), fields, false)
+
+    case .where(let e):
+      let r = try resolve(e, scope)
+      try expectType(r, .bool, "'where' keeps the rows where a condition is true", e)
+      return (.filter(r), input, hasOrder)
+
+    case .derive(let items, let by):
+      let groups = try by.map { try resolve($0.value, scope) }
+      var fields = input
+      var outs: [(expr: ResolvedExpr, replacing: Int?)] = []
+      for item in items {
+        scope.fields = fields
+        scope.aggregateFields = fields
+        scope.allowWindows = true
+        let r = try resolve(item.value, scope)
+        let name = item.name!.text
+        if let i = fields.firstIndex(where: { $0.name == name }) {
+          fields[i] = Field(name, r.type, isYear: isYear(r, fields))
+          outs.append((r, i))
+        } else {
+          fields.append(Field(name, r.type, isYear: isYear(r, fields)))
+          outs.append((r, nil))
+        }
+      }
+      return (.derive(outs, groups: groups), fields, hasOrder)
+
+    case .select(let items):
+      let (exprs, fields) = try resolveNamed(items, scope, verb: "select")
+      return (.project(exprs), fields, hasOrder)
+
+    case .drop(let names):
+      var keep = Array(input.indices)
+      for n in names {
+        let i = try column(n, in: input, step: verb)
+        keep.removeAll { $0 == i }
+      }
+      return (.columns(keep), keep.map { input[$0] }, hasOrder)
+
+    case .rename(let pairs):
+      var fields = input
+      for (new, old) in pairs {
+        let i = try column(old, in: input, step: verb)
+        if let clash = fields.firstIndex(where: { $0.name == new.text }), clash != i {
+          throw Diagnostic(
+            "there is already a column named '\(new.text)'", at: new.span,
+            help: "choose another name, or drop '\(new.text)' first")
+        }
+        fields[i].name = new.text
+      }
+      return (.columns(Array(input.indices)), fields, hasOrder)
+
+    case .summarize(let items, let by):
+      let (keys, keyFields) = try resolveNamed(by, scope, verb: "by")
+      var aggScope = Scope(fields: keyFields, aggregateFields: input, step: verb)
+      aggScope.hasOrder = hasOrder
+      let (aggs, fields) = try resolveNamed(items, aggScope, verb: "summarize", after: keyFields)
+      return (.summarize(keys: keys, aggregates: aggs), fields, !keys.isEmpty)
+
+    case .count:
+      let n = ResolvedExpr(kind: .aggregate(.count, nil), type: .int, span: step.span)
+      return (.summarize(keys: [], aggregates: [n]), [Field("n", .int)], false)
+
+    case .sort(let keys):
+      let r = try keys.map { k -> (ResolvedExpr, descending: Bool) in
+        let e = try resolve(k.value, scope)
+        return (e, k.direction == .desc)
+      }
+      return (.sort(r), input, true)
+
+    case .take(let n):
+      return (.take(try count(n, verb: verb)), input, hasOrder)
+
+    case .top(let n, let key):
+      let e = try resolve(key.value, scope)
+      return (.top(try count(n, verb: verb), e, descending: key.direction == .desc), input, true)
+
+    case .join(let isLeft, let source, let condition, let many):
+      let (s, right, tableName) = try resolveSource(source)
+      let written: String
+      if case .file(let path, _) = source { written = Value.text(path).literalText } else { written = tableName }
+      var leftKeys: [Int] = []
+      var rightKeys: [Int] = []
+      var merged: Set<Int> = []
+      switch condition {
+      case .columns(let names):
+        for n in names {
+          leftKeys.append(try column(n, in: input, step: "join"))
+          rightKeys.append(try column(n, in: right, step: "join", table: tableName))
+          merged.insert(rightKeys.last!)
+        }
+      case .equal(let a, let b):
+        leftKeys.append(try column(a, in: input, step: "join"))
+        rightKeys.append(try column(b, in: right, step: "join", table: tableName))
+      }
+      for (l, r) in zip(leftKeys, rightKeys) {
+        let lt = input[l].type, rt = right[r].type
+        if lt != rt && !(lt.isNumeric && rt.isNumeric) {
+          throw Diagnostic(
+            "can't join \(lt) column '\(input[l].name)' to \(rt) column '\(right[r].name)'",
+            at: step.span,
+            help: rt.conversion.map { "convert one side first, e.g. derive \(input[l].name) = \($0)(\(input[l].name))" }
+              ?? "join on columns of the same type",
+            fix: rt.conversion.map {
+              let name = Name.written(input[l].name)
+              return Diagnostic.Fix(Span(step.span.start, step.span.start), "derive \(name) = \($0)(\(name)) | ")
+            })
+        }
+      }
+      var fields = input
+      var kept: [Int] = []
+      for (i, f) in right.enumerated() where !merged.contains(i) {
+        kept.append(i)
+        let name = fields.contains { $0.name == f.name } ? "\(tableName).\(f.name)" : f.name
+        fields.append(Field(name, f.type))
+      }
+      let plan = JoinPlan(
+        isLeft: isLeft, source: s, leftKeys: leftKeys, rightKeys: rightKeys, rightKept: kept,
+        rightNames: right.map(\.name),
+        span: source.span,
+        label: written, many: many)
+      return (.join(plan), fields, hasOrder)
+
+    case .distinct(let names):
+      let cols = try names.isEmpty ? Array(input.indices) : names.map { try column($0, in: input, step: verb) }
+      return (.distinct(cols), cols.map { input[$0] }, hasOrder && names.isEmpty)
+
+    case .append(let source):
+      let (s, right, tableName) = try resolveSource(source)
+      var fields = input
+      var mapping: [Int?] = []
+      for (i, f) in input.enumerated() {
+        guard let j = right.firstIndex(where: { $0.name == f.name }) else {
+          mapping.append(nil)
+          continue
+        }
+        guard let t = commonType(f.type, right[j].type) else {
+          throw Diagnostic(
+            "column '\(f.name)' is \(f.type) here but \(right[j].type) in \(tableName)", at: source.span,
+            help: "convert one of them first so that both are the same type")
+        }
+        fields[i].type = t
+        mapping.append(j)
+      }
+      for (j, f) in right.enumerated() where !input.contains(where: { $0.name == f.name }) {
+        fields.append(f)
+        mapping.append(j)
+      }
+      return (.append(s, mapping: mapping), fields, false)
+
+    case .chart(let kind, let xe, let ye, let seriesName, let path):
+      let x = try resolve(xe, scope)
+      let y = try resolve(ye, scope)
+      guard [.int, .number, .money, .null].contains(y.type) else {
+        throw Diagnostic(
+          "a chart's values are numbers or money; this is \(article(y.type))", at: ye.span,
+          help: "chart \(kind.rawValue) LABEL, VALUE")
+      }
+      if kind != .bar, ![DataType.date, .int, .number, .text].contains(x.type) {
+        throw Diagnostic(
+          "the x axis of a \(kind.rawValue) chart is dates, numbers or labels; this is \(article(x.type))", at: xe.span)
+      }
+      var fields = [Field(outputNameOrDefault(xe, "x"), x.type), Field(outputNameOrDefault(ye, "y"), y.type)]
+      var series: ResolvedExpr?
+      if let seriesName {
+        if kind == .spc {
+          throw Diagnostic(
+            "an SPC chart has one series", at: seriesName.span,
+            help: "filter to one series with where, or draw a line chart")
+        }
+        if kind == .bar { throw Diagnostic("a bar chart has one series", at: seriesName.span) }
+        let i = try column(seriesName, in: input, step: verb)
+        series = ResolvedExpr(kind: .column(i), type: input[i].type, span: seriesName.span)
+        fields.append(Field(input[i].name, input[i].type))
+      }
+      if let (p, span) = path, (p as NSString).pathExtension.lowercased() != "svg" {
+        throw Diagnostic("a chart is written as SVG", at: span, help: "name the file .svg")
+      }
+      let spec = ChartSpec(kind: kind, x: x, y: y, series: series, path: path?.0, pathSpan: path?.1)
+      return (.chart(spec), fields, hasOrder)
+
+    case .save(let path, let span):
+      let ext = (path as NSString).pathExtension.lowercased()
+      guard OutputFormat(fileExtension: ext) != nil else {
+        throw Diagnostic(
+          "can't tell the format of '\(path)' from its extension", at: span,
+          help: "name the file .csv, .tsv, .json or .md")
+      }
+      return (.save(path, span), input, hasOrder)
+    }
+  }
+
+  func resolveSource(_ source: SourceRef, reading: Set<String>? = nil) throws -> (TableSource, [Field], String) {
+    switch source {
+    case .table(let name):
+      guard let found = catalog.lookup(name.text) else {
+        let guess = closest(to: name.text, in: catalog.names)
+        throw Diagnostic(
+          "unknown table '\(name.text)'", at: name.span,
+          help: (guess.map { "did you mean '\($0)'? " } ?? "") + "tables: \(catalog.names.joined(separator: ", "))",
+          fix: guess.map { Diagnostic.Fix(name.span, Name.written($0)) })
+      }
+      return (.named(found), catalog.entry(found)!.fields, found)
+    case .file(let path, let span):
+      do {
+        let t = try catalog.file(path, columns: reading)
+        let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return (.file(path, columns: reading), t.fields, stem)
+      } catch var d as Diagnostic {
+        if d.file == nil { d.span = span }
+        throw d
+      }
+    }
+  }
+
+  /// Output columns of select, summarize and by: each resolved and named,
+  /// no name twice (counting the columns already `after`). Returns all the fields.
+  func resolveNamed(_ items: [Assignment], _ scope: Scope, verb: String, after: [Field] = []) throws
+    -> ([ResolvedExpr], [Field])
+  {
+    var exprs: [ResolvedExpr] = []
+    var fields = after
+    for item in items {
+      let r = try resolve(item.value, scope)
+      let name = try outputName(item, verb: verb)
+      try checkUnique(name, fields, item)
+      exprs.append(r)
+      fields.append(Field(name.text, r.type, isYear: isYear(r, scope.fields)))
+    }
+    return (exprs, fields)
+  }
+
+  /// `year(…)`, or a column that holds one.
+  func isYear(_ r: ResolvedExpr, _ input: [Field]) -> Bool {
+    switch r.kind {
+    case .function(.year, _): return true
+    case .column(let i): return i < input.count && input[i].isYear
+    default: return false
+    }
+  }
+
+  /// The name of an output column: given, or taken from a bare column or call.
+  func outputName(_ item: Assignment, verb: String) throws -> Name {
+    if let n = item.name { return n }
+    switch item.value.kind {
+    case .name(let n): return Name(text: n, span: item.value.span)
+    case .call(let f, let args):
+      var parts = [f.text]
+      for a in args {
+        if case .name(let n) = a.kind { parts.append(n) }
+      }
+      return Name(text: parts.joined(separator: "_"), span: item.value.span)
+    default:
+      throw Diagnostic("this \(verb) column needs a name", at: item.value.span, help: "write 'name = …'")
+    }
+  }
+
+  /// A column's own name, or a default for an expression.
+  func outputNameOrDefault(_ e: Expr, _ fallback: String) -> String {
+    if case .name(let n) = e.kind { return n }
+    return fallback
+  }
+
+  func checkUnique(_ name: Name, _ fields: [Field], _ item: Assignment) throws {
+    if fields.contains(where: { $0.name == name.text }) {
+      throw Diagnostic(
+        "two columns would be named '\(name.text)'", at: name.span, help: "give one a new name: other = …")
+    }
+  }
+
+  /// The position of a named column, or an "unknown column" error.
+  func column(_ name: Name, in fields: [Field], step: String, table: String? = nil) throws -> Int {
+    if let i = fields.firstIndex(where: { $0.name == name.text }) { return i }
+    let ci = fields.indices.filter { fields[$0].name.lowercased() == name.text.lowercased() }
+    if ci.count == 1 { return ci[0] }
+    throw unknownColumn(name.text, span: name.span, fields: fields, table: table)
+  }
+
+  func unknownColumn(_ name: String, span: Span, fields: [Field], table: String? = nil) -> Diagnostic {
+    var help = ""
+    let guess = closest(to: name, in: fields.map(\.name))
+    if let guess { help = "did you mean '\(guess)'? " }
+    let place = table.map { "columns of \($0)" } ?? "columns here"
+    help += "\(place): \(fields.map(\.name).joined(separator: ", "))"
+    return Diagnostic(
+      "unknown column '\(name)'" + (table.map { " in \($0)" } ?? ""), at: span, help: help,
+      fix: guess.map { Diagnostic.Fix(span, Name.written($0)) })
+  }
+
+  /// `take N`, `top N`: a whole number known before the query runs.
+  func count(_ e: Expr, verb: String) throws -> Int {
+    let r = try resolve(e, Scope(fields: [], step: verb))
+    if case .constant(.int(let n)) = r.kind, n >= 0, n <= Int64(Int32.max) { return Int(n) }
+    // Under --check a let value's type is known but not its value.
+    if case .constant(.null) = r.kind, r.type == .int { return 0 }
+    throw Diagnostic("'\(verb)' needs a whole number of rows, e.g. \(verb) 10", at: e.span)
+  }
+
+  func expectType(_ r: ResolvedExpr, _ type: DataType, _ why: String, _ e: Expr) throws {
+    if r.type == type || r.type == .null { return }
+    let help = r.type == .text || r.type.isNumeric ? "compare it with something: … > 0, … == \"x\"" : nil
+    throw Diagnostic("\(why); this is \(article(r.type)), not true or false", at: e.span, help: help)
+  }
+
+  // MARK: - let values
+
+  /// A `let` value's expression: no columns, no aggregates.
+  public func resolveValue(_ e: Expr) throws -> ResolvedExpr {
+    try resolve(e, Scope(fields: [], step: "let"))
+  }
+}
+
+/// A type as a phrase: "an int", "money", "text".
+package func article(_ t: DataType) -> String {
+  switch t {
+  case .int: return "an int"
+  case .null: return "null"
+  case .money, .text: return t.rawValue
+  case .bool: return "true/false"
+  default: return "a \(t.rawValue)"
+  }
+}
+
+/// The type two values share: equal types, int with number, or anything with null.
+package func commonType(_ a: DataType, _ b: DataType) -> DataType? {
+  if a == b { return a }
+  if a == .null { return b }
+  if b == .null { return a }
+  if a.isNumeric && b.isNumeric { return .number }
+  return nil
+}

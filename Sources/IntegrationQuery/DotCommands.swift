@@ -1,0 +1,219 @@
+import Foundation
+import IQCore
+import IQPlan
+import IQSQL
+import IQSyntax
+
+/// The dot-commands of section 7: the same in the shell and in scripts.
+public enum DotCommand: String, CaseIterable, Sendable {
+  case help, tables, describe, explain, sql, mode, timer, output, read, history, sources, tutorial, quit
+
+  public var usage: String {
+    switch self {
+    case .help: return ".help [topic]"
+    case .tables: return ".tables"
+    case .describe: return ".describe TABLE"
+    case .explain: return ".explain QUERY"
+    case .sql: return ".sql QUERY"
+    case .tutorial: return ".tutorial [next|hint|answer|N|reset]"
+    case .mode: return ".mode table|csv|tsv|json|markdown"
+    case .timer: return ".timer on|off"
+    case .output: return ".output [FILE]"
+    case .read: return ".read FILE"
+    case .history: return ".history"
+    case .sources: return ".sources"
+    case .quit: return ".quit"
+    }
+  }
+
+  /// An example on the built-in data, run live by `.help` (none for
+  /// commands that change the session or the files).
+  public var example: String? {
+    switch self {
+    case .tables: return ".tables"
+    case .describe: return ".describe england"
+    case .explain: return ".explain from areas | where region == \"London\" | count"
+    case .sql: return ".sql from areas | where region == \"London\" | count"
+    case .mode: return ".mode csv\nfrom bcf | select pooled, plans"
+    case .sources: return ".sources"
+    case .help: return ".help count"
+    case .timer: return ".timer on\nfrom delay_reasons | count"
+    case .tutorial: return ".tutorial 1"
+    // .output, .read, .history and .quit change files or the session.
+    default: return nil
+    }
+  }
+
+  public var summary: String {
+    switch self {
+    case .help: return "this help, or help on a verb, function or topic"
+    case .tables: return "the tables you can query, with their row counts"
+    case .describe: return "a table's columns, types and meanings, and its source"
+    case .explain: return "what each step of a query does, in plain English, with the rows after it"
+    case .sql: return "the SQL (SQLite's dialect) that computes the same result"
+    case .tutorial: return "ten short lessons that rebuild the NAO's findings from the data"
+    case .mode: return "how results are printed"
+    case .timer: return "print how long each query took"
+    case .output: return "send results to a file; .output alone sends them back to the screen"
+    case .read: return "run the statements in a script file"
+    case .history: return "the statements you have entered"
+    case .sources: return "where the built-in data comes from, and its licences"
+    case .quit: return "leave iq"
+    }
+  }
+}
+
+extension Session {
+  /// The SQL for one query; errors point into the query as written.
+  public func sqlText(_ query: String, span: Span, file: SourceFile) throws -> String {
+    let q = SourceFile(name: "<sql>", text: query)
+    do {
+      let (statements, diagnostics) = Parser.parse(q)
+      if let d = diagnostics.first { throw d }
+      guard statements.count == 1, case .pipeline(let p) = statements[0].kind else {
+        throw Diagnostic("SQL is written for one query", at: Span(0, q.bytes.count))
+      }
+      return try SQLTranslator.translate(Resolver(catalog: catalog, values: values).resolve(p))
+    } catch var d as Diagnostic {
+      if d.span != nil, d.file == nil || d.file?.name == "<sql>" {
+        d.moveBy(span.start, into: file)
+      }
+      throw d
+    }
+  }
+
+  func dotCommand(_ name: String, _ argument: String, span: Span, file: SourceFile) throws {
+    let argSpan = argument.isEmpty ? Span(span.end, span.end) : Span(span.end - argument.utf8.count, span.end)
+    let nameSpan = Span(span.start, span.start + 1 + name.utf8.count)
+    guard let command = DotCommand(rawValue: name) ?? (name == "exit" ? .quit : nil) else {
+      let guess = closest(to: name, in: DotCommand.allCases.map(\.rawValue))
+      throw Diagnostic(
+        "unknown dot-command '.\(name)'", at: nameSpan,
+        help: (guess.map { "did you mean '.\($0)'? " } ?? "") + "'.help' lists them")
+    }
+    func noArgument() throws {
+      if !argument.isEmpty {
+        throw Diagnostic(".\(name) takes no argument", at: argSpan, help: "usage: \(command.usage)")
+      }
+    }
+    switch command {
+    case .help:
+      results.write(try Help.text(argument, session: self, span: argSpan))
+    case .tables:
+      try noArgument()
+      let names = catalog.names
+      let rows = names.map { catalog.entry($0)!.rowCount.map(Int64.init) }
+      try emit(
+        Table(
+          fields: [Field("table", .text), Field("rows", .int), Field("description", .text)],
+          columns: [
+            Column(.text(names)), Column(.int(rows.map { $0 ?? 0 }), valid: rows.map { $0 != nil }),
+            Column(.text(names.map { catalog.entry($0)!.description })),
+          ]))
+    case .describe:
+      guard !argument.isEmpty else {
+        throw Diagnostic(".describe needs a table name", at: argSpan, help: "usage: .describe delayed_days")
+      }
+      guard let found = catalog.lookup(argument), let entry = catalog.entry(found) else {
+        let guess = closest(to: argument, in: catalog.names)
+        throw Diagnostic(
+          "unknown table '\(argument)'", at: argSpan,
+          help: (guess.map { "did you mean '\($0)'? " } ?? "") + "tables: \(catalog.names.joined(separator: ", "))")
+      }
+      var header = "\(found): \(entry.description)\n"
+      if let n = entry.rowCount { header += "rows: \(groupThousands(String(n)))\n" }
+      if !entry.source.isEmpty { header += "source: \(entry.source)\n" }
+      try writeResult(header + "\n")
+      printedResult = false
+      try emit(
+        Table(
+          fields: [Field("column", .text), Field("type", .text), Field("unit", .text), Field("description", .text)],
+          columns: [
+            Column(.text(entry.fields.map(\.name))), Column(.text(entry.fields.map(\.type.rawValue))),
+            Column(.text(entry.fields.map { entry.columnUnits[$0.name] ?? "" })),
+            Column(.text(entry.fields.map { entry.columnNotes[$0.name] ?? "" })),
+          ]))
+    case .mode:
+      guard let f = OutputFormat(rawValue: argument.lowercased()) ?? (argument.lowercased() == "md" ? .markdown : nil)
+      else {
+        throw Diagnostic(
+          argument.isEmpty ? "the mode is \(format.rawValue)" : "unknown mode '\(argument)'", at: argSpan,
+          help: "usage: \(command.usage)")
+      }
+      format = f
+    case .timer:
+      switch argument.lowercased() {
+      case "on": timer = true
+      case "off": timer = false
+      default: throw Diagnostic(".timer takes on or off", at: argSpan, help: "usage: \(command.usage)")
+      }
+    case .output:
+      try redirectOutput(argument.isEmpty ? nil : argument, span: argSpan)
+    case .read:
+      guard !argument.isEmpty else {
+        throw Diagnostic(".read needs a file name", at: argSpan, help: "usage: \(command.usage)")
+      }
+      guard readDepth < 16 else {
+        throw Diagnostic(".read nested more than 16 deep (does a script read itself?)", at: argSpan)
+      }
+      let kind = (try? FileManager.default.attributesOfItem(atPath: argument))?[.type] as? FileAttributeType
+      if kind != nil && kind != .typeRegular {
+        throw Diagnostic("'\(argument)' is not a regular file; .read reads scripts", at: argSpan)
+      }
+      guard let data = FileManager.default.contents(atPath: argument) else {
+        throw Diagnostic(
+          "can't read '\(argument)'", at: argSpan,
+          help: "check the path; it is relative to the folder iq was started in")
+      }
+      let script: SourceFile
+      do {
+        script = try SourceFile.decoding(Array(data), name: argument)
+      } catch var d as Diagnostic {
+        d.span = argSpan
+        throw d
+      }
+      readDepth += 1
+      defer { readDepth -= 1 }
+      if !run(script) {
+        throw Diagnostic("stopped: '\(argument)' failed", at: argSpan)
+      }
+    case .history:
+      try noArgument()
+      let lines = history()
+      let width = String(lines.count).count
+      results.write(
+        lines.enumerated().map { i, l in
+          let n = String(i + 1)
+          return String(repeating: " ", count: width - n.count) + n + "  "
+            + l.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: width + 2))
+        }.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"))
+    case .explain:
+      guard !argument.isEmpty else {
+        throw Diagnostic(
+          ".explain needs a query", at: argSpan, help: "usage: .explain from areas | where region == \"London\" | count"
+        )
+      }
+      do {
+        results.write(try Explain.explain(argument, session: self))
+      } catch var d as Diagnostic {
+        // Point into this line rather than into the quoted query alone.
+        if d.span != nil, d.file == nil || d.file?.name == "<explain>" {
+          d.moveBy(argSpan.start, into: file)
+        }
+        throw d
+      }
+    case .sql:
+      guard !argument.isEmpty else {
+        throw Diagnostic(".sql needs a query", at: argSpan, help: "usage: .sql from areas | count")
+      }
+      results.write(try sqlText(argument, span: argSpan, file: file))
+    case .tutorial:
+      try tutorialCommand(argument, span: argSpan)
+    case .sources:
+      try noArgument()
+      results.write(Help.sources)
+    case .quit:
+      quit()
+    }
+  }
+}

@@ -1,0 +1,229 @@
+import IQCore
+import IQEngine
+import IQPlan
+import IQSyntax
+
+/// `.explain QUERY`: the pipeline step by step in plain English, with the
+/// rows and columns after each step, and a warning where a step looks like
+/// a mistake.
+public enum Explain {
+  /// Spans in the errors it throws are offsets into `text`.
+  public static func explain(_ text: String, session: Session) throws -> String {
+    let file = SourceFile(name: "<explain>", text: text)
+    let (statements, diagnostics) = Parser.parse(file)
+    if let d = diagnostics.first { throw d }
+    guard statements.count == 1, case .pipeline(let pipeline) = statements[0].kind else {
+      throw Diagnostic(
+        ".explain takes one query", at: Span(0, file.bytes.count),
+        help: ".explain from areas | where region == \"London\" | count")
+    }
+    let plan = try Resolver(catalog: session.catalog, values: session.values).resolve(pipeline)
+    var tables: [Table] = []
+    let executor = Executor(catalog: session.catalog, warnings: Warnings()) { _, _, _ in }
+    Cancellation.shared.reset()
+    defer { session.catalog.forgetFiles() }
+    _ = try executor.run(plan) { _, t in tables.append(t) }
+    var lines: [String] = []
+    for (n, step) in pipeline.steps.enumerated() {
+      let before = n > 0 ? tables[n - 1] : nil
+      let (sentence, warning) = describe(step, before: before, after: tables[n], file: file, session: session)
+      lines.append("\(n + 1). \(sentence)")
+      if let warning { lines.append("   ⚠ \(warning)") }
+    }
+    let last = tables.last!
+    lines.append(
+      "Result: \(rows(last.rowCount)), \(count(last.fields.count, "column")): \(last.fields.map(\.name).joined(separator: ", "))."
+    )
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  static func number(_ n: Int) -> String { groupThousands(String(n)) }
+  static func rows(_ n: Int) -> String { n == 1 ? "1 row" : "\(number(n)) rows" }
+  static func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(number(n)) \(noun)s" }
+  static func list(_ names: [String]) -> String {
+    names.count <= 1 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + names.last!
+  }
+
+  static func describe(_ step: Step, before: Table?, after: Table, file: SourceFile, session: Session) -> (
+    String, String?
+  ) {
+    let inRows = before?.rowCount ?? 0, outRows = after.rowCount
+    func source(_ s: SourceRef) -> String {
+      switch s {
+      case .table(let n): return n.text
+      case .file(let p, _): return "the file \(p)"
+      }
+    }
+    switch step.kind {
+    case .from(let s):
+      return ("Start from \(source(s)): \(rows(outRows)), \(count(after.fields.count, "column")).", nil)
+    case .where(let e):
+      let warning =
+        outRows == 0
+        ? "this keeps no rows: check the value is written as in the data (.describe shows the columns)" : nil
+      return ("Keep the \(rows(outRows)) where \(english(e, file)) (of \(number(inRows))).", warning)
+    case .derive(let items, let by):
+      let parts = items.map { "\($0.name!.text) = \(file.text(of: $0.value.span))" }
+      let replaced = items.filter { item in before?.fields.contains { $0.name == item.name!.text } ?? false }.map {
+        $0.name!.text
+      }
+      var s = replaced.count == items.count ? "Replace \(list(parts))" : "Add \(list(parts))"
+      if !by.isEmpty { s += ", working within each \(list(by.map { file.text(of: $0.value.span) }))" }
+      return (s + ".", rateWarning(items.map(\.value), before: before, file: file))
+    case .select(let items):
+      return ("Keep the columns \(list(items.map { $0.name?.text ?? file.text(of: $0.value.span) })).", nil)
+    case .drop(let names):
+      return ("Remove the columns \(list(names.map(\.text))).", nil)
+    case .rename(let pairs):
+      return ("Rename \(list(pairs.map { "\($0.old.text) to \($0.new.text)" })).", nil)
+    case .summarize(let items, let by):
+      let what = list(items.map { aggregateWords($0.value, file) })
+      let s =
+        by.isEmpty
+        ? "\(capitalised(what)) over all \(rows(inRows)): one row."
+        : "\(capitalised(what)) for each of the \(number(outRows)) \(list(by.map { file.text(of: $0.value.span) })) group\(outRows == 1 ? "" : "s") (from \(rows(inRows)))."
+      return (s, rateWarning(items.map(\.value), before: before, file: file))
+    case .count:
+      return ("Count the rows: \(number(inRows)).", nil)
+    case .sort(let keys):
+      return (
+        "Sort by \(list(keys.map { "\(file.text(of: $0.value.span))\($0.direction == .desc ? ", largest first" : "")" })).",
+        nil
+      )
+    case .take:
+      return ("Keep the first \(rows(outRows)) (of \(number(inRows))).", nil)
+    case .top(_, let key):
+      return (
+        "Keep the \(rows(outRows)) with the \(key.direction == .desc ? "largest" : "smallest") \(file.text(of: key.value.span)).",
+        nil
+      )
+    case .join(let isLeft, let s, let condition, let many):
+      let on: String
+      switch condition {
+      case .columns(let names): on = list(names.map(\.text))
+      case .equal(let a, let b): on = "\(a.text) = \(b.text)"
+      }
+      var warnings: [String] = []
+      let unmatched = before.map { unmatchedRows($0, s, condition, session: session) } ?? 0
+      if unmatched > 0 {
+        warnings.append(
+          isLeft
+            ? "\(rows(unmatched)) found no match in \(source(s)); their new columns are null"
+            : "\(rows(unmatched)) found no match in \(source(s)) and were dropped; 'join left' keeps them with nulls")
+      }
+      // `join many` said the repeat is intended.
+      if outRows > inRows - (isLeft ? 0 : unmatched) && !many {
+        warnings.append(
+          "some rows matched more than one row of \(source(s)), so they now appear more than once; totals may count them twice ('join many' says that is intended)"
+        )
+      }
+      let warning = warnings.isEmpty ? nil : warnings.joined(separator: "\n   ⚠ ")
+      return (
+        "Match each row to \(source(s)) on \(on)\(isLeft ? ", keeping rows with no match" : "")\(many ? ", each as often as it matches" : ""): \(rows(outRows)) (from \(number(inRows))).",
+        warning
+      )
+    case .distinct(let names):
+      return (
+        "Keep one row for each different \(names.isEmpty ? "row" : list(names.map(\.text))): \(rows(outRows)) (of \(number(inRows))).",
+        nil
+      )
+    case .append(let s):
+      return ("Add the rows of \(source(s)) below: \(rows(outRows)).", nil)
+    case .save(let path, _):
+      return ("Save the \(rows(outRows)) to \(path).", nil)
+    case .chart(let kind, let x, let y, _, _):
+      let what = kind == .spc ? "an SPC (XmR) chart" : "a \(kind.rawValue) chart"
+      return ("Draw \(what) of \(file.text(of: y.span)) by \(file.text(of: x.span)).", nil)
+    }
+  }
+
+  /// How many input rows have no matching row in the joined table.
+  static func unmatchedRows(_ t: Table, _ s: SourceRef, _ condition: JoinCondition, session: Session) -> Int {
+    let right: Table?
+    switch s {
+    case .table(let n): right = session.catalog.lookup(n.text).flatMap { try? session.catalog.table($0) }
+    case .file(let p, _): right = try? session.catalog.file(p)
+    }
+    guard let right else { return 0 }
+    let pairs: [(String, String)]
+    switch condition {
+    case .columns(let names): pairs = names.map { ($0.text, $0.text) }
+    case .equal(let a, let b): pairs = [(a.text, b.text)]
+    }
+    let leftKeys = pairs.compactMap { t.column(named: $0.0) },
+      rightKeys = pairs.compactMap { right.column(named: $0.1) }
+    guard leftKeys.count == pairs.count, rightKeys.count == pairs.count else { return 0 }
+    func key(_ cols: [Column], _ i: Int) -> [String] { cols.map { $0[i].plainText } }
+    let known = Set((0..<right.rowCount).map { key(rightKeys, $0) })
+    return (0..<t.rowCount).filter { i in leftKeys.contains { $0.isNull(i) } || !known.contains(key(leftKeys, i)) }
+      .count
+  }
+
+  static func capitalised(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
+
+  /// `sum(total)` → "add up total".
+  static func aggregateWords(_ e: Expr, _ file: SourceFile) -> String {
+    guard case .call(let f, let args) = e.kind, let agg = Aggregate(rawValue: f.text.lowercased()) else {
+      return "work out \(file.text(of: e.span))"
+    }
+    let arg = args.first.map { file.text(of: $0.span) } ?? ""
+    switch agg {
+    case .count: return args.isEmpty ? "count the rows" : "count the \(arg) values"
+    case .count_distinct: return "count the different \(arg)"
+    case .sum: return "add up \(arg)"
+    case .avg: return "average \(arg)"
+    case .min: return "find the smallest \(arg)"
+    case .max: return "find the largest \(arg)"
+    case .median: return "find the median \(arg)"
+    case .stddev: return "measure the spread of \(arg)"
+    case .first: return "take the first \(arg)"
+    case .last: return "take the last \(arg)"
+    }
+  }
+
+  /// Adding up a rate or a share gives a number with no meaning.
+  static func rateWarning(_ values: [Expr], before: Table?, file: SourceFile) -> String? {
+    for e in values {
+      guard case .call(let f, let args) = e.kind, f.text.lowercased() == "sum", let arg = args.first,
+        case .name(let column) = arg.kind
+      else { continue }
+      let lower = column.lowercased()
+      let named = ["rate", "share", "pct", "percent", "ratio", "proportion"].contains { lower.contains($0) }
+      var fractions = false
+      if let t = before, let c = t.column(named: column), case .number(let xs) = c.data {
+        fractions = !xs.isEmpty && (0..<xs.count).allSatisfy { c.isNull($0) || (xs[$0] >= 0 && xs[$0] <= 1) }
+      }
+      if named || fractions {
+        return
+          "\(column) looks like a rate or a share: adding rates up gives no meaningful total; average them, or add up the counts and divide"
+      }
+    }
+    return nil
+  }
+
+  /// A condition in words: `fy == "2015-16" and total > 100` → "fy is 2015-16 and total is more than 100".
+  static func english(_ e: Expr, _ file: SourceFile) -> String {
+    switch e.kind {
+    case .binary(let op, let a, let b):
+      let l = english(a, file), r = english(b, file)
+      switch op {
+      case .and: return "\(l) and \(r)"
+      case .or: return "\(l) or \(r)"
+      case .equal: return "\(l) is \(r)"
+      case .notEqual: return "\(l) is not \(r)"
+      case .less: return "\(l) is less than \(r)"
+      case .lessEqual: return "\(l) is at most \(r)"
+      case .greater: return "\(l) is more than \(r)"
+      case .greaterEqual: return "\(l) is at least \(r)"
+      default: return file.text(of: e.span)
+      }
+    case .inList(let x, let items, let negated):
+      return "\(english(x, file)) is \(negated ? "not " : "")one of \(list(items.map { english($0, file) }))"
+    case .unary(.not, let x): return "not (\(english(x, file)))"
+    case .literal(.text(let s)): return s
+    case .call(let f, let args) where f.text.lowercased() == "is_null" && args.count == 1:
+      return "\(english(args[0], file)) is missing"
+    default: return file.text(of: e.span)
+    }
+  }
+}

@@ -1,0 +1,207 @@
+import IQCore
+import IQEngine
+
+extension Help {
+  static func t(_ name: String, _ syntax: String, _ text: String, _ example: String? = nil) -> Topic {
+    Topic(name: name, syntax: syntax, text: text, example: example)
+  }
+
+  static let verbTopics: [Topic] = [
+    t(
+      "from", "from TABLE  ·  from \"file.csv\"",
+      "Starts a pipeline from a built-in table, a table you named with let, or a CSV file (types are inferred).",
+      "from areas | take 3"),
+    t(
+      "where", "where CONDITION",
+      "Keeps the rows where the condition is true; a null condition counts as false. Compare with ==, !=, <, <=, >, >=, and join conditions with and, or, not.",
+      "from areas | where region == \"North East\" and kind == \"unitary\" | take 4"),
+    t(
+      "derive", "derive name = EXPR, ... [by key, ...]",
+      "Adds columns, or replaces one of the same name. Later names may use earlier ones. An aggregate inside derive is worked out over all rows, or each by group, and repeated on every row; window functions follow the current order.",
+      "from england | where fy == \"2015-16\" | derive share = social_care / total | select month, total, share | take 3"
+    ),
+    t(
+      "select", "select col, name = EXPR, ...",
+      "Keeps only these columns, in this order; name = EXPR computes a new one.",
+      "from areas | select name, region | take 3"),
+    t("drop", "drop col, ...", "Removes columns.", "from england | drop nhs, social_care, both | take 3"),
+    t("rename", "rename new = old, ...", "Renames columns.", "from areas | rename council = name | take 3"),
+    t(
+      "summarize", "summarize name = AGG, ... [by key, ...]",
+      "One row per group (or a single row without by): the by columns, then the aggregates, sorted by the by columns.",
+      "from delayed_days | where fy == \"2015-16\" | join areas on area | summarize days = sum(total) by region"),
+    t(
+      "sort", "sort EXPR [asc|desc], ...",
+      "Sorts the rows, keeping the order of ties. Nulls go last both ways.",
+      "from england | where fy == \"2016-17\" | sort total desc | take 3"),
+    t("take", "take N", "Keeps the first N rows.", "from areas | take 2"),
+    t(
+      "top", "top N by EXPR [asc|desc]",
+      "The N rows with the largest values (desc is the default): sort EXPR desc | take N.",
+      "from delayed_days | where fy == \"2015-16\" | summarize days = sum(total) by area | top 3 by days"),
+    t(
+      "join", "join [left] [many] TABLE on col, ...  ·  join [left] [many] TABLE on a == b",
+      "Adds the columns of another table to each row with matching keys. An inner join drops rows that match nothing; a left join keeps them with nulls. Clashing names get the table's name as prefix (areas.name). A row that matches several rows is repeated once for each, so a sum after the join counts it several times: iq warns with the numbers unless you write 'join many', which says the repeat is intended.",
+      "from delayed_days | where month == @2015-04 | join areas on area | select name, region, total | take 3"),
+    t(
+      "distinct", "distinct [col, ...]",
+      "Unique rows, or the unique values of the columns, in order of first appearance.",
+      "from areas | distinct region"),
+    t(
+      "count", "count", "The number of rows: summarize n = count().", "from areas | where region == \"London\" | count"),
+    t(
+      "append", "append TABLE", "Puts the rows of another table below, matching columns by name.",
+      "from care_home_admissions | take 1 | append care_home_admissions | count"),
+    t(
+      "save", "save \"file.csv\"",
+      "Writes the result to a file (.csv, .tsv, .json or .md) and still prints it. The file is replaced whole, never left half written."
+    ),
+    t(
+      "chart", "chart bar LABEL, VALUE · chart line X, Y [by SERIES] · chart spc X, Y  [to \"file.svg\"]",
+      "The last step of a pipeline: draws the result in the terminal, and with to \"file.svg\" also as an SVG for a report. bar draws horizontal bars, diverging around zero when there are negatives; line draws a line over time, one per series with by; spc draws an XmR chart as NHS England's Making Data Count does: the mean, process limits at the mean ± 2.66 × the mean moving range, and special causes marked on the points: L beyond a limit, 2 two of three near a limit, S a shift of 7 on one side of the mean, T a trend of 7 rising or falling (the defaults of NHSRplotthedots).",
+      "from delayed_days | where fy == \"2015-16\" | join areas on area | summarize days = sum(total) by region | chart bar region, days"
+    ),
+    t(
+      "let", "let name = PIPELINE  ·  let name = EXPR",
+      "Names a result for later 'from name', or a value for later expressions. --set name=VALUE on the command line overrides a script's let.",
+      nil),
+  ]
+
+  static let functionTopics: [Topic] = [
+    t("abs", "abs(x)", "The value without its sign.", "from bcf | select change = abs(dtoc_planned_change)"),
+    t(
+      "round", "round(x[, digits])",
+      "Rounds halves away from zero, as a spreadsheet does; digits may be negative (tens, hundreds).",
+      "from bcf | select cost_per_day = round(dtoc_cost_vs_plan / (dtoc_actual_change - dtoc_planned_change), 2)"),
+    t(
+      "floor", "floor(x)", "Rounds down to a whole number.",
+      "from care_home_admissions | select fy, rate, whole = floor(rate) | take 2"),
+    t(
+      "ceil", "ceil(x)", "Rounds up to a whole number.",
+      "from care_home_admissions | select fy, rate, up = ceil(rate) | take 2"),
+    t("sqrt", "sqrt(x)", "Square root; null for a negative number.", "from bcf | select root = sqrt(plans)"),
+    t(
+      "mod", "mod(a, b)", "The remainder of a ÷ b (there is no % operator: % means percent).",
+      "from areas | derive n = row_number() | where mod(n, 50) == 0 | select n, name"),
+    t(
+      "coalesce", "coalesce(a, b, ...)", "The first value that is not null.",
+      "from delay_reasons | where is_null(days) | derive shown = coalesce(days, 0) | select area, month, reason, shown | take 2"
+    ),
+    t(
+      "if", "if(condition, then, else)", "then where the condition is true, else otherwise (also where it is null).",
+      "from england | derive busy = if(total > 150000, \"busy\", \"quieter\") | select month, total, busy | take 3"),
+    t(
+      "is_null", "is_null(x)", "true where x is null.",
+      "from delay_reasons | summarize missing = count_distinct(if(is_null(days), reason, null))"),
+    t("lower", "lower(text)", "Text in lower case.", "from areas | select lower(name) | take 2"),
+    t("upper", "upper(text)", "Text in upper case.", "from areas | select upper(name) | take 2"),
+    t("length", "length(text)", "The number of characters.", "from areas | top 2 by length(name)"),
+    t(
+      "contains", "contains(text, part)", "true where the text contains the part (case matters).",
+      "from areas | where contains(name, \"upon\") | select name"),
+    t(
+      "starts_with", "starts_with(text, part)", "true where the text begins with the part.",
+      "from areas | where starts_with(name, \"North \") | select name"),
+    t(
+      "ends_with", "ends_with(text, part)", "true where the text ends with the part.",
+      "from areas | where ends_with(name, \"shire\") | count"),
+    t(
+      "concat", "concat(a, ...)", "Joins values as text; nulls are skipped.",
+      "from areas | select label = concat(name, \" (\", region, \")\") | take 2"),
+    t(
+      "year", "year(date)", "The calendar year of a date.",
+      "from england | summarize days = sum(total) by year = year(month) | take 3"),
+    t(
+      "month", "month(date)", "The month number (1-12) of a date.",
+      "from england | where month(month) == 1 | select month, total | take 3"),
+    t(
+      "fy", "fy(date)", "The UK financial year, from 1 April: fy(@2015-07-01) is \"2015-16\".",
+      "from england | derive year = fy(month) | select month, year | take 2"),
+    t(
+      "pct_change", "pct_change(new, old)", "(new − old) ÷ old: 0.11 means 11% more.",
+      "from england | summarize days = sum(total) by fy | derive change = pct_change(days, lag(days)) | take 6"),
+    t(
+      "number", "number(x)", "Converts to a number (money in pounds, text that reads as a number).",
+      "from bcf | select pounds = number(pooled)"),
+    t(
+      "money", "money(x)", "Converts a number of pounds, or text such as \"£1,611.40\", to money.",
+      "from bcf | select per_plan = pooled / plans, floor = money(30000000)"),
+    t(
+      "text", "text(x)", "Converts any value to text.",
+      "from england | select label = concat(\"FY \", text(fy)) | take 1"),
+    t(
+      "date", "date(text)", "Reads an ISO date, 2015-04-01 (or 2015-04).", "from bcf | select start = date(\"2015-04\")"
+    ),
+    t(
+      "count()", "count() · count(x) · count_distinct(x)", "Rows; values that are not null; different values.",
+      "from delayed_days | summarize rows = count(), areas = count_distinct(area)"),
+    t(
+      "sum", "sum(x)", "The total, skipping nulls; money stays money.",
+      "from england | summarize days = sum(total) by fy | take 3"),
+    t(
+      "avg", "avg(x)", "The mean, skipping nulls; of money, money rounded to the penny.",
+      "from england | summarize mean = avg(total) by fy | take 3"),
+    t(
+      "min", "min(x) · max(x)", "The smallest and largest values.",
+      "from england | summarize low = min(total), high = max(total)"),
+    t(
+      "median", "median(x)", "The middle value (the mean of the middle two for an even count).",
+      "from england | summarize middle = median(total) by fy | take 3"),
+    t(
+      "stddev", "stddev(x)", "The sample standard deviation (n − 1).",
+      "from england | summarize spread = round(stddev(total), 1) by fy | take 3"),
+    t(
+      "first", "first(x) · last(x)", "The first and last non-null values, in the current row order.",
+      "from england | sort month | summarize opening = first(total), closing = last(total) by fy | take 3"),
+    t(
+      "lag", "lag(x[, n]) · lead(x[, n])",
+      "The value n rows (default 1) before or after, within each by group, in the current order.",
+      "from england | derive before = lag(total), change = total - lag(total) | select month, total, before, change | take 3"
+    ),
+    t(
+      "running_sum", "running_sum(x)", "The total so far, row by row, within each by group.",
+      "from england | where fy == \"2015-16\" | derive so_far = running_sum(total) | select month, total, so_far | take 3"
+    ),
+    t(
+      "row_number", "row_number()", "1, 2, 3, … within each by group, in the current order.",
+      "from areas | derive n = row_number() by region | where n == 1 | select region, name"),
+    t(
+      "rank", "rank()", "Position by the last sort; rows that tie share a rank.",
+      "from delayed_days | where month == @2016-01 | sort total desc | derive r = rank() | select area, total, r | take 3"
+    ),
+  ]
+
+  static let generalTopics: [Topic] = [
+    t(
+      "money", "£311m · £5.3bn · £1_611.40 · GBP 311m",
+      "Money is exact to the penny. money ± money is money; money × or ÷ a number is money rounded to the penny (halves away from zero); money ÷ money is a plain number. Adding a plain number to money is an error: write £3, or money(3).",
+      "from bcf | select per_day = dtoc_cost_vs_plan / (dtoc_actual_change - dtoc_planned_change)"),
+    t(
+      "percent", "90% · 3.07%", "A percentage is a number: 90% is 0.9. There is no modulo operator; use mod(a, b).",
+      "from bcf | select agreed = joint_working_agree, above_80 = joint_working_agree > 80%"),
+    t(
+      "dates", "@2015-04-01 · @2015-04",
+      "A date literal starts with @; @2015-04 is the first of the month. fy(d) gives the UK financial year; date ± int adds days.",
+      "from england | where month >= @2016-01 and month < @2016-04 | select month, total"),
+    t(
+      "types", "bool int number money text date",
+      "int ÷ int gives a number; int with number gives a number. Text compares by code point. Integer overflow is an error; division by zero gives null and a warning with the count of rows.",
+      nil),
+    t(
+      "null", "null",
+      "A missing value. Arithmetic and comparisons with null give null; and/or use three-valued logic; aggregates skip nulls; count() counts rows. Find missing values with is_null(x): x == null is an error, since it would never be true.",
+      "from delay_reasons | where is_null(days) | count"),
+    t(
+      "scripts", "iq report.iq · iq -c '…' · --set name=VALUE",
+      "A script is statements one after another: pipelines, lets and dot-commands; a pipeline may run over several lines when the next line starts with |. ';' also ends a statement. A script stops at its first error. --set gives a value to a script's 'let': --set year=2016-17 (text unless it is an iq literal such as 12, £2.5m or @2015-04); naming a value no script has is an error, as is a 'let' named like a column it is compared with.",
+      nil),
+    t(
+      "habits", "coming from SQL, PRQL, dplyr or pandas",
+      "WHERE / filter → where · SELECT a, b → select a, b · SELECT * → (no step: every column is kept) · GROUP BY r with SUM(x) → summarize s = sum(x) by r · ORDER BY x DESC → sort x desc · LIMIT 10 / head → take 10 · COUNT(*) → count() · COUNT(DISTINCT x) → count_distinct(x) · x IS NULL → is_null(x) · x <> y → x != y · x LIKE '%a%' → contains(x, \"a\") · x BETWEEN a AND b → x >= a and x <= b · JOIN … USING (k) → join T on k · LEFT JOIN → join left · CASE WHEN → if(c, a, b). Written the other way, each gets an error that shows the line in iq.",
+      "from areas | where region != \"London\" | summarize n = count() by region | sort n desc | take 3"),
+    t(
+      "errors", "file:line:col: error: …",
+      "Every error shows where it is, underlines the mistake, and suggests a fix (did you mean …?, the columns in scope). Words from SQL, PRQL, dplyr and pandas (filter, group by, order by, limit, head, is null, <>, like, between, count(*), select *) get the iq way to say them. Warnings (a join that repeats rows, a where that keeps nothing because of a capital letter, division by zero) come after the result, and the table footer counts them.",
+      nil),
+  ]
+}

@@ -1,0 +1,415 @@
+import Foundation
+import IQCore
+import IQDataset
+import IQEngine
+import IQOutput
+import IQPlan
+import IQSyntax
+
+/// Where a session writes: results, and messages (diagnostics, notes).
+public struct Sink {
+  public var write: (String) -> Void
+  public init(_ write: @escaping (String) -> Void) { self.write = write }
+
+  /// A standard output that cannot be written (a full disk, a closed
+  /// pipe) ends iq with a message and status 1, as `cat` does.
+  public static let standardOutput = Sink { text in
+    guard let e = writeAll(1, text) else { return }
+    _ = writeAll(2, "iq: can't write the results: \(String(cString: strerror(e)))\n")
+    exit(1)
+  }
+  public static let standardError = Sink { _ = writeAll(2, $0) }
+}
+
+/// Writes all of `text` to a file descriptor; the error number if it can't.
+func writeAll(_ fd: Int32, _ text: String) -> Int32? {
+  var text = text
+  return text.withUTF8 { buffer -> Int32? in
+    var done = 0
+    while done < buffer.count {
+      let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
+      if n < 0 {
+        if errno == EINTR { continue }
+        return errno
+      }
+      done += n
+    }
+    return nil
+  }
+}
+
+/// Runs statements: scripts, `-c` text and shell input share it. Holds the
+/// catalog, `let` values and the settings dot-commands change.
+public final class Session {
+  public let catalog: Catalog
+  public var values: [String: Value] = [:]
+  /// Values set with `--set`: a script's own `let` of the same name is skipped.
+  public var overrides: Set<String> = []
+  public var format: OutputFormat = .table
+  public var limits = TableLimits()
+  public var timer = false
+  public var palette: Palette = .plain
+  public var results: Sink
+  public var messages: Sink
+  /// `.output FILE` sends results here until `.output` alone.
+  var outputFile: (fd: Int32, path: String)?
+  /// Lines of history, for `.history` (the shell sets this).
+  public var history: () -> [String] = { [] }
+  /// Set by `.quit`.
+  public private(set) var quitRequested = false
+  var readDepth = 0
+  /// The chart the last pipeline ended with, if any.
+  var lastChart: ChartSpec?
+  /// Where `.tutorial` keeps progress between sessions (nil: only in memory).
+  public var tutorialPath: String?
+  /// The tutorial, while it is on.
+  var tutorialProgress: TutorialProgress?
+  /// The current lesson's answer, so it is not worked out after every query.
+  var tutorialAnswer: (lesson: Int, table: Table, chart: ChartKind?)?
+  /// No `save`, `.output` or chart file (the fuzzers run this way).
+  public var readOnly = false
+  var printedResult = false
+
+  public init(catalog: Catalog, results: Sink = .standardOutput, messages: Sink = .standardError) {
+    self.catalog = catalog
+    self.results = results
+    self.messages = messages
+  }
+
+  /// A session on the built-in dataset.
+  public static func builtIn(results: Sink = .standardOutput, messages: Sink = .standardError) -> Session {
+    Session(catalog: Dataset.catalog(), results: results, messages: messages)
+  }
+
+  /// `--set NAME=VALUE`: a VALUE written as an iq literal (`"2016-17"`,
+  /// `£2.5m`, `90%`, `@2015-04`) is that value; anything else is text, so
+  /// `--set fy=2016-17` is `"2016-17"` as people type it, never 2016 − 17.
+  public func set(_ assignment: String) throws {
+    guard let eq = assignment.firstIndex(of: "="), !assignment[..<eq].isEmpty else {
+      throw Diagnostic("--set takes NAME=VALUE, e.g. --set budget=£2.5m", at: nil)
+    }
+    let name = String(assignment[..<eq])
+    let raw = String(assignment[assignment.index(after: eq)...])
+    values[name] = Session.literal(raw) ?? .text(raw)
+    overrides.insert(name)
+  }
+
+  /// The value of text that is one iq literal (the parser folds a minus
+  /// into it: `-3.5`, `-£5`); nil for anything else (an expression, a name,
+  /// a literal with more after it).
+  static func literal(_ text: String) -> Value? {
+    var parser = Parser(SourceFile(name: "--set", text: text))
+    guard let expr = try? parser.parseExpression(), parser.current.kind == .endOfInput,
+      case .literal(let value) = expr.kind
+    else { return nil }
+    return value
+  }
+
+  /// `--set` names that no `let` in the scripts defines: each is a usage
+  /// error, with the closest name the scripts do define.
+  public func unusedSettings(in sources: [SourceFile]) -> [Diagnostic] {
+    // Without --set there is nothing to check: the scripts are not parsed twice.
+    guard !overrides.isEmpty else { return [] }
+    var defined: [String] = []
+    for file in sources {
+      for s in Parser.parse(file).statements {
+        if case .letValue(let name, _) = s.kind { defined.append(name.text) }
+      }
+    }
+    return overrides.sorted().filter { !defined.contains($0) }.map { name in
+      let help =
+        closest(to: name, in: defined).map { "did you mean '\($0)'? (--set \($0)=…)" }
+        ?? (defined.isEmpty
+          ? "the scripts define no values with 'let'; --set gives a value to a script's 'let NAME = …'"
+          : "the scripts' values: \(Array(Set(defined)).sorted().joined(separator: ", "))")
+      return Diagnostic(
+        "--set \(name): no 'let \(name) = …' in the scripts, so it would change nothing", at: nil, help: help)
+    }
+  }
+
+  // MARK: - Running
+
+  /// Runs every statement of a source in turn, stopping at the first error.
+  /// Returns false if any statement failed.
+  @discardableResult
+  public func run(_ file: SourceFile, continueOnError: Bool = false) -> Bool {
+    let (statements, diagnostics) = Parser.parse(file)
+    if !continueOnError, let first = diagnostics.first {
+      report(first)
+      return false
+    }
+    // Statements and syntax errors in the order they stand in the text.
+    var pending = diagnostics
+    var ok = diagnostics.isEmpty
+    for s in statements {
+      while let d = pending.first, (d.span?.start ?? 0) < s.span.start {
+        report(d)
+        pending.removeFirst()
+      }
+      if quitRequested { return ok }
+      do {
+        try execute(s, in: file)
+      } catch let d as Diagnostic {
+        report(d.in(file))
+        ok = false
+        if !continueOnError { return false }
+      } catch {
+        report(Diagnostic("\(error)", at: s.span).in(file))
+        ok = false
+        if !continueOnError { return false }
+      }
+    }
+    pending.forEach(report)
+    return ok
+  }
+
+  /// Parses and resolves only (`--check`); returns false if anything is wrong.
+  public func check(_ file: SourceFile) -> Bool {
+    let (statements, diagnostics) = Parser.parse(file)
+    for d in diagnostics { report(d) }
+    guard diagnostics.isEmpty else { return false }
+    var types: [String: DataType] = [:]
+    for (k, v) in values { types[k] = v.type }
+    for s in statements {
+      do {
+        let resolver = Resolver(catalog: catalog, values: values, valueTypes: types)
+        switch s.kind {
+        case .pipeline(let p): _ = try resolver.resolve(p)
+        case .letPipeline(let name, let p):
+          let plan = try resolver.resolve(p)
+          catalog.add(
+            name.text,
+            Catalog.Entry(
+              fields: plan.fields, description: "let result",
+              load: { throw Diagnostic("not run under --check", at: nil) }))
+        case .letValue(let name, let e):
+          if !overrides.contains(name.text) { types[name.text] = try resolver.resolveValue(e).type }
+        case .expression(let e): _ = try resolver.resolveValue(e)
+        case .dotCommand: break
+        }
+      } catch let d as Diagnostic {
+        report(d.in(file))
+        return false
+      } catch {
+        return false
+      }
+    }
+    return true
+  }
+
+  /// How many errors were reported, and the latest of them (the tests
+  /// apply their fixes); a long shell session keeps only the last hundred.
+  public private(set) var errorCount = 0
+  public private(set) var errors: [Diagnostic] = []
+
+  public func report(_ d: Diagnostic) {
+    if d.severity == .error {
+      errorCount += 1
+      errors.append(d)
+      if errors.count > 100 { errors.removeFirst(errors.count - 100) }
+    }
+    messages.write(d.rendered(palette: palette))
+  }
+
+  func execute(_ s: Statement, in file: SourceFile) throws {
+    switch s.kind {
+    case .pipeline(let p):
+      let start = DispatchTime.now()
+      let (table, warnings) = try evaluate(p, in: file)
+      if let chart = lastChart {
+        try draw(table, chart)
+      } else {
+        try emit(table, warnings: warnings.count)
+      }
+      for w in warnings.diagnostics { report(w.in(file)) }
+      checkTutorial(table)
+      if timer { reportTime(since: start, warnings: warnings.count) }
+    case .letPipeline(let name, let p):
+      if Dataset.tableNames.contains(name.text) {
+        throw Diagnostic("'\(name.text)' is a built-in table; choose another name", at: name.span)
+      }
+      let start = DispatchTime.now()
+      let (table, warnings) = try evaluate(p, in: file)
+      for w in warnings.diagnostics { report(w.in(file)) }
+      if timer { reportTime(since: start, warnings: warnings.count) }
+      catalog.add(
+        name.text, table: table, description: "let \(name.text) = … (\(groupThousands(String(table.rowCount))) rows)")
+    case .letValue(let name, let e):
+      if overrides.contains(name.text) { return }
+      let r = try Resolver(catalog: catalog, values: values).resolveValue(e)
+      let warnings = Warnings()
+      values[name.text] = try Compiler.evaluateConstant(r, warnings: warnings)
+      for w in warnings.diagnostics { report(w.in(file)) }
+    case .expression(let e):
+      let r = try Resolver(catalog: catalog, values: values).resolveValue(e)
+      let warnings = Warnings()
+      let v = try Compiler.evaluateConstant(r, warnings: warnings)
+      try emit(Table(fields: [Field("value", r.type)], columns: [Column.repeating(v, type: r.type, count: 1)]))
+      for w in warnings.diagnostics { report(w.in(file)) }
+    case .dotCommand(let name, let argument):
+      try dotCommand(name, argument, span: s.span, file: file)
+    }
+  }
+
+  /// Resolves and runs one pipeline.
+  public func evaluate(_ p: Pipeline, in file: SourceFile) throws -> (Table, Warnings) {
+    let plan = try Resolver(catalog: catalog, values: values).resolve(p)
+    lastChart = plan.chart
+    let warnings = Warnings()
+    let executor = Executor(catalog: catalog, warnings: warnings) { [unowned self] t, path, span in
+      try self.save(t, to: path, span: span)
+    }
+    defer { catalog.forgetFiles() }
+    return (try executor.run(plan), warnings)
+  }
+
+  /// A chart in the terminal (or `.output` file), and as SVG when it says `to "file.svg"`.
+  func draw(_ table: Table, _ chart: ChartSpec) throws {
+    if printedResult { try writeResult("\n") }
+    try writeResult(TextChart.render(table, spec: chart, width: limits.maxWidth ?? 100))
+    printedResult = true
+    guard let path = chart.path else { return }
+    // Drawn before the checks, so that a read-only session (the fuzzers) draws it too.
+    let svg = SVGChart.render(table, spec: chart)
+    try checkWritable(path, span: chart.pathSpan)
+    try writeAtomically(svg, to: path, span: chart.pathSpan ?? .none)
+    messages.write("chart written to \(path)\n")
+  }
+
+  func emit(_ table: Table, warnings: Int = 0) throws {
+    var limits = outputFile == nil ? self.limits : TableLimits(maxRows: nil)
+    limits.warnings = warnings
+    let text = try Output.render(table, as: format, limits: limits)
+    if printedResult && (format == .table || format == .markdown) { try writeResult("\n") }
+    try writeResult(text)
+    printedResult = true
+  }
+
+  /// Results go to the `.output` file if there is one; if it can't be
+  /// written (a full disk), it is closed and results come back to the screen.
+  func writeResult(_ text: String) throws {
+    // A large result goes out a piece at a time, so that Ctrl-C stops it.
+    let piece = 1 << 18
+    if text.utf8.count > piece {
+      var text = text
+      try text.withUTF8 { bytes in
+        var start = 0
+        while start < bytes.count {
+          try Cancellation.shared.check()
+          var end = min(start + piece, bytes.count)
+          while end < bytes.count && bytes[end] & 0xC0 == 0x80 { end += 1 }  // whole characters
+          try writeResult(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+          start = end
+        }
+      }
+      return
+    }
+    guard let out = outputFile else { return results.write(text) }
+    guard let e = writeAll(out.fd, text) else { return }
+    close(out.fd)
+    outputFile = nil
+    throw Diagnostic(
+      "can't write to '\(out.path)': \(String(cString: strerror(e)))", at: nil,
+      help: "results are shown here again; .output FILE to try another file")
+  }
+
+  func reportTime(since start: DispatchTime, warnings: Int = 0) {
+    let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+    let count = warnings == 0 ? "" : ", \(warnings) warning\(warnings == 1 ? "" : "s")"
+    messages.write(String(format: "time: %.1f ms", ms) + count + "\n")
+  }
+
+  // MARK: - Files
+
+  /// Refuses to write over anything but a regular file: a device or FIFO
+  /// named by mistake is never replaced.
+  func checkWritable(_ path: String, span: Span?) throws {
+    if readOnly { throw Diagnostic("this session writes no files", at: span) }
+    try Session.checkWritable(path, span: span)
+  }
+
+  static func checkWritable(_ path: String, span: Span?) throws {
+    var isDir: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+      let kind = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+      if isDir.boolValue || kind != .typeRegular {
+        throw Diagnostic("'\(path)' exists and is not a regular file; iq writes only regular files", at: span)
+      }
+    }
+  }
+
+  /// `save`: written beside the target and renamed over it, so a failed
+  /// write leaves any old file whole.
+  func save(_ t: Table, to path: String, span: Span) throws {
+    try checkWritable(path, span: span)
+    let format = OutputFormat(fileExtension: (path as NSString).pathExtension)!
+    try writeAtomically(try Output.render(t, as: format, limits: .unlimited), to: path, span: span)
+    messages.write("saved \(groupThousands(String(t.rowCount))) row\(t.rowCount == 1 ? "" : "s") to \(path)\n")
+  }
+
+  /// Writes beside the target, flushes it to disk and renames it over the
+  /// target: a failed or interrupted write leaves any old file whole. The
+  /// new file keeps the old one's permissions.
+  func writeAtomically(_ text: String, to path: String, span: Span) throws {
+    let url = URL(fileURLWithPath: path)
+    let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).iq-\(getpid()).tmp")
+      .path
+    func fail(_ e: Int32) -> Diagnostic {
+      unlink(temp)
+      return Diagnostic("can't save to '\(path)': \(String(cString: strerror(e)))", at: span)
+    }
+    var old = stat()
+    let mode = stat(path, &old) == 0 ? old.st_mode & 0o777 : 0o644
+    let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+    guard fd >= 0 else { throw Diagnostic("can't save to '\(path)': \(String(cString: strerror(errno)))", at: span) }
+    if let e = writeAll(fd, text) {
+      close(fd)
+      throw fail(e)
+    }
+    if fsync(fd) != 0 {
+      let e = errno
+      close(fd)
+      throw fail(e)
+    }
+    close(fd)
+    // rename(2) replaces the target in one step.
+    guard rename(temp, path) == 0 else { throw fail(errno) }
+  }
+
+  func redirectOutput(_ path: String?, span: Span) throws {
+    printedResult = false
+    if let out = outputFile { close(out.fd) }
+    outputFile = nil
+    guard let path, !path.isEmpty else { return }
+    try checkWritable(path, span: span)
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+      throw Diagnostic(
+        "can't write to '\(path)': \(String(cString: strerror(errno)))", at: span,
+        help: "check that the folder exists and you may write there")
+    }
+    outputFile = (fd, path)
+  }
+
+  public func quit() { quitRequested = true }
+}
+
+extension Session {
+  /// `--data DIR`: every `*.csv` in DIR becomes a table named after the file.
+  public func loadDirectory(_ dir: String) throws {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
+      throw Diagnostic("can't read the folder '\(dir)'", at: nil)
+    }
+    for name in names.sorted() where name.lowercased().hasSuffix(".csv") {
+      let path = (dir as NSString).appendingPathComponent(name)
+      let table = (name as NSString).deletingPathExtension
+      if Dataset.tableNames.contains(table) {
+        throw Diagnostic("\(path): '\(table)' is a built-in table; rename the file", at: nil)
+      }
+      let t = try CSVReader.read(path: path)
+      catalog.add(
+        table,
+        Catalog.Entry(fields: t.fields, description: "from \(path)", source: path, rowCount: t.rowCount, load: { t }))
+    }
+  }
+}
