@@ -10,7 +10,6 @@ public final class Cancellation: @unchecked Sendable {
   }()
   public static let shared = Cancellation()
 
-  public func request() { flag.pointee = 1 }
   /// Safe in a signal handler: one store, no locks, no allocation.
   public func requestFromSignal() { flag.pointee = 1 }
   public func reset() { flag.pointee = 0 }

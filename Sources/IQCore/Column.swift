@@ -117,7 +117,6 @@ public struct Column: Sendable {
   }
 
   /// Rows `range` of this column.
-  public func slice(_ range: Range<Int>) -> Column { gather(Array(range)) }
 }
 
 /// Builds a column of a known type value by value (CSV reading, aggregates, conversions).

@@ -185,9 +185,14 @@ public enum DatasetConverter {
     let cleaned = text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "+", with: "")
     let file = SourceFile(name: "headline", text: cleaned)
     var parser = Parser(file)
-    guard let e = try? parser.parseExpression(), parser.current.kind == .endOfInput, case .literal(let v) = e.kind
-    else {
-      throw Failure(description: "unreadable headline value '\(text)'")
+    let e: Expr
+    do {
+      e = try parser.parseExpression()
+    } catch {
+      throw Failure(description: "unreadable headline value '\(text)': \(error)")
+    }
+    guard parser.current.kind == .endOfInput, case .literal(let v) = e.kind else {
+      throw Failure(description: "unreadable headline value '\(text)': not one literal (\(e.kind), then \(parser.current))")
     }
     switch v {
     case .int(let x): return String(x)

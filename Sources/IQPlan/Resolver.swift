@@ -108,7 +108,8 @@ public struct Resolver {
 
     case .rename(let pairs):
       var fields = input
-      for (new, old) in pairs {
+      for pair in pairs {
+        let (new, old) = (pair.new, pair.old)
         let i = try column(old, in: input, step: verb)
         if let clash = fields.firstIndex(where: { $0.name == new.text }), clash != i {
           throw Diagnostic(
@@ -242,10 +243,10 @@ public struct Resolver {
         series = ResolvedExpr(kind: .column(i), type: input[i].type, span: seriesName.span)
         fields.append(Field(input[i].name, input[i].type))
       }
-      if let (p, span) = path, (p as NSString).pathExtension.lowercased() != "svg" {
-        throw Diagnostic("a chart is written as SVG", at: span, help: "name the file .svg")
+      if let path, (path.text as NSString).pathExtension.lowercased() != "svg" {
+        throw Diagnostic("a chart is written as SVG", at: path.span, help: "name the file .svg")
       }
-      let spec = ChartSpec(kind: kind, x: x, y: y, series: series, path: path?.0, pathSpan: path?.1)
+      let spec = ChartSpec(kind: kind, x: x, y: y, series: series, path: path?.text, pathSpan: path?.span)
       return (.chart(spec), fields, hasOrder)
 
     case .save(let path, let span):

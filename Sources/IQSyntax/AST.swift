@@ -91,7 +91,7 @@ public enum StepKind: Equatable, Sendable {
   case derive([Assignment], by: [Assignment])
   case select([Assignment])
   case drop([Name])
-  case rename([(new: Name, old: Name)])
+  case rename([Renaming])
   case summarize([Assignment], by: [Assignment])
   case sort([SortKey])
   case take(Expr)
@@ -102,11 +102,19 @@ public enum StepKind: Equatable, Sendable {
   case count
   case append(SourceRef)
   case save(String, Span)
-  case chart(ChartKind, x: Expr, y: Expr, series: Name?, path: (String, Span)?)
+  case chart(ChartKind, x: Expr, y: Expr, series: Name?, path: FileName?)
+}
 
-  public static func == (a: StepKind, b: StepKind) -> Bool {
-    String(describing: a) == String(describing: b)
-  }
+/// `new = old` in `rename`.
+public struct Renaming: Equatable, Sendable {
+  public var new: Name
+  public var old: Name
+}
+
+/// A file name in quotes, as in `chart … to "x.svg"`: its text, unescaped, and where it is written.
+public struct FileName: Equatable, Sendable {
+  public var text: String
+  public var span: Span
 }
 
 /// The verbs; each names the step it begins.

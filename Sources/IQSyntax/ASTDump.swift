@@ -63,7 +63,7 @@ extension Step {
     case .save(let p, _): return "(save \"\(p)\")"
     case .chart(let k, let x, let y, let series, let path):
       return
-        "(chart \(k.rawValue) \(x.dump) \(y.dump)\(series.map { " by \($0.text)" } ?? "")\(path.map { " to \"\($0.0)\"" } ?? ""))"
+        "(chart \(k.rawValue) \(x.dump) \(y.dump)\(series.map { " by \($0.text)" } ?? "")\(path.map { " to \"\($0.text)\"" } ?? ""))"
     }
   }
 }

@@ -7,11 +7,8 @@ public struct Lexer {
   private var i = 0
   /// Whether only blanks stand between the last line break and `i`.
   private var atLineStart = true
-  /// An unterminated string or backtick name; the shell asks for more input.
-  public private(set) var unterminatedAt: Span?
 
   public init(_ source: SourceFile) { bytes = source.bytes }
-  public init(bytes: [UInt8]) { self.bytes = bytes }
 
   public static func tokenize(_ source: SourceFile) -> [Token] {
     var lexer = Lexer(source)
@@ -82,7 +79,7 @@ public struct Lexer {
     case 0xC2 where peek(1) == 0xA3:  // £
       i += 2
       guard Lexer.isDigit(peek()) else {
-        return Token(.error("expected an amount after '£', e.g. £311m"), Span(start, i))
+        return Token(.error(.noAmountAfterPound), Span(start, i))
       }
       return number(start, kind: .money)
     default: break
@@ -97,13 +94,12 @@ public struct Lexer {
       return Token(.symbol(s), Span(start, i))
     }
     if b == UInt8(ascii: "%") {
-      return Token(
-        .error("'%' is a percent sign only right after a number; for a remainder use mod(a, b)"), Span(start, i))
+      return Token(.error(.strayPercent), Span(start, i))
     }
     // Consume a whole UTF-8 character so the error underlines it.
     while i < bytes.count && bytes[i] & 0xC0 == 0x80 { i += 1 }
     let text = String(decoding: bytes[start..<i], as: UTF8.self)
-    return Token(.error("unexpected character '\(text)'"), Span(start, i))
+    return Token(.error(.unexpectedCharacter(text)), Span(start, i))
   }
 
   private mutating func name(_ start: Int) -> Token {
@@ -153,7 +149,7 @@ public struct Lexer {
       let s = i
       while i < bytes.count && Lexer.isNameByte(bytes[i]) { i += 1 }
       let suffix = String(decoding: bytes[s..<i], as: UTF8.self)
-      return Token(.error("unknown suffix '\(suffix)' after a number; the scales are k, m and bn"), Span(start, i))
+      return Token(.error(.unknownSuffix(suffix)), Span(start, i))
     }
     return Token(kind, Span(start, i))
   }
@@ -175,26 +171,24 @@ public struct Lexer {
           // Skip to the closing quote so one bad escape gives one error.
           while i < bytes.count && bytes[i] != quote && bytes[i] != 10 { i += 1 }
           if i < bytes.count && bytes[i] == quote { i += 1 }
-          return Token(.error("unknown escape in string; the escapes are \\\" \\' \\\\ \\n \\t"), Span(start, i))
+          return Token(.error(.unknownEscape), Span(start, i))
         }
         i += 2
         continue
       }
       i += 1
     }
-    unterminatedAt = Span(start, start + 1)
-    return Token(.error("unterminated string: no closing \(quote == 34 ? "\"" : "'") before the end"), Span(start, i))
+    return Token(.error(.unterminatedString(quote: quote == 34 ? "\"" : "'")), Span(start, i))
   }
 
   private mutating func quotedName(_ start: Int) -> Token {
     i += 1
     while i < bytes.count && bytes[i] != UInt8(ascii: "`") && bytes[i] != 10 { i += 1 }
     guard i < bytes.count && bytes[i] == UInt8(ascii: "`") else {
-      if i >= bytes.count { unterminatedAt = Span(start, start + 1) }
-      return Token(.error("unterminated name in backticks"), Span(start, i))
+      return Token(.error(.unterminatedName), Span(start, i))
     }
     i += 1
-    if i - start == 2 { return Token(.error("empty name in backticks"), Span(start, i)) }
+    if i - start == 2 { return Token(.error(.emptyName), Span(start, i)) }
     return Token(.quotedIdentifier, Span(start, i))
   }
 
@@ -204,8 +198,7 @@ public struct Lexer {
     while i < bytes.count && (Lexer.isDigit(bytes[i]) || bytes[i] == UInt8(ascii: "-")) { i += 1 }
     let text = String(decoding: bytes[(start + 1)..<i], as: UTF8.self)
     guard Date.parseISO(text, allowMonth: true) != nil else {
-      return Token(
-        .error("'@\(text)' is not a date; write @2015-04-01, or @2015-04 for the first of the month"), Span(start, i))
+      return Token(.error(.notADate(text)), Span(start, i))
     }
     return Token(.date, Span(start, i))
   }

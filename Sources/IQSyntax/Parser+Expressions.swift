@@ -34,7 +34,7 @@ extension Parser {
       // comparison = additive [ compare_op additive | [ "not" ] "in" "(" expression { "," expression } ")" ]
       let negatedIn = check(.not) && tokens[pos + 1].kind == .keyword(.in)
       if (check(.in) || negatedIn) && Precedence.comparison >= minimum {
-        if let first = comparedAt { throw chained(first) }
+        if comparedAt != nil { throw chained() }
         let opSpan = current.span
         pos += negatedIn ? 2 : 1
         guard check(.leftParen) else { throw expected("'(' and a list after 'in', e.g. in (\"a\", \"b\")") }
@@ -49,7 +49,7 @@ extension Parser {
       guard let op = Precedence.op(current.kind), let power = Precedence.binary[op], power >= minimum else {
         return left
       }
-      if op.isComparison, let first = comparedAt { throw chained(first) }
+      if op.isComparison, comparedAt != nil { throw chained() }
       let opSpan = advance().span
       let right = try parseBinary(minimum: power + 1)
       if op.isComparison { comparedAt = opSpan }
@@ -57,7 +57,7 @@ extension Parser {
     }
   }
 
-  func chained(_ first: Span) -> Diagnostic {
+  func chained() -> Diagnostic {
     Diagnostic(
       "comparisons do not chain", at: current.span,
       help: "join two comparisons with 'and': a < b and b < c")

@@ -52,7 +52,7 @@ extension Parser {
         try parseList { p in
           let new = try p.parseName("the new name")
           try p.expect(.assign, "'=' in 'rename new = old'")
-          return (new, try p.parseName("the column to rename"))
+          return Renaming(new: new, old: try p.parseName("the column to rename"))
         })
     case .summarize:
       // summarize_step = "summarize" assignment { "," assignment } [ "by" by_list ]
@@ -124,11 +124,11 @@ extension Parser {
       let y = try parseExpression()
       var series: Name?
       if accept(.by) { series = try parseName("a column whose values name the series") }
-      var path: (String, Span)?
+      var path: FileName?
       if accept(.to) {
         guard current.kind == .string else { throw expected("a file name in quotes, e.g. to \"chart.svg\"") }
         let t = advance()
-        path = (try unescape(t), t.span)
+        path = FileName(text: try unescape(t), span: t.span)
       }
       kind = .chart(chartKind, x: x, y: y, series: series, path: path)
     case .save:

@@ -120,9 +120,9 @@ public struct Parser {
   /// "expected X, found Y" at the current token.
   func expected(_ what: String, help: String? = nil) -> Diagnostic {
     let t = current
-    if case .error(let message) = t.kind {
-      var d = Diagnostic(message, at: t.span, help: help)
-      d.isIncompleteInput = message.hasPrefix("unterminated") && t.span.end >= file.bytes.count
+    if case .error(let e) = t.kind {
+      var d = Diagnostic(e.message, at: t.span, help: help)
+      d.isIncompleteInput = e.isUnterminated && t.span.end >= file.bytes.count
       return d
     }
     let found: String

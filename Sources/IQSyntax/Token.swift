@@ -48,8 +48,44 @@ public enum TokenKind: Equatable, Sendable {
   case dotCommand
   case newline
   case endOfInput
-  /// Text the lexer could not read; the message says why.
-  case error(String)
+  /// Text the lexer could not read, and why.
+  case error(LexError)
+}
+
+/// What the lexer could not read. The parser reports it; the shell asks for
+/// another line when a string or a name in backticks is still open.
+public enum LexError: Equatable, Sendable {
+  case noAmountAfterPound
+  case strayPercent
+  case unexpectedCharacter(String)
+  case unknownSuffix(String)
+  case unknownEscape
+  case unterminatedString(quote: Character)
+  case unterminatedName
+  case emptyName
+  case notADate(String)
+
+  /// A string or a name in backticks that the input ends inside.
+  public var isUnterminated: Bool {
+    switch self {
+    case .unterminatedString, .unterminatedName: return true
+    default: return false
+    }
+  }
+
+  public var message: String {
+    switch self {
+    case .noAmountAfterPound: return "expected an amount after '£', e.g. £311m"
+    case .strayPercent: return "'%' is a percent sign only right after a number; for a remainder use mod(a, b)"
+    case .unexpectedCharacter(let c): return "unexpected character '\(c)'"
+    case .unknownSuffix(let s): return "unknown suffix '\(s)' after a number; the scales are k, m and bn"
+    case .unknownEscape: return "unknown escape in string; the escapes are \\\" \\' \\\\ \\n \\t"
+    case .unterminatedString(let q): return "unterminated string: no closing \(q) before the end"
+    case .unterminatedName: return "unterminated name in backticks"
+    case .emptyName: return "empty name in backticks"
+    case .notADate(let t): return "'@\(t)' is not a date; write @2015-04-01, or @2015-04 for the first of the month"
+    }
+  }
 }
 
 /// A token is its kind and a half-open byte span; its text is read from the source.
@@ -78,7 +114,7 @@ extension TokenKind {
     case .dotCommand: return "a dot-command"
     case .newline: return "end of line"
     case .endOfInput: return "end of input"
-    case .error(let m): return m
+    case .error(let e): return e.message
     }
   }
 }

@@ -94,7 +94,7 @@ public struct Completion: Equatable, Sendable {
     let file = SourceFile(name: "<shell>", text: before)
     var tokens = Lexer.tokenize(file).dropLast()
     // Inside a string: a file name after from, join or append.
-    if let last = tokens.last, case .error(let m) = last.kind, m.hasPrefix("unterminated string"),
+    if let last = tokens.last, case .error(.unterminatedString) = last.kind,
       last.span.end == cursor
     {
       let previous = tokens.dropLast().last.map { file.text(of: $0.span).lowercased() }

@@ -10,19 +10,10 @@ import IQSyntax
 public struct Sink {
   public var write: (String) -> Void
   public init(_ write: @escaping (String) -> Void) { self.write = write }
-
-  /// A standard output that cannot be written (a full disk, a closed
-  /// pipe) ends iq with a message and status 1, as `cat` does.
-  public static let standardOutput = Sink { text in
-    guard let e = writeAll(1, text) else { return }
-    _ = writeAll(2, "iq: can't write the results: \(String(cString: strerror(e)))\n")
-    exit(1)
-  }
-  public static let standardError = Sink { _ = writeAll(2, $0) }
 }
 
 /// Writes all of `text` to a file descriptor; the error number if it can't.
-func writeAll(_ fd: Int32, _ text: String) -> Int32? {
+public func writeAll(_ fd: Int32, _ text: String) -> Int32? {
   var text = text
   return text.withUTF8 { buffer -> Int32? in
     var done = 0
@@ -70,14 +61,14 @@ public final class Session {
   public var readOnly = false
   var printedResult = false
 
-  public init(catalog: Catalog, results: Sink = .standardOutput, messages: Sink = .standardError) {
+  public init(catalog: Catalog, results: Sink, messages: Sink) {
     self.catalog = catalog
     self.results = results
     self.messages = messages
   }
 
   /// A session on the built-in dataset.
-  public static func builtIn(results: Sink = .standardOutput, messages: Sink = .standardError) -> Session {
+  public static func builtIn(results: Sink, messages: Sink) -> Session {
     Session(catalog: Dataset.catalog(), results: results, messages: messages)
   }
 

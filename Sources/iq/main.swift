@@ -53,7 +53,7 @@ struct IQ: ParsableCommand {
 
   func run() throws {
     let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
-    let session = Session.builtIn()
+    let session = Session.builtIn(results: .standardOutput, messages: .standardError)
     let environment = ProcessInfo.processInfo.environment
     let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
     session.tutorialPath = environment["IQ_TUTORIAL"] ?? (home as NSString).appendingPathComponent(".iq_tutorial")
@@ -152,4 +152,16 @@ do {
   }
   FileHandle.standardError.write(Data((message + "\n").utf8))
   exit(2)
+}
+
+extension Sink {
+  /// A standard output that cannot be written (a full disk, a closed
+  /// pipe) ends iq with a message and status 1, as `cat` does. Only the
+  /// executable ends the process; the library reports.
+  static let standardOutput = Sink { text in
+    guard let e = writeAll(1, text) else { return }
+    _ = writeAll(2, "iq: can't write the results: \(String(cString: strerror(e)))\n")
+    exit(1)
+  }
+  static let standardError = Sink { _ = writeAll(2, $0) }
 }
