@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // One target per stage (ARCHITECTURE.md has the table). Each depends only on
@@ -60,12 +60,16 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // One XCTest per golden script, listed at build time (Plugins/GoldenCases).
+    .executableTarget(name: "golden-cases"),
+    .plugin(name: "GoldenCases", capability: .buildTool(), dependencies: ["golden-cases"]),
     // Writes Sources/CIQData/tables from the raw files in Data/.
     .executableTarget(name: "build-dataset", dependencies: ["IQDataset"]),
     .testTarget(
       name: "IntegrationQueryTests",
       dependencies: ["IntegrationQuery"],
-      exclude: ["Golden"]
+      exclude: ["Golden"],
+      plugins: ["GoldenCases"]
     ),
   ],
   swiftLanguageModes: [.v5]

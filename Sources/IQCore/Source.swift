@@ -1,3 +1,5 @@
+import Foundation
+
 /// A half-open byte range into a source text; line and column are computed
 /// only when a diagnostic is rendered.
 public struct Span: Hashable, Sendable {
@@ -89,4 +91,13 @@ public final class SourceFile: @unchecked Sendable {
     }
     return n
   }
+}
+
+/// Where a file named in a statement is: a relative name is taken from
+/// `directory` when one is given (a session can run as if started in any
+/// folder, as the golden tests do), else from the process's own folder.
+/// Messages still show the name as it was written.
+public func filePath(_ name: String, in directory: String?) -> String {
+  guard let directory, !name.hasPrefix("/"), !name.hasPrefix("~") else { return name }
+  return (directory as NSString).appendingPathComponent(name)
 }

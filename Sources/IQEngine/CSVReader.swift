@@ -9,22 +9,28 @@ import IQPlan
 public enum CSVReader {
   /// Reads a CSV file; with `columns`, only those columns are built (the
   /// rest are still checked), which is all a query that names them needs.
-  public static func read(path: String, columns wanted: Set<String>? = nil) throws -> Table {
-    try read(path: path, columns: wanted, mapAbove: mapThreshold, blockSize: blockSize)
+  /// A relative `path` is found in `directory` (see `filePath`); messages name it as written.
+  public static func read(path: String, in directory: String? = nil, columns wanted: Set<String>? = nil) throws
+    -> Table
+  {
+    try read(path: path, in: directory, columns: wanted, mapAbove: mapThreshold, blockSize: blockSize)
   }
 
   /// `mapAbove` and `blockSize` are parameters for the tests.
-  static func read(path: String, columns wanted: Set<String>?, mapAbove: Int, blockSize: Int) throws -> Table {
+  static func read(
+    path: String, in directory: String? = nil, columns wanted: Set<String>?, mapAbove: Int, blockSize: Int
+  ) throws -> Table {
+    let file = filePath(path, in: directory)
     var isDir: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+    guard FileManager.default.fileExists(atPath: file, isDirectory: &isDir) else {
       throw Diagnostic("no such file: \(path)", at: nil)
     }
     guard !isDir.boolValue else { throw Diagnostic("\(path) is a folder, not a CSV file", at: nil) }
-    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    let attributes = try? FileManager.default.attributesOfItem(atPath: file)
     if let kind = attributes?[.type] as? FileAttributeType, kind != .typeRegular {
       throw Diagnostic("\(path) is not a regular file; iq reads only regular files", at: nil)
     }
-    let fd = open(path, O_RDONLY)
+    let fd = open(file, O_RDONLY)
     guard fd >= 0 else { throw Diagnostic("can't read \(path): permission denied or unreadable", at: nil) }
     defer { close(fd) }
     var info = stat()
@@ -202,6 +208,6 @@ public enum CSVReader {
 extension Catalog {
   /// A catalog whose `from "file.csv"` is read by `CSVReader`.
   public convenience init() {
-    self.init(readFile: { try CSVReader.read(path: $0, columns: $1) })
+    self.init(readFile: { try CSVReader.read(path: $0, in: $1, columns: $2) })
   }
 }

@@ -35,8 +35,10 @@ public final class Catalog: @unchecked Sendable {
 
   /// Reads a CSV file: the columns named, or all (nil). The plan stage
   /// needs a file's columns and types, and the engine knows how to read one.
-  public typealias FileReader = (_ path: String, _ columns: Set<String>?) throws -> Table
+  public typealias FileReader = (_ path: String, _ directory: String?, _ columns: Set<String>?) throws -> Table
   private let readFile: FileReader
+  /// Where relative file names are found (nil: the process's folder).
+  public var directory: String?
 
   public init(readFile: @escaping FileReader) { self.readFile = readFile }
 
@@ -49,6 +51,7 @@ public final class Catalog: @unchecked Sendable {
     c.entries = entries
     c.loaded = loaded
     c.order = order
+    c.directory = directory
     return c
   }
 
@@ -90,7 +93,7 @@ public final class Catalog: @unchecked Sendable {
     }
     if cached == nil {
       let want = columns.map { $0.union(files[path]?.columns ?? []) }
-      cached = (try readFile(path, want), want)
+      cached = (try readFile(path, directory, want), want)
       files[path] = cached
     }
     let t = cached!.table

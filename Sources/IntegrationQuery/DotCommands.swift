@@ -156,11 +156,12 @@ extension Session {
       guard readDepth < 16 else {
         throw Diagnostic(".read nested more than 16 deep (does a script read itself?)", at: argSpan)
       }
-      let kind = (try? FileManager.default.attributesOfItem(atPath: argument))?[.type] as? FileAttributeType
+      let file = filePath(argument, in: directory)
+      let kind = (try? FileManager.default.attributesOfItem(atPath: file))?[.type] as? FileAttributeType
       if kind != nil && kind != .typeRegular {
         throw Diagnostic("'\(argument)' is not a regular file; .read reads scripts", at: argSpan)
       }
-      guard let data = FileManager.default.contents(atPath: argument) else {
+      guard let data = FileManager.default.contents(atPath: file) else {
         throw Diagnostic(
           "can't read '\(argument)'", at: argSpan,
           help: "check the path; it is relative to the folder iq was started in")

@@ -59,6 +59,13 @@ public final class Session {
   var tutorialAnswer: (lesson: Int, table: Table, chart: ChartKind?)?
   /// No `save`, `.output` or chart file (the fuzzers run this way).
   public var readOnly = false
+  /// Where relative file names in statements are read and written (nil:
+  /// the folder iq was started in). The golden tests run each script in
+  /// its own folder this way, without changing the process's.
+  public var directory: String? {
+    get { catalog.directory }
+    set { catalog.directory = newValue }
+  }
   var printedResult = false
 
   public init(catalog: Catalog, results: Sink, messages: Sink) {
@@ -316,13 +323,10 @@ public final class Session {
   /// named by mistake is never replaced.
   func checkWritable(_ path: String, span: Span?) throws {
     if readOnly { throw Diagnostic("this session writes no files", at: span) }
-    try Session.checkWritable(path, span: span)
-  }
-
-  static func checkWritable(_ path: String, span: Span?) throws {
+    let file = filePath(path, in: directory)
     var isDir: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
-      let kind = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+    if FileManager.default.fileExists(atPath: file, isDirectory: &isDir) {
+      let kind = (try? FileManager.default.attributesOfItem(atPath: file))?[.type] as? FileAttributeType
       if isDir.boolValue || kind != .typeRegular {
         throw Diagnostic("'\(path)' exists and is not a regular file; iq writes only regular files", at: span)
       }
@@ -342,7 +346,8 @@ public final class Session {
   /// target: a failed or interrupted write leaves any old file whole. The
   /// new file keeps the old one's permissions.
   func writeAtomically(_ text: String, to path: String, span: Span) throws {
-    let url = URL(fileURLWithPath: path)
+    let file = filePath(path, in: directory)
+    let url = URL(fileURLWithPath: file)
     let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).iq-\(getpid()).tmp")
       .path
     func fail(_ e: Int32) -> Diagnostic {
@@ -350,7 +355,7 @@ public final class Session {
       return Diagnostic("can't save to '\(path)': \(String(cString: strerror(e)))", at: span)
     }
     var old = stat()
-    let mode = stat(path, &old) == 0 ? old.st_mode & 0o777 : 0o644
+    let mode = stat(file, &old) == 0 ? old.st_mode & 0o777 : 0o644
     let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
     guard fd >= 0 else { throw Diagnostic("can't save to '\(path)': \(String(cString: strerror(errno)))", at: span) }
     if let e = writeAll(fd, text) {
@@ -364,7 +369,7 @@ public final class Session {
     }
     close(fd)
     // rename(2) replaces the target in one step.
-    guard rename(temp, path) == 0 else { throw fail(errno) }
+    guard rename(temp, file) == 0 else { throw fail(errno) }
   }
 
   func redirectOutput(_ path: String?, span: Span) throws {
@@ -373,7 +378,7 @@ public final class Session {
     outputFile = nil
     guard let path, !path.isEmpty else { return }
     try checkWritable(path, span: span)
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    let fd = open(filePath(path, in: directory), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else {
       throw Diagnostic(
         "can't write to '\(path)': \(String(cString: strerror(errno)))", at: span,

@@ -10,10 +10,11 @@ import XCTest
 @testable import IQSyntax
 @testable import IntegrationQuery
 
-/// Runs every `.iq` file under `Golden/` and `Examples/` and compares what
-/// it prints (results and diagnostics, in order) with the `.out` beside it.
-/// `IQ_UPDATE_GOLDEN=1 swift test` writes the `.out` files instead; read the
-/// diff before committing.
+/// Runs a `.iq` file under `Golden/` or `Examples/` and compares what it
+/// prints (results and diagnostics, in order) with the `.out` beside it.
+/// Each script is its own test, by name (`GoldenFileTests`, `ExampleTests`:
+/// made at build time by the GoldenCases plugin). `IQ_UPDATE_GOLDEN=1
+/// swift test` writes the `.out` files instead; read the diff before committing.
 final class GoldenTests: XCTestCase {
   static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   static let packageRoot = testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
@@ -34,9 +35,7 @@ final class GoldenTests: XCTestCase {
     let session = Session.builtIn(results: Sink { out += $0 }, messages: Sink { out += $0 })
     session.format = .table
     session.readOnly = readOnly
-    let previous = FileManager.default.currentDirectoryPath
-    FileManager.default.changeCurrentDirectoryPath(root.path)
-    defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+    session.directory = root.path
     session.run(SourceFile(name: name, text: text))
     return (session, out)
   }
@@ -50,26 +49,31 @@ final class GoldenTests: XCTestCase {
     return found.sorted { $0.path < $1.path }
   }
 
-  func check(_ root: URL) -> Int {
-    let update = ProcessInfo.processInfo.environment["IQ_UPDATE_GOLDEN"] == "1"
-    var count = 0
-    for script in Self.scripts(under: root) {
-      count += 1
-      let actual = Self.run(script, relativeTo: root)
-      let expectedURL = script.deletingPathExtension().appendingPathExtension("out")
-      if update {
-        try? actual.write(to: expectedURL, atomically: true, encoding: .utf8)
-        continue
-      }
-      guard let expected = try? String(contentsOf: expectedURL, encoding: .utf8) else {
-        XCTFail("\(script.lastPathComponent): no .out file; run with IQ_UPDATE_GOLDEN=1 to write it")
-        continue
-      }
-      if actual != expected {
-        XCTFail("\(script.path.dropFirst(root.path.count + 1)) differs from its .out:\n\(Self.diff(expected, actual))")
+  enum Folder {
+    case golden, examples
+    var root: URL {
+      switch self {
+      case .golden: return GoldenTests.testsDirectory.appendingPathComponent("Golden")
+      case .examples: return GoldenTests.packageRoot.appendingPathComponent("Examples")
       }
     }
-    return count
+  }
+
+  /// Runs one script (its path under the folder) and compares with its `.out`.
+  static func check(_ path: String, in folder: Folder, file: StaticString = #filePath, line: UInt = #line) {
+    let script = folder.root.appendingPathComponent(path)
+    let actual = run(script, relativeTo: folder.root)
+    let expectedURL = script.deletingPathExtension().appendingPathExtension("out")
+    if ProcessInfo.processInfo.environment["IQ_UPDATE_GOLDEN"] == "1" {
+      try? actual.write(to: expectedURL, atomically: true, encoding: .utf8)
+      return
+    }
+    guard let expected = try? String(contentsOf: expectedURL, encoding: .utf8) else {
+      return XCTFail("\(path): no .out file; run with IQ_UPDATE_GOLDEN=1 to write it", file: file, line: line)
+    }
+    if actual != expected {
+      XCTFail("\(path) differs from its .out:\n\(diff(expected, actual))", file: file, line: line)
+    }
   }
 
   /// The first lines that differ, enough to see what changed.
@@ -84,16 +88,12 @@ final class GoldenTests: XCTestCase {
     return out.joined(separator: "\n")
   }
 
-  func testGoldenFiles() {
-    let n = check(Self.testsDirectory.appendingPathComponent("Golden"))
-    XCTAssertGreaterThan(n, 50, "the golden suite went missing")
-    print("golden files: \(n)")
-  }
-
-  func testExamples() {
-    let n = check(Self.packageRoot.appendingPathComponent("Examples"))
-    XCTAssertGreaterThan(n, 4, "the examples went missing")
-    print("examples: \(n)")
+  /// The plugin found the scripts: every one on disk is a test.
+  func testEveryScriptIsATest() {
+    XCTAssertEqual(GoldenFileTests.count, Self.scripts(under: Folder.golden.root).count)
+    XCTAssertEqual(ExampleTests.count, Self.scripts(under: Folder.examples.root).count)
+    XCTAssertGreaterThan(GoldenFileTests.count, 50, "the golden suite went missing")
+    XCTAssertGreaterThan(ExampleTests.count, 4, "the examples went missing")
   }
 }
 
