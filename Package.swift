@@ -68,7 +68,7 @@ let package = Package(
     .testTarget(
       name: "IntegrationQueryTests",
       dependencies: ["IntegrationQuery"],
-      exclude: ["Golden"],
+      exclude: ["Golden", "Plans"],
       plugins: ["GoldenCases"]
     ),
   ],

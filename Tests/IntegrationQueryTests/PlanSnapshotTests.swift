@@ -1,0 +1,40 @@
+import Foundation
+import XCTest
+
+@testable import IQCore
+@testable import IQPlan
+@testable import IQSyntax
+@testable import IntegrationQuery
+
+/// The resolved plan of each query in `Plans/queries.iq`, compared with
+/// `Plans/queries.plan`: a change in how queries resolve is seen in review
+/// even when every result stays the same. `IQ_UPDATE_GOLDEN=1` rewrites it.
+final class PlanSnapshotTests: XCTestCase {
+  func testPlansMatchTheSnapshot() throws {
+    let folder = GoldenTests.testsDirectory.appendingPathComponent("Plans")
+    let source = try SourceFile(
+      name: "queries.iq", text: String(contentsOf: folder.appendingPathComponent("queries.iq"), encoding: .utf8))
+    let (statements, diagnostics) = Parser.parse(source)
+    XCTAssertEqual(diagnostics.count, 0, diagnostics.first?.message ?? "")
+    let session = Session.builtIn(results: Sink { _ in }, messages: Sink { _ in })
+    session.directory = GoldenTests.testsDirectory.appendingPathComponent("Golden").path
+    var out = ""
+    for statement in statements {
+      guard case .pipeline(let p) = statement.kind else { continue }
+      out += source.text(of: statement.span) + "\n"
+      do {
+        out += try Resolver(catalog: session.catalog, values: session.values).resolve(p).dump + "\n\n"
+      } catch let d as Diagnostic {
+        out += "error: \(d.message)\n\n"
+      }
+    }
+    let expectedURL = folder.appendingPathComponent("queries.plan")
+    if ProcessInfo.processInfo.environment["IQ_UPDATE_GOLDEN"] == "1" {
+      try out.write(to: expectedURL, atomically: true, encoding: .utf8)
+      return
+    }
+    let expected = try String(contentsOf: expectedURL, encoding: .utf8)
+    XCTAssertEqual(out, expected, "plans differ:\n\(GoldenTests.diff(expected, out))")
+    XCTAssertGreaterThan(statements.count, 10)
+  }
+}
