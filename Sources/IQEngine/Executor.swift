@@ -2,6 +2,14 @@ import Foundation
 import IQCore
 import IQPlan
 
+/// What running a plan gives: the table, the chart the pipeline ends with
+/// (nil: print the table) and what it warned of.
+public struct QueryOutcome {
+  public var table: Table
+  public var chart: ChartSpec?
+  public var warnings: Warnings
+}
+
 /// Runs a resolved plan step by step over column tables.
 public struct Executor {
   public let catalog: Catalog
@@ -18,6 +26,17 @@ public struct Executor {
   /// Limits on a join's output: rows, and rows × columns (about 3 GB of values).
   public static let maxJoinRows = 100_000_000
   public static let maxJoinCells = 400_000_000
+
+  /// The engine's entry point: runs `plan` against `catalog`; `save` writes
+  /// what a `save` step names; `after` sees each step's table (`.explain`).
+  public static func run(
+    _ plan: Plan, catalog: Catalog, after: (Int, Table) -> Void = { _, _ in },
+    save: @escaping (Table, String, Span) throws -> Void
+  ) throws -> QueryOutcome {
+    let warnings = Warnings()
+    let table = try Executor(catalog: catalog, warnings: warnings, save: save).run(plan, after: after)
+    return QueryOutcome(table: table, chart: plan.chart, warnings: warnings)
+  }
 
   public func run(_ plan: Plan) throws -> Table {
     try run(plan) { _, _ in }

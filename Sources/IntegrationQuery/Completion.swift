@@ -159,7 +159,7 @@ public struct Completion: Equatable, Sendable {
     }
     let (statements, diagnostics) = Parser.parse(SourceFile(name: "<shell>", text: head))
     guard diagnostics.isEmpty, let s = statements.last, case .pipeline(let p) = s.kind,
-      let plan = try? Resolver(catalog: session.catalog, values: session.values).resolve(p)
+      let plan = try? session.resolver().resolve(p)
     else { return [] }
     var names = plan.fields.map(\.name)
     // `| join T on ` offers the columns of T as well.

@@ -68,12 +68,9 @@ extension Session {
   public func sqlText(_ query: String, span: Span, file: SourceFile) throws -> String {
     let q = SourceFile(name: "<sql>", text: query)
     do {
-      let (statements, diagnostics) = Parser.parse(q)
-      if let d = diagnostics.first { throw d }
-      guard statements.count == 1, case .pipeline(let p) = statements[0].kind else {
-        throw Diagnostic("SQL is written for one query", at: Span(0, q.bytes.count))
-      }
-      return try SQLTranslator.translate(Resolver(catalog: catalog, values: values).resolve(p))
+      let p = try Session.onePipeline(
+        q, otherwise: Diagnostic("SQL is written for one query", at: Span(0, q.bytes.count)))
+      return try SQLTranslator.translate(resolver().resolve(p))
     } catch var d as Diagnostic {
       if d.span != nil, d.file == nil || d.file?.name == "<sql>" {
         d.moveBy(span.start, into: file)

@@ -10,19 +10,14 @@ public enum Explain {
   /// Spans in the errors it throws are offsets into `text`.
   public static func explain(_ text: String, session: Session) throws -> String {
     let file = SourceFile(name: "<explain>", text: text)
-    let (statements, diagnostics) = Parser.parse(file)
-    if let d = diagnostics.first { throw d }
-    guard statements.count == 1, case .pipeline(let pipeline) = statements[0].kind else {
-      throw Diagnostic(
+    let pipeline = try Session.onePipeline(
+      file,
+      otherwise: Diagnostic(
         ".explain takes one query", at: Span(0, file.bytes.count),
-        help: ".explain from areas | where region == \"London\" | count")
-    }
-    let plan = try Resolver(catalog: session.catalog, values: session.values).resolve(pipeline)
+        help: ".explain from areas | where region == \"London\" | count"))
     var tables: [Table] = []
-    let executor = Executor(catalog: session.catalog, warnings: Warnings()) { _, _, _ in }
     Cancellation.shared.reset()
-    defer { session.catalog.forgetFiles() }
-    _ = try executor.run(plan) { _, t in tables.append(t) }
+    _ = try session.evaluate(pipeline, saving: false) { _, t in tables.append(t) }
     var lines: [String] = []
     for (n, step) in pipeline.steps.enumerated() {
       let before = n > 0 ? tables[n - 1] : nil

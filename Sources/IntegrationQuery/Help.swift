@@ -59,11 +59,11 @@ public enum Help {
     var out = "\(t.name): \(t.syntax)\n\n\(wrap(t.text, width: 78))\n"
     if let example = t.example {
       out += "\nexample:\n  \(example.replacingOccurrences(of: "\n", with: "\n  "))\n\n"
-      let table = try run(example, session: session)
-      if let chart = session.lastChart {
-        out += TextChart.render(table, spec: chart, width: 90)
+      let outcome = try run(example, session: session)
+      if let chart = outcome.chart {
+        out += TextChart.render(outcome.table, spec: chart, width: 90)
       } else {
-        out += try Output.render(table, as: .table, limits: TableLimits(maxRows: 10))
+        out += try Output.render(outcome.table, as: .table, limits: TableLimits(maxRows: 10))
       }
     }
     return out
@@ -83,14 +83,10 @@ public enum Help {
   }
 
   /// Runs a help example in a fresh session on the same catalog.
-  public static func run(_ example: String, session: Session) throws -> Table {
+  public static func run(_ example: String, session: Session) throws -> QueryOutcome {
     let file = SourceFile(name: "<help>", text: example)
-    let (statements, diagnostics) = Parser.parse(file)
-    if let d = diagnostics.first { throw d }
-    guard statements.count == 1, case .pipeline(let p) = statements[0].kind else {
-      throw Diagnostic("a help example is one pipeline", at: nil)
-    }
-    return try session.evaluate(p, in: file).0
+    let p = try Session.onePipeline(file, otherwise: Diagnostic("a help example is one pipeline", at: nil))
+    return try session.evaluate(p)
   }
 
   static var index: String {

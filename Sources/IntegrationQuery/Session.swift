@@ -49,8 +49,6 @@ public final class Session {
   /// Set by `.quit`.
   public private(set) var quitRequested = false
   var readDepth = 0
-  /// The chart the last pipeline ended with, if any.
-  var lastChart: ChartSpec?
   /// Where `.tutorial` keeps progress between sessions (nil: only in memory).
   public var tutorialPath: String?
   /// The tutorial, while it is on.
@@ -170,7 +168,7 @@ public final class Session {
     for (k, v) in values { types[k] = v.type }
     for s in statements {
       do {
-        let resolver = Resolver(catalog: catalog, values: values, valueTypes: types)
+        let resolver = resolver(valueTypes: types)
         switch s.kind {
         case .pipeline(let p): _ = try resolver.resolve(p)
         case .letPipeline(let name, let p):
@@ -213,33 +211,34 @@ public final class Session {
     switch s.kind {
     case .pipeline(let p):
       let start = DispatchTime.now()
-      let (table, warnings) = try evaluate(p, in: file)
-      if let chart = lastChart {
-        try draw(table, chart)
+      let outcome = try evaluate(p)
+      if let chart = outcome.chart {
+        try draw(outcome.table, chart)
       } else {
-        try emit(table, warnings: warnings.count)
+        try emit(outcome.table, warnings: outcome.warnings.count)
       }
-      for w in warnings.diagnostics { report(w.in(file)) }
-      checkTutorial(table)
-      if timer { reportTime(since: start, warnings: warnings.count) }
+      for w in outcome.warnings.diagnostics { report(w.in(file)) }
+      checkTutorial(outcome)
+      if timer { reportTime(since: start, warnings: outcome.warnings.count) }
     case .letPipeline(let name, let p):
       if Dataset.tableNames.contains(name.text) {
         throw Diagnostic("'\(name.text)' is a built-in table; choose another name", at: name.span)
       }
       let start = DispatchTime.now()
-      let (table, warnings) = try evaluate(p, in: file)
+      let outcome = try evaluate(p)
+      let (table, warnings) = (outcome.table, outcome.warnings)
       for w in warnings.diagnostics { report(w.in(file)) }
       if timer { reportTime(since: start, warnings: warnings.count) }
       catalog.add(
         name.text, table: table, description: "let \(name.text) = … (\(groupThousands(String(table.rowCount))) rows)")
     case .letValue(let name, let e):
       if overrides.contains(name.text) { return }
-      let r = try Resolver(catalog: catalog, values: values).resolveValue(e)
+      let r = try resolver().resolveValue(e)
       let warnings = Warnings()
       values[name.text] = try Compiler.evaluateConstant(r, warnings: warnings)
       for w in warnings.diagnostics { report(w.in(file)) }
     case .expression(let e):
-      let r = try Resolver(catalog: catalog, values: values).resolveValue(e)
+      let r = try resolver().resolveValue(e)
       let warnings = Warnings()
       let v = try Compiler.evaluateConstant(r, warnings: warnings)
       try emit(Table(fields: [Field("value", r.type)], columns: [Column.repeating(v, type: r.type, count: 1)]))
@@ -249,16 +248,34 @@ public final class Session {
     }
   }
 
-  /// Resolves and runs one pipeline.
-  public func evaluate(_ p: Pipeline, in file: SourceFile) throws -> (Table, Warnings) {
-    let plan = try Resolver(catalog: catalog, values: values).resolve(p)
-    lastChart = plan.chart
-    let warnings = Warnings()
-    let executor = Executor(catalog: catalog, warnings: warnings) { [unowned self] t, path, span in
-      try self.save(t, to: path, span: span)
-    }
+  /// The resolver for this session's tables and `let` values: the one
+  /// place one is made.
+  func resolver(valueTypes: [String: DataType] = [:]) -> Resolver {
+    Resolver(catalog: catalog, values: values, valueTypes: valueTypes)
+  }
+
+  /// Resolves and runs one pipeline: the one path every caller takes
+  /// (statements, `.explain`, help examples, the tutorial's answers).
+  /// `saving: false` runs `save` steps without writing (`.explain`);
+  /// `after` sees each step's table.
+  public func evaluate(_ p: Pipeline, saving: Bool = true, after: (Int, Table) -> Void = { _, _ in }) throws
+    -> QueryOutcome
+  {
+    let plan = try resolver().resolve(p)
     defer { catalog.forgetFiles() }
-    return (try executor.run(plan), warnings)
+    return try Executor.run(plan, catalog: catalog, after: after) { [unowned self] t, path, span in
+      if saving { try self.save(t, to: path, span: span) }
+    }
+  }
+
+  /// Parses text that must be one pipeline (a help example, a lesson's
+  /// answer, the query of `.sql` or `.explain`); `otherwise` is the error
+  /// when it is something else.
+  public static func onePipeline(_ file: SourceFile, otherwise: Diagnostic) throws -> Pipeline {
+    let (statements, diagnostics) = Parser.parse(file)
+    if let d = diagnostics.first { throw d }
+    guard statements.count == 1, case .pipeline(let p) = statements[0].kind else { throw otherwise }
+    return p
   }
 
   /// A chart in the terminal (or `.output` file), and as SVG when it says `to "file.svg"`.

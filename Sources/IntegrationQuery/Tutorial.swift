@@ -1,5 +1,6 @@
 import Foundation
 import IQCore
+import IQEngine
 import IQSyntax
 
 /// `.tutorial`: short lessons that rebuild the NAO's findings from the
@@ -211,11 +212,11 @@ extension Session {
   }
 
   /// After each result while the tutorial is on: is it this lesson's answer?
-  func checkTutorial(_ table: Table) {
+  func checkTutorial(_ outcome: QueryOutcome) {
     guard var progress = tutorialProgress else { return }
     let lesson = Tutorial.lessons[progress.lesson]
     guard let (expected, expectedChart) = lessonAnswer(progress.lesson),
-      lastChart?.kind == expectedChart, Tutorial.matches(table, expected, ordered: lesson.ordered)
+      outcome.chart?.kind == expectedChart, Tutorial.matches(outcome.table, expected, ordered: lesson.ordered)
     else { return }
     progress.done.insert(progress.lesson)
     var message = "✓ That's it: lesson \(progress.lesson + 1) done.\n"
@@ -235,14 +236,12 @@ extension Session {
   func lessonAnswer(_ n: Int) -> (Table, ChartKind?)? {
     if let a = tutorialAnswer, a.lesson == n { return (a.table, a.chart) }
     let file = SourceFile(name: "<tutorial>", text: Tutorial.lessons[n].answer)
-    let (statements, _) = Parser.parse(file)
-    let shown = lastChart
-    defer { lastChart = shown }
-    guard case .pipeline(let p) = statements.first?.kind, let (table, _) = try? evaluate(p, in: file) else {
+    let notOne = Diagnostic("a lesson's answer is one pipeline", at: nil)
+    guard let p = try? Session.onePipeline(file, otherwise: notOne), let outcome = try? evaluate(p) else {
       return nil
     }
-    tutorialAnswer = (n, table, lastChart?.kind)
-    return (table, lastChart?.kind)
+    tutorialAnswer = (n, outcome.table, outcome.chart?.kind)
+    return (outcome.table, outcome.chart?.kind)
   }
 
   func loadTutorialProgress() -> TutorialProgress {

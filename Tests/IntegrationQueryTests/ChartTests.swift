@@ -19,9 +19,9 @@ final class ChartTests: XCTestCase {
     guard case .pipeline(let p) = Parser.parse(file).statements.first?.kind else {
       throw XCTSkip("not a pipeline")
     }
-    let (table, _) = try session.evaluate(p, in: file)
-    let spec = try XCTUnwrap(session.lastChart)
-    return (TextChart.render(table, spec: spec, width: width), SVGChart.render(table, spec: spec))
+    let outcome = try session.evaluate(p)
+    let spec = try XCTUnwrap(outcome.chart)
+    return (TextChart.render(outcome.table, spec: spec, width: width), SVGChart.render(outcome.table, spec: spec))
   }
 
   /// Every bar line is exactly as wide as the terminal at its widest: one

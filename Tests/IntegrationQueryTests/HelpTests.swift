@@ -17,7 +17,7 @@ final class HelpTests: XCTestCase {
     var ran = 0
     for topic in Help.topics {
       guard let example = topic.example else { continue }
-      let table = try Help.run(example, session: session)
+      let table = try Help.run(example, session: session).table
       XCTAssertGreaterThan(table.rowCount, 0, "the example of '\(topic.name)' gives no rows: \(example)")
       ran += 1
     }
