@@ -4,9 +4,9 @@ import PackageDescription
 // One target per stage (ARCHITECTURE.md has the table). Each depends only on
 // the stages before it, so an import the wrong way is a compile error:
 //
-//   IQCore ← IQSyntax ← IQPlan ← IQEngine ← IQOutput ─┐
-//                          ↑         ↑                 ├─ IntegrationQuery ← iq
-//                        IQSQL    IQDataset ───────────┘
+//   IQCore ← IQSyntax ─┬─ IQPlan ← IQEngine ← IQOutput ─┐
+//   IQCore ← IQBuiltins ┘    ↑         ↑                 ├─ IntegrationQuery ← iq
+//                          IQSQL    IQDataset ───────────┘
 let package = Package(
   name: "iq",
   products: [
@@ -35,8 +35,10 @@ let package = Package(
     .target(name: "IQCore"),
     // Text → tokens → AST.
     .target(name: "IQSyntax", dependencies: ["IQCore"]),
-    // AST → plan: the catalog, the resolver, builtin signatures.
-    .target(name: "IQPlan", dependencies: ["IQSyntax"]),
+    // The builtin functions, each declared once: name, typing, kernel, SQL, help.
+    .target(name: "IQBuiltins", dependencies: ["IQCore", "CIQSystem"]),
+    // AST → plan: the catalog, the resolver.
+    .target(name: "IQPlan", dependencies: ["IQSyntax", "IQBuiltins"]),
     // Plan → table: the executor, kernels, grouping, sorting, the CSV reader.
     .target(name: "IQEngine", dependencies: ["IQPlan", "CIQSystem"]),
     // Plan → SQL.
@@ -49,7 +51,7 @@ let package = Package(
     // completion. Everything testable without a terminal.
     .target(
       name: "IntegrationQuery",
-      dependencies: ["IQOutput", "IQSQL", "IQDataset"]
+      dependencies: ["IQOutput", "IQSQL", "IQDataset", "IQBuiltins"]
     ),
     // Thin executable: argument parsing, the libedit line editor, the process's exit.
     .executableTarget(

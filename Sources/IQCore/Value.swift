@@ -152,6 +152,37 @@ public enum Money {
     let pounds = groupThousands(String(m / 100))
     return withPence ? "\(sign)£\(pounds).\(p < 10 ? "0" : "")\(p)" : "\(sign)£\(pounds)"
   }
+
+  /// `£1,200.50`, `£300`, `-£5`, `£-5`.
+  package static func parse(_ s: String) -> Int64? {
+    var t = Substring(s)
+    var negative = false
+    if t.hasPrefix("-") {
+      negative = true
+      t = t.dropFirst()
+    }
+    guard t.hasPrefix("£") else { return nil }
+    t = t.dropFirst()
+    if t.hasPrefix("-") && !negative {
+      negative = true
+      t = t.dropFirst()
+    }
+    let parts = t.split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count <= 2, let whole = parts.first, !whole.isEmpty else { return nil }
+    let groups = whole.split(separator: ",", omittingEmptySubsequences: false)
+    if groups.count > 1 {
+      guard (1...3).contains(groups[0].count), groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
+    }
+    let digits = groups.joined()
+    guard digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
+    var pence = "00"
+    if parts.count == 2 {
+      guard (1...2).contains(parts[1].count), parts[1].allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+      pence = parts[1].count == 1 ? parts[1] + "0" : String(parts[1])
+    }
+    guard let p = Int64(digits + pence) else { return nil }
+    return negative ? -p : p
+  }
 }
 
 /// `1809587` → `1,809,587`.
@@ -209,4 +240,24 @@ extension Value {
     case .date(let d): return Date.iso(d)
     }
   }
+}
+
+/// A type as a phrase: "an int", "money", "text".
+package func article(_ t: DataType) -> String {
+  switch t {
+  case .int: return "an int"
+  case .null: return "null"
+  case .money, .text: return t.rawValue
+  case .bool: return "true/false"
+  default: return "a \(t.rawValue)"
+  }
+}
+
+/// The type two values share: equal types, int with number, or anything with null.
+package func commonType(_ a: DataType, _ b: DataType) -> DataType? {
+  if a == b { return a }
+  if a == .null { return b }
+  if b == .null { return a }
+  if a.isNumeric && b.isNumeric { return .number }
+  return nil
 }

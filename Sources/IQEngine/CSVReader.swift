@@ -172,37 +172,6 @@ public enum CSVReader {
     }
   }
 
-  /// `£1,200.50`, `£300`, `-£5`, `£-5`.
-  static func parseMoney(_ s: String) -> Int64? {
-    var t = Substring(s)
-    var negative = false
-    if t.hasPrefix("-") {
-      negative = true
-      t = t.dropFirst()
-    }
-    guard t.hasPrefix("£") else { return nil }
-    t = t.dropFirst()
-    if t.hasPrefix("-") && !negative {
-      negative = true
-      t = t.dropFirst()
-    }
-    let parts = t.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count <= 2, let whole = parts.first, !whole.isEmpty else { return nil }
-    let groups = whole.split(separator: ",", omittingEmptySubsequences: false)
-    if groups.count > 1 {
-      guard (1...3).contains(groups[0].count), groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
-    }
-    let digits = groups.joined()
-    guard digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
-    var pence = "00"
-    if parts.count == 2 {
-      guard (1...2).contains(parts[1].count), parts[1].allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-      pence = parts[1].count == 1 ? parts[1] + "0" : String(parts[1])
-    }
-    guard let p = Int64(digits + pence) else { return nil }
-    return negative ? -p : p
-  }
-
 }
 
 extension Catalog {

@@ -296,6 +296,6 @@ struct FieldBytes {
   /// `£1,200.50`, `-£5`: money is rare, so it goes through text.
   var money: Int64? {
     guard count >= 2, self[0] == 0xC2 || (self[0] == 45 && count >= 3 && self[1] == 0xC2) else { return nil }
-    return CSVReader.parseMoney(string)
+    return Money.parse(string)
   }
 }

@@ -1,13 +1,10 @@
+import IQBuiltins
 import IQCore
 import IQSyntax
 
 /// The resolved plan: every name bound to a column position, every type
 /// known. Only this reaches the evaluator.
 
-public enum Function: String, CaseIterable, Sendable {
-  case abs, round, floor, ceil, sqrt, mod, coalesce, `if`, is_null, lower, upper, length, contains,
-    starts_with, ends_with, concat, year, month, fy, pct_change, number, money, text, date
-}
 
 public enum Aggregate: String, CaseIterable, Sendable {
   case count, count_distinct, sum, avg, min, max, median, stddev, first, last
@@ -28,7 +25,7 @@ public indirect enum ResolvedKind: Sendable {
   case compare(BinaryOp, ResolvedExpr, ResolvedExpr)
   case logic(BinaryOp, ResolvedExpr, ResolvedExpr)
   case inList(ResolvedExpr, [ResolvedExpr], negated: Bool)
-  case function(Function, [ResolvedExpr])
+  case function(Builtin, [ResolvedExpr])
   /// Over the rows of each group; its argument is bound to the step's input.
   case aggregate(Aggregate, ResolvedExpr?)
   case window(Window, [ResolvedExpr])

@@ -1,3 +1,4 @@
+import IQBuiltins
 import IQCore
 import IQSyntax
 
@@ -77,7 +78,7 @@ extension ResolvedExpr {
       return "(\(a.dump) \(op.rawValue) \(b.dump))"
     case .inList(let e, let list, let negated):
       return "(\(e.dump) \(negated ? "not in" : "in") (\(list.map(\.dump).joined(separator: ", "))))"
-    case .function(let f, let args): return call(f.rawValue, args)
+    case .function(let f, let args): return call(f.name, args)
     case .aggregate(let a, let arg): return call(a.rawValue, arg.map { [$0] } ?? [])
     case .window(let w, let args): return call(w.rawValue, args)
     }

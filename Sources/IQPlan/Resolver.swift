@@ -303,7 +303,7 @@ public struct Resolver {
   /// `year(…)`, or a column that holds one.
   func isYear(_ r: ResolvedExpr, _ input: [Field]) -> Bool {
     switch r.kind {
-    case .function(.year, _): return true
+    case .function(let f, _) where f.name == "year": return true
     case .column(let i): return i < input.count && input[i].isYear
     default: return false
     }
@@ -378,24 +378,4 @@ public struct Resolver {
   public func resolveValue(_ e: Expr) throws -> ResolvedExpr {
     try resolve(e, Scope(fields: [], step: "let"))
   }
-}
-
-/// A type as a phrase: "an int", "money", "text".
-package func article(_ t: DataType) -> String {
-  switch t {
-  case .int: return "an int"
-  case .null: return "null"
-  case .money, .text: return t.rawValue
-  case .bool: return "true/false"
-  default: return "a \(t.rawValue)"
-  }
-}
-
-/// The type two values share: equal types, int with number, or anything with null.
-package func commonType(_ a: DataType, _ b: DataType) -> DataType? {
-  if a == b { return a }
-  if a == .null { return b }
-  if b == .null { return a }
-  if a.isNumeric && b.isNumeric { return .number }
-  return nil
 }

@@ -1,3 +1,4 @@
+import IQBuiltins
 import IQCore
 import IQPlan
 import IQSyntax
@@ -207,60 +208,17 @@ struct SQLExpression {
     }
   }
 
-  func function(_ f: Function, _ args: [ResolvedExpr], _ e: ResolvedExpr) throws -> String {
+  /// A function's SQL, by its own rule (IQBuiltins), or why it has none.
+  func function(_ f: Builtin, _ args: [ResolvedExpr], _ e: ResolvedExpr) throws -> String {
     let a = try args.map(sql)
-    switch f {
-    case .abs: return "abs(\(a[0]))"
-    case .round:
-      let digits = args.count > 1 ? a[1] : "0"
-      switch args[0].type {
-      case .number: return "round(\(a[0]), \(digits))"
-      case .int where args.count == 1: return a[0]
-      default: throw fail("round of \(article(args[0].type)) with digits", e.span)
+    switch f.sql {
+    case .none(let reason): throw fail(reason, e.span)
+    case .rule(let rule):
+      do {
+        return try rule(a, args.map(\.type), e.type)
+      } catch let refusal as SQLRefusal {
+        throw fail(refusal.what, e.span)
       }
-    case .floor, .ceil:
-      switch args[0].type {
-      case .number: return "CAST(\(f.rawValue)(\(a[0])) AS INTEGER)"
-      case .int: return a[0]
-      default: throw fail("\(f.rawValue) of money", e.span)
-      }
-    case .sqrt: return "CASE WHEN \(a[0]) >= 0 THEN sqrt(\(a[0])) END"
-    case .mod:
-      guard e.type == .int else { throw fail("mod of numbers", e.span) }
-      return "(\(a[0]) % \(a[1]))"
-    case .coalesce: return "coalesce(\(a.joined(separator: ", "))\(a.count == 1 ? ", NULL" : ""))"
-    case .if: return "CASE WHEN \(a[0]) THEN \(a[1]) ELSE \(a[2]) END"
-    case .is_null: return "(\(a[0]) IS NULL)"
-    case .length: return "length(\(a[0]))"
-    case .contains: return "(instr(\(a[0]), \(a[1])) > 0)"
-    case .starts_with: return "(substr(\(a[0]), 1, length(\(a[1]))) = \(a[1]))"
-    case .ends_with: return "(\(a[1]) = '' OR substr(\(a[0]), -length(\(a[1]))) = \(a[1]))"
-    case .year: return "CAST(strftime('%Y', \(a[0])) AS INTEGER)"
-    case .month: return "CAST(strftime('%m', \(a[0])) AS INTEGER)"
-    case .fy:
-      let y = "(CAST(strftime('%Y', \(a[0])) AS INTEGER) - (CAST(strftime('%m', \(a[0])) AS INTEGER) < 4))"
-      return "printf('%04d-%02d', \(y), (\(y) + 1) % 100)"
-    case .pct_change:
-      return "((CAST(\(a[0]) AS REAL) - \(a[1])) / \(a[1]))"
-    case .number:
-      switch args[0].type {
-      case .int, .number: return "CAST(\(a[0]) AS REAL)"
-      case .money: return "(\(a[0]) / 100.0)"
-      default: throw fail("number() of \(article(args[0].type))", e.span)
-      }
-    case .money:
-      switch args[0].type {
-      case .int: return "(\(a[0]) * 100)"
-      case .number: return "CAST(ROUND(\(a[0]) * 100) AS INTEGER)"
-      case .money: return a[0]
-      default: throw fail("money() of text", e.span)
-      }
-    case .date:
-      guard args[0].type == .date else { throw fail("date() of text", e.span) }
-      return a[0]
-    case .lower, .upper, .concat, .text:
-      // SQLite's lower/upper know only ASCII, and it writes numbers its own way.
-      throw fail("\(f.rawValue)() (SQLite's differs from iq's)", e.span)
     }
   }
 

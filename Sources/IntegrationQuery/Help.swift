@@ -1,3 +1,4 @@
+import IQBuiltins
 import IQCore
 import IQDataset
 import IQEngine
@@ -96,7 +97,7 @@ public enum Help {
         from delayed_days | where fy == "2015-16" | summarize days = sum(total) by region
 
       Verbs:      \(Verb.allCases.map(\.rawValue).joined(separator: " "))
-      Functions:  \(Function.allCases.map(\.rawValue).joined(separator: " "))
+      Functions:  \(Builtin.functions.map(\.name).joined(separator: " "))
       Aggregates: \(Aggregate.allCases.map(\.rawValue).joined(separator: " "))
       Windows:    \(Window.allCases.map(\.rawValue).joined(separator: " "))
       Topics:     money percent dates types null let scripts habits errors

@@ -1,3 +1,4 @@
+import IQBuiltins
 import IQCore
 import IQEngine
 
@@ -67,71 +68,11 @@ extension Help {
       nil),
   ]
 
-  static let functionTopics: [Topic] = [
-    t("abs", "abs(x)", "The value without its sign.", "from bcf | select change = abs(dtoc_planned_change)"),
-    t(
-      "round", "round(x[, digits])",
-      "Rounds halves away from zero, as a spreadsheet does; digits may be negative (tens, hundreds).",
-      "from bcf | select cost_per_day = round(dtoc_cost_vs_plan / (dtoc_actual_change - dtoc_planned_change), 2)"),
-    t(
-      "floor", "floor(x)", "Rounds down to a whole number.",
-      "from care_home_admissions | select fy, rate, whole = floor(rate) | take 2"),
-    t(
-      "ceil", "ceil(x)", "Rounds up to a whole number.",
-      "from care_home_admissions | select fy, rate, up = ceil(rate) | take 2"),
-    t("sqrt", "sqrt(x)", "Square root; null for a negative number.", "from bcf | select root = sqrt(plans)"),
-    t(
-      "mod", "mod(a, b)", "The remainder of a ÷ b (there is no % operator: % means percent).",
-      "from areas | derive n = row_number() | where mod(n, 50) == 0 | select n, name"),
-    t(
-      "coalesce", "coalesce(a, b, ...)", "The first value that is not null.",
-      "from delay_reasons | where is_null(days) | derive shown = coalesce(days, 0) | select area, month, reason, shown | take 2"
-    ),
-    t(
-      "if", "if(condition, then, else)", "then where the condition is true, else otherwise (also where it is null).",
-      "from england | derive busy = if(total > 150000, \"busy\", \"quieter\") | select month, total, busy | take 3"),
-    t(
-      "is_null", "is_null(x)", "true where x is null.",
-      "from delay_reasons | summarize missing = count_distinct(if(is_null(days), reason, null))"),
-    t("lower", "lower(text)", "Text in lower case.", "from areas | select lower(name) | take 2"),
-    t("upper", "upper(text)", "Text in upper case.", "from areas | select upper(name) | take 2"),
-    t("length", "length(text)", "The number of characters.", "from areas | top 2 by length(name)"),
-    t(
-      "contains", "contains(text, part)", "true where the text contains the part (case matters).",
-      "from areas | where contains(name, \"upon\") | select name"),
-    t(
-      "starts_with", "starts_with(text, part)", "true where the text begins with the part.",
-      "from areas | where starts_with(name, \"North \") | select name"),
-    t(
-      "ends_with", "ends_with(text, part)", "true where the text ends with the part.",
-      "from areas | where ends_with(name, \"shire\") | count"),
-    t(
-      "concat", "concat(a, ...)", "Joins values as text; nulls are skipped.",
-      "from areas | select label = concat(name, \" (\", region, \")\") | take 2"),
-    t(
-      "year", "year(date)", "The calendar year of a date.",
-      "from england | summarize days = sum(total) by year = year(month) | take 3"),
-    t(
-      "month", "month(date)", "The month number (1-12) of a date.",
-      "from england | where month(month) == 1 | select month, total | take 3"),
-    t(
-      "fy", "fy(date)", "The UK financial year, from 1 April: fy(@2015-07-01) is \"2015-16\".",
-      "from england | derive year = fy(month) | select month, year | take 2"),
-    t(
-      "pct_change", "pct_change(new, old)", "(new − old) ÷ old: 0.11 means 11% more.",
-      "from england | summarize days = sum(total) by fy | derive change = pct_change(days, lag(days)) | take 6"),
-    t(
-      "number", "number(x)", "Converts to a number (money in pounds, text that reads as a number).",
-      "from bcf | select pounds = number(pooled)"),
-    t(
-      "money", "money(x)", "Converts a number of pounds, or text such as \"£1,611.40\", to money.",
-      "from bcf | select per_plan = pooled / plans, floor = money(30000000)"),
-    t(
-      "text", "text(x)", "Converts any value to text.",
-      "from england | select label = concat(\"FY \", text(fy)) | take 1"),
-    t(
-      "date", "date(text)", "Reads an ISO date, 2015-04-01 (or 2015-04).", "from bcf | select start = date(\"2015-04\")"
-    ),
+  /// The functions' help is declared with them (IQBuiltins); aggregates and windows are here.
+  static let functionTopics: [Topic] =
+    Builtin.functions.map { t($0.name, $0.usage, $0.summary, $0.example) } + aggregateAndWindowTopics
+
+  static let aggregateAndWindowTopics: [Topic] = [
     t(
       "count()", "count() · count(x) · count_distinct(x)", "Rows; values that are not null; different values.",
       "from delayed_days | summarize rows = count(), areas = count_distinct(area)"),

@@ -1,5 +1,6 @@
 import XCTest
 
+@testable import IQBuiltins
 @testable import IQCore
 @testable import IQDataset
 @testable import IQEngine
@@ -66,12 +67,12 @@ final class CSVReaderTests: XCTestCase {
   }
 
   func testMoneyParsing() {
-    XCTAssertEqual(CSVReader.parseMoney("£1,200.50"), 120_050)
-    XCTAssertEqual(CSVReader.parseMoney("-£5"), -500)
-    XCTAssertEqual(CSVReader.parseMoney("£-5.5"), -550)
-    XCTAssertNil(CSVReader.parseMoney("£1,20"))
-    XCTAssertNil(CSVReader.parseMoney("£1.234"))
-    XCTAssertNil(CSVReader.parseMoney("1200"))
+    XCTAssertEqual(Money.parse("£1,200.50"), 120_050)
+    XCTAssertEqual(Money.parse("-£5"), -500)
+    XCTAssertEqual(Money.parse("£-5.5"), -550)
+    XCTAssertNil(Money.parse("£1,20"))
+    XCTAssertNil(Money.parse("£1.234"))
+    XCTAssertNil(Money.parse("1200"))
   }
 
   func testMalformedFilesAreRefusedWithAPosition() {

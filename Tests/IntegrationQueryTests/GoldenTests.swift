@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 
+@testable import IQBuiltins
 @testable import IQCore
 @testable import IQDataset
 @testable import IQEngine

@@ -1,5 +1,6 @@
 import XCTest
 
+@testable import IQBuiltins
 @testable import IQCore
 @testable import IQDataset
 @testable import IQEngine
@@ -33,7 +34,7 @@ final class HelpTests: XCTestCase {
 
   func testEveryNameHasHelp() throws {
     let names =
-      Verb.allCases.map(\.rawValue) + Function.allCases.map(\.rawValue) + Aggregate.allCases.map(\.rawValue)
+      Verb.allCases.map(\.rawValue) + Builtin.functions.map(\.name) + Aggregate.allCases.map(\.rawValue)
       + Window.allCases.map(\.rawValue) + DotCommand.allCases.map(\.rawValue) + [
         "money", "percent", "dates", "null", "let",
       ]

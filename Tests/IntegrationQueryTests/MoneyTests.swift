@@ -1,5 +1,6 @@
 import XCTest
 
+@testable import IQBuiltins
 @testable import IQCore
 @testable import IQDataset
 @testable import IQEngine
