@@ -79,25 +79,7 @@ public struct Executor {
       return out
 
     case .derive(let items, let groups):
-      var out = t
-      let grouping: Grouping? =
-        groups.isEmpty
-        ? nil
-        : try Grouping(
-          keys: try groups.map { Compiler.materialize(try Compiler.compile($0)(frame(t)), rows: t.rowCount) },
-          rows: t.rowCount)
-      for (e, replacing) in items {
-        let f = Frame(table: out, aggregateInput: out, grouping: grouping, broadcast: true, warnings: warnings)
-        let c = Compiler.materialize(try Compiler.compile(e)(f), rows: t.rowCount)
-        if let i = replacing {
-          out.columns[i] = c
-          out.fields[i].type = c.type
-        } else {
-          out.columns.append(c)
-          out.fields.append(Field("", c.type))
-        }
-      }
-      return out
+      return try derive(items, groups: groups, on: t)
 
     case .project(let exprs):
       let f = frame(t)
@@ -114,20 +96,7 @@ public struct Executor {
       return out
 
     case .summarize(let keyExprs, let aggs):
-      let keys = try keyExprs.map { Compiler.materialize(try Compiler.compile($0)(frame(t)), rows: t.rowCount) }
-      let grouping = try Grouping(keys: keys, rows: t.rowCount)
-      let groupCount = keys.isEmpty ? 1 : grouping.count
-      let keyTable = Table(fields: [], columns: keys.map { $0.gather(grouping.firstRow) }, rowCount: groupCount)
-      let f = Frame(table: keyTable, aggregateInput: t, grouping: grouping, warnings: warnings)
-      let values = try aggs.map { Compiler.materialize(try Compiler.compile($0)(f), rows: groupCount) }
-      var out = Table(fields: [], columns: keyTable.columns + values, rowCount: groupCount)
-      if !keys.isEmpty {
-        // Rows sorted by the keys, ascending, nulls last.
-        let perm = try Sorting.permutation(rows: groupCount, keys: keyTable.columns.map { ($0, false) })
-        out = out.gather(perm)
-        out.order = out.columns.prefix(keys.count).map { ($0, false) }
-      }
-      return out
+      return try summarize(keys: keyExprs, aggregates: aggs, on: t)
 
     case .sort(let keys):
       let cols = try keys.map {
@@ -158,34 +127,15 @@ public struct Executor {
       return out
 
     case .append(let source, let mapping):
-      let right = try load(source)
-      var columns: [Column] = []
-      for (i, j) in mapping.enumerated() {
-        let left = i < t.columns.count ? t.columns[i] : nil
-        let r = j.map { right.columns[$0] }
-        columns.append(concat(left, t.rowCount, r, right.rowCount))
-      }
-      return Table(fields: [], columns: columns, rowCount: t.rowCount + right.rowCount)
+      return try append(source, mapping: mapping, to: t)
 
     case .save(let path, let span):
       try save(t, path, span)
       return t
 
     case .chart(let spec):
-      let f = frame(t)
-      var columns = [spec.x, spec.y].map { _ in Column(.null(0)) }
-      columns[0] = Compiler.materialize(try Compiler.compile(spec.x)(f), rows: t.rowCount)
-      columns[1] = Compiler.materialize(try Compiler.compile(spec.y)(f), rows: t.rowCount)
-      if let s = spec.series { columns.append(Compiler.materialize(try Compiler.compile(s)(f), rows: t.rowCount)) }
-      if spec.kind == .spc {
-        let spc = SPCAnalysis(columns[1].plottedNumbers.map { $0 ?? 0 })
-        guard [spc.mean, spc.lowerLimit, spc.upperLimit].allSatisfy(\.isFinite) else {
-          throw Diagnostic(
-            "number overflow in spc: the mean or process limits are past ±1.8e308", at: span,
-            help: "scale the values first, e.g. derive y = x / 1e300")
-        }
-      }
-      return Table(fields: [], columns: columns, rowCount: t.rowCount)
+      return try chart(spec, on: t, span: span)
+
     }
   }
 
