@@ -50,8 +50,8 @@ public struct Builtin: Sendable {
 
   /// Every scalar function, in the order `.help functions` lists them.
   public static let functions: [Builtin] =
-    [abs, round, floor, ceil, sqrt, mod, coalesce, `if`, is_null, lower, upper, length, contains, starts_with]
-    + [ends_with, concat, year, month, fy, pct_change, number, money, text, date]
+    [abs, round, floor, ceil, sqrt, mod, coalesce, `if`, is_null, lower, upper, trim, length, contains]
+    + [starts_with, ends_with, concat, year, month, fy, pct_change, number, money, text, date]
 
   private static let byName = Dictionary(uniqueKeysWithValues: functions.map { ($0.name, $0) })
 

@@ -1,4 +1,5 @@
 import CIQSystem
+import Foundation
 import IQCore
 
 // lower, upper, length, contains, starts_with, ends_with, concat: text.
@@ -29,6 +30,21 @@ extension Builtin {
       },
       sql: .none("\(name)() (SQLite's differs from iq's)"))
   }
+
+  static let trim = Builtin(
+    "trim", usage: "trim(text)", summary: "The text without the spaces (and tabs) at either end.",
+    example:
+      "from areas | select padded = concat(\"  \", name, \" \"), trimmed = trim(concat(\"  \", name, \" \")) | take 2",
+    typing: { call in
+      try call.arity(1...1, "trim(text)")
+      try call.argument(0, [.text], "trim(text)")
+      return .text
+    },
+    kernel: { a, _ in
+      guard case .text(let s) = a[0] else { return .null }
+      return .text(s.trimmingCharacters(in: .whitespaces))
+    },
+    sql: .rule { a, _, _ in "trim(\(a[0]), ' ' || char(9) || char(160))" })
 
   static let length = Builtin(
     "length", usage: "length(text)", summary: "The number of characters.",
