@@ -1,3 +1,4 @@
+import IQBuiltins
 import IQCore
 import IQPlan
 
@@ -127,8 +128,9 @@ package enum Compiler {
         let inner = f.inner
         let input = try k.map { try $0(inner) }
         let grouping = f.grouping ?? .single(rows: inner.rows)
-        let perGroup = try Aggregates.compute(
-          agg, input, grouping: grouping, rows: inner.rows, type: type, span: e.span)
+        try Cancellation.shared.check()
+        let x = input.map { materialize($0, rows: inner.rows) }
+        let perGroup = try agg.kernel(x, grouping, inner.rows, type, e.span)
         return f.broadcast ? perGroup.gather(grouping.groupOf) : perGroup
       }
     case .window(let w, let args):
@@ -136,7 +138,7 @@ package enum Compiler {
       let type = e.type
       return { f in
         let cols = try ks.map { try $0(f) }
-        return try Windows.compute(w, cols, frame: f, type: type, span: e.span)
+        return try window(w, cols, frame: f, type: type, span: e.span)
       }
     }
   }

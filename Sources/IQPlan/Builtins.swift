@@ -51,27 +51,11 @@ extension Resolver {
     }
     let r = try resolve(args[0], inner)
     let t = r.type
-    func need(_ allowed: [DataType]) throws {
-      if t == .null || allowed.contains(t) { return }
+    if let allowed = agg.allowed, t != .null, !allowed.contains(t) {
       throw Diagnostic(
         "\(agg.rawValue) needs \(allowed.map(article).joined(separator: " or ")), not \(article(t))", at: args[0].span)
     }
-    let type: DataType
-    switch agg {
-    case .count, .count_distinct: type = .int
-    case .sum:
-      try need([.int, .number, .money])
-      type = t
-    case .avg, .median:
-      try need([.int, .number, .money])
-      type = t == .money ? .money : .number
-    case .stddev:
-      try need([.int, .number, .money])
-      type = .number
-    case .min, .max, .first, .last:
-      type = t
-    }
-    return ResolvedExpr(kind: .aggregate(agg, r), type: type, span: e.span)
+    return ResolvedExpr(kind: .aggregate(agg, r), type: agg.result(t), span: e.span)
   }
 
   func resolveWindow(_ w: Window, _ name: Name, _ args: [Expr], _ e: Expr, _ scope: Scope) throws -> ResolvedExpr {
@@ -81,34 +65,13 @@ extension Resolver {
         help: "| derive x = \(w.rawValue)(…)")
     }
     let rs = try args.map { try resolve($0, scope) }
-    func make(_ t: DataType) -> ResolvedExpr { ResolvedExpr(kind: .window(w, rs), type: t, span: e.span) }
-    switch w {
-    case .row_number, .rank:
-      guard rs.isEmpty else { throw Diagnostic("\(w.rawValue)() takes no arguments", at: e.span) }
-      if w == .rank && !scope.hasOrder {
-        throw Diagnostic(
-          "rank() ranks rows by the last sort, and there is none", at: e.span,
-          help: "sort first: | sort total desc | derive r = rank()")
-      }
-      return make(.int)
-    case .lag, .lead:
-      guard rs.count == 1 || rs.count == 2 else {
-        throw Diagnostic(
-          "\(w.rawValue) takes a column and an optional offset", at: e.span,
-          help: "usage: \(w.rawValue)(x) or \(w.rawValue)(x, 12)")
-      }
-      if rs.count == 2 {
-        guard case .constant(.int(let n)) = rs[1].kind, n >= 0 else {
-          throw Diagnostic("the offset of \(w.rawValue) is a whole number of rows", at: args[1].span)
-        }
-      }
-      return make(rs[0].type)
-    case .running_sum:
-      guard rs.count == 1 else { throw Diagnostic("running_sum takes one argument", at: e.span) }
-      guard [.int, .number, .money, .null].contains(rs[0].type) else {
-        throw Diagnostic("running_sum needs numbers or money, not \(article(rs[0].type))", at: args[0].span)
-      }
-      return make(rs[0].type)
+    let constants = rs.map { r -> Value? in
+      if case .constant(let v) = r.kind { return v }
+      return nil
     }
+    let call = WindowCall(
+      types: rs.map(\.type), constants: constants, hasOrder: scope.hasOrder, span: e.span,
+      argumentSpans: args.map(\.span))
+    return ResolvedExpr(kind: .window(w, rs), type: try w.typing(call), span: e.span)
   }
 }

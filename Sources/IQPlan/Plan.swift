@@ -6,13 +6,6 @@ import IQSyntax
 /// known. Only this reaches the evaluator.
 
 
-public enum Aggregate: String, CaseIterable, Sendable {
-  case count, count_distinct, sum, avg, min, max, median, stddev, first, last
-}
-
-public enum Window: String, CaseIterable, Sendable {
-  case lag, lead, running_sum, row_number, rank
-}
 
 public indirect enum ResolvedKind: Sendable {
   case constant(Value)

@@ -175,14 +175,9 @@ struct SQLExpression {
       return try aggregate(agg, arg, e)
     case .window(let w, let args):
       let partition = try groups.isEmpty ? "" : "PARTITION BY " + groups.map(sql).joined(separator: ", ") + " "
-      switch w {
-      case .row_number: return "ROW_NUMBER() OVER (\(partition)ORDER BY _ord)"
-      case .lag, .lead:
-        let n = args.count > 1 ? try sql(args[1]) : "1"
-        return "\(w.rawValue.uppercased())(\(try sql(args[0])), \(n)) OVER (\(partition)ORDER BY _ord)"
-      case .running_sum:
-        return "SUM(\(try sql(args[0]))) OVER (\(partition)ORDER BY _ord ROWS UNBOUNDED PRECEDING)"
-      case .rank: throw fail("rank() (it ranks by the last sort)", e.span)
+      switch w.sql {
+      case .rule(let rule): return rule(try args.map(sql), partition)
+      case .none(let reason): throw fail(reason, e.span)
       }
     }
   }
@@ -195,16 +190,11 @@ struct SQLExpression {
     let over =
       aggregateInput == nil
       ? " OVER (" + (try groups.isEmpty ? "" : "PARTITION BY " + groups.map(sql).joined(separator: ", ")) + ")" : ""
-    switch agg {
-    case .count: return "COUNT(\(x))\(over)"
-    case .count_distinct:
-      guard aggregateInput != nil else { throw fail("count_distinct in derive", e.span) }
-      return "COUNT(DISTINCT \(x))"
-    case .sum: return "SUM(\(x))\(over)"
-    case .avg: return e.type == .money ? "CAST(ROUND(AVG(\(x))\(over)) AS INTEGER)" : "AVG(\(x))\(over)"
-    case .min: return "MIN(\(x))\(over)"
-    case .max: return "MAX(\(x))\(over)"
-    case .median, .stddev, .first, .last: throw fail("\(agg.rawValue)() (SQLite has no such aggregate)", e.span)
+    switch agg.sql {
+    case .none(let reason): throw fail(reason, e.span)
+    case .call(let inDerive, let call):
+      guard inDerive || aggregateInput != nil else { throw fail("\(agg.name) in derive", e.span) }
+      return call(x, over, e.type)
     }
   }
 

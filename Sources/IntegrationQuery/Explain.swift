@@ -1,3 +1,4 @@
+import IQBuiltins
 import IQCore
 import IQEngine
 import IQPlan
@@ -161,19 +162,7 @@ public enum Explain {
     guard case .call(let f, let args) = e.kind, let agg = Aggregate(rawValue: f.text.lowercased()) else {
       return "work out \(file.text(of: e.span))"
     }
-    let arg = args.first.map { file.text(of: $0.span) } ?? ""
-    switch agg {
-    case .count: return args.isEmpty ? "count the rows" : "count the \(arg) values"
-    case .count_distinct: return "count the different \(arg)"
-    case .sum: return "add up \(arg)"
-    case .avg: return "average \(arg)"
-    case .min: return "find the smallest \(arg)"
-    case .max: return "find the largest \(arg)"
-    case .median: return "find the median \(arg)"
-    case .stddev: return "measure the spread of \(arg)"
-    case .first: return "take the first \(arg)"
-    case .last: return "take the last \(arg)"
-    }
+    return agg.explained(args.first.map { file.text(of: $0.span) })
   }
 
   /// Adding up a rate or a share gives a number with no meaning.

@@ -68,49 +68,12 @@ extension Help {
       nil),
   ]
 
-  /// The functions' help is declared with them (IQBuiltins); aggregates and windows are here.
+  /// Each function's, aggregate's and window's help is declared with it (IQBuiltins).
   static let functionTopics: [Topic] =
-    Builtin.functions.map { t($0.name, $0.usage, $0.summary, $0.example) } + aggregateAndWindowTopics
-
-  static let aggregateAndWindowTopics: [Topic] = [
-    t(
-      "count()", "count() · count(x) · count_distinct(x)", "Rows; values that are not null; different values.",
-      "from delayed_days | summarize rows = count(), areas = count_distinct(area)"),
-    t(
-      "sum", "sum(x)", "The total, skipping nulls; money stays money.",
-      "from england | summarize days = sum(total) by fy | take 3"),
-    t(
-      "avg", "avg(x)", "The mean, skipping nulls; of money, money rounded to the penny.",
-      "from england | summarize mean = avg(total) by fy | take 3"),
-    t(
-      "min", "min(x) · max(x)", "The smallest and largest values.",
-      "from england | summarize low = min(total), high = max(total)"),
-    t(
-      "median", "median(x)", "The middle value (the mean of the middle two for an even count).",
-      "from england | summarize middle = median(total) by fy | take 3"),
-    t(
-      "stddev", "stddev(x)", "The sample standard deviation (n − 1).",
-      "from england | summarize spread = round(stddev(total), 1) by fy | take 3"),
-    t(
-      "first", "first(x) · last(x)", "The first and last non-null values, in the current row order.",
-      "from england | sort month | summarize opening = first(total), closing = last(total) by fy | take 3"),
-    t(
-      "lag", "lag(x[, n]) · lead(x[, n])",
-      "The value n rows (default 1) before or after, within each by group, in the current order.",
-      "from england | derive before = lag(total), change = total - lag(total) | select month, total, before, change | take 3"
-    ),
-    t(
-      "running_sum", "running_sum(x)", "The total so far, row by row, within each by group.",
-      "from england | where fy == \"2015-16\" | derive so_far = running_sum(total) | select month, total, so_far | take 3"
-    ),
-    t(
-      "row_number", "row_number()", "1, 2, 3, … within each by group, in the current order.",
-      "from areas | derive n = row_number() by region | where n == 1 | select region, name"),
-    t(
-      "rank", "rank()", "Position by the last sort; rows that tie share a rank.",
-      "from delayed_days | where month == @2016-01 | sort total desc | derive r = rank() | select area, total, r | take 3"
-    ),
-  ]
+    Builtin.functions.map { t($0.name, $0.usage, $0.summary, $0.example) }
+    + (Aggregate.allCases.compactMap(\.help) + Window.allCases.compactMap(\.help)).map {
+      t($0.topic, $0.usage, $0.summary, $0.example)
+    }
 
   static let generalTopics: [Topic] = [
     t(

@@ -1,11 +1,9 @@
-import IQCore
-
 /// Typed comparisons of rows for sort, top, min and max. Nulls sort last in
 /// both directions; text compares by code point.
-enum Sorting {
-  typealias Comparator = (Int, Int) -> Int
+package enum Sorting {
+  package typealias Comparator = (Int, Int) -> Int
 
-  static func comparator(_ c: Column, descending: Bool) -> Comparator {
+  package static func comparator(_ c: Column, descending: Bool) -> Comparator {
     let sign = descending ? -1 : 1
     func typed<T>(_ a: [T], _ less: @escaping (T, T) -> Bool) -> Comparator {
       let single = a.count == 1
@@ -36,7 +34,7 @@ enum Sorting {
 
   /// The first `n` rows of the stable order by `key`, without sorting them
   /// all: a heap keeps the best `n` seen so far.
-  static func top(_ n: Int, rows: Int, key: Column, descending: Bool) throws -> [Int] {
+  package static func top(_ n: Int, rows: Int, key: Column, descending: Bool) throws -> [Int] {
     guard n > 0 else { return [] }
     if n * 16 >= rows { return Array(try permutation(rows: rows, keys: [(key, descending)]).prefix(n)) }
     let compare = comparator(key, descending: descending)
@@ -78,7 +76,7 @@ enum Sorting {
   }
 
   /// A stable ordering of rows by several keys.
-  static func permutation(rows: Int, keys: [(Column, descending: Bool)]) throws -> [Int] {
+  package static func permutation(rows: Int, keys: [(Column, descending: Bool)]) throws -> [Int] {
     let comparators = keys.map { comparator($0.0, descending: $0.descending) }
     return try stableSort(rows) { i, j in
       for c in comparators {

@@ -1,16 +1,14 @@
-import IQCore
-
 /// Dense group numbers for rows by the values of key columns: the basis of
 /// summarize, distinct, join and `by` in derive.
-struct Grouping {
+package struct Grouping {
   /// For each row, its group, numbered in order of first appearance.
-  var groupOf: [Int]
+  package var groupOf: [Int]
   /// For each group, its first row.
-  var firstRow: [Int]
-  var count: Int { firstRow.count }
+  package var firstRow: [Int]
+  package var count: Int { firstRow.count }
 
   /// One group of every row.
-  static func single(rows: Int) -> Grouping {
+  package static func single(rows: Int) -> Grouping {
     Grouping(groupOf: [Int](repeating: 0, count: rows), firstRow: [0])
   }
 
@@ -20,7 +18,7 @@ struct Grouping {
   }
 
   /// Groups rows by the keys; nulls group together.
-  init(keys: [Column], rows: Int) throws {
+  package init(keys: [Column], rows: Int) throws {
     if keys.isEmpty {
       self = .single(rows: rows)
       return
@@ -77,13 +75,18 @@ struct Grouping {
     self.firstRow = firstRow
   }
 
-  struct Pair: Hashable {
+  package struct Pair: Hashable {
     var a: Int
     var b: Int
+
+    package init(a: Int, b: Int) {
+      self.a = a
+      self.b = b
+    }
   }
 
   /// Dense codes for one column's values; null is a value of its own.
-  static func codes(_ c: Column, rows: Int) throws -> (codes: [Int], cardinality: Int) {
+  package static func codes(_ c: Column, rows: Int) throws -> (codes: [Int], cardinality: Int) {
     let anyNull = c.valid != nil
     func encode<T: Hashable>(_ key: (Int) -> T) throws -> ([Int], Int) {
       var map: [T: Int] = [:]
@@ -138,11 +141,11 @@ struct Grouping {
 
 /// A string compared and hashed by its code points, as SQLite and DuckDB
 /// do, not by Swift's canonical equivalence.
-struct CodePointString: Hashable, Comparable {
+package struct CodePointString: Hashable, Comparable {
   var s: String
-  init(_ s: String) { self.s = s }
-  static func == (a: Self, b: Self) -> Bool { a.s.utf8.elementsEqual(b.s.utf8) }
+  package init(_ s: String) { self.s = s }
+  package static func == (a: Self, b: Self) -> Bool { a.s.utf8.elementsEqual(b.s.utf8) }
   // Equal code points are canonically equal too, so String's hash agrees.
-  func hash(into h: inout Hasher) { h.combine(s) }
-  static func < (a: Self, b: Self) -> Bool { a.s.utf8.lexicographicallyPrecedes(b.s.utf8) }
+  package func hash(into h: inout Hasher) { h.combine(s) }
+  package static func < (a: Self, b: Self) -> Bool { a.s.utf8.lexicographicallyPrecedes(b.s.utf8) }
 }

@@ -1,0 +1,331 @@
+import IQCore
+
+/// An aggregate, declared once: the argument types it takes and the type it
+/// gives, how `.explain` says it, what it computes over each group, its
+/// SQL, and its help. Nulls are skipped, and over no values every
+/// aggregate but count is null.
+public struct Aggregate: Sendable {
+  public let name: String
+  /// Its `.help` page; nil when another's page covers it (`max` is under `min`).
+  public let help: HelpPage?
+  /// The argument's types (nil: any).
+  public let allowed: [DataType]?
+  /// The result's type for the argument's.
+  public let result: @Sendable (DataType) -> DataType
+  /// What it does, for `.explain`: `add up total`; the argument as written (nil: none).
+  public let explained: @Sendable (String?) -> String
+  /// The value of each group; `x` is nil only for `count()`.
+  package let kernel:
+    @Sendable (_ x: Column?, _ groups: Grouping, _ rows: Int, _ type: DataType, _ span: Span) throws -> Column
+  public let sql: AggregateSQL
+
+  public var rawValue: String { name }
+
+  init(
+    _ name: String, help: HelpPage?, allowed: [DataType]? = nil,
+    result: @escaping @Sendable (DataType) -> DataType = { $0 },
+    explained: @escaping @Sendable (String?) -> String,
+    kernel: @escaping @Sendable (Column?, Grouping, Int, DataType, Span) throws -> Column,
+    sql: AggregateSQL
+  ) {
+    self.name = name
+    self.help = help
+    self.allowed = allowed
+    self.result = result
+    self.explained = explained
+    self.kernel = kernel
+    self.sql = sql
+  }
+
+  /// Every aggregate, in the order `.help` lists them.
+  public static let allCases: [Aggregate] = [
+    count, count_distinct, sum, avg, min, max, median, stddev, first, last,
+  ]
+
+  public init?(rawValue: String) {
+    guard let a = Aggregate.allCases.first(where: { $0.name == rawValue }) else { return nil }
+    self = a
+  }
+}
+
+extension Aggregate: Equatable {
+  public static func == (a: Aggregate, b: Aggregate) -> Bool { a.name == b.name }
+}
+
+/// A `.help` page of an aggregate or window: its name in the help index,
+/// how it is written, what it does, and an example `.help` runs.
+public struct HelpPage: Sendable {
+  public let topic: String
+  public let usage: String
+  public let summary: String
+  public let example: String
+}
+
+/// An aggregate's SQL: the call on its argument's SQL and, in `derive`, the
+/// `OVER (…)` that makes it a window over the group (unless `inDerive` is
+/// false: then it has none in derive); or why it has none.
+public enum AggregateSQL: Sendable {
+  case call(inDerive: Bool, @Sendable (_ argument: String, _ over: String, _ result: DataType) -> String)
+  case none(String)
+}
+
+private let numeric: [DataType] = [.int, .number, .money]
+
+extension Aggregate {
+  public static let count = Aggregate(
+    "count",
+    help: HelpPage(
+      topic: "count()", usage: "count() · count(x) · count_distinct(x)",
+      summary: "Rows; values that are not null; different values.",
+      example: "from delayed_days | summarize rows = count(), areas = count_distinct(area)"),
+    result: { _ in .int }, explained: { $0.map { "count the \($0) values" } ?? "count the rows" },
+    kernel: { x, groups, rows, _, _ in
+      var counts = [Int64](repeating: 0, count: groups.count)
+      let g = groups.groupOf
+      if let x {
+        for i in 0..<rows where !x.isNull(i) { counts[g[i]] += 1 }
+      } else {
+        for i in 0..<rows { counts[g[i]] += 1 }
+      }
+      return Column(.int(counts))
+    },
+    sql: .call(inDerive: true) { x, over, _ in "COUNT(\(x))\(over)" })
+
+  public static let count_distinct = Aggregate(
+    "count_distinct", help: nil, result: { _ in .int }, explained: { "count the different \($0 ?? "")" },
+    kernel: { x, groups, rows, _, _ in
+      let x = x!
+      let g = groups.groupOf
+      let codes = try Grouping.codes(x, rows: rows).codes
+      var seen = Set<Grouping.Pair>()
+      var counts = [Int64](repeating: 0, count: groups.count)
+      for i in 0..<rows where !x.isNull(i) {
+        try Cancellation.poll(i)
+        if seen.insert(Grouping.Pair(a: g[i], b: codes[i])).inserted { counts[g[i]] += 1 }
+      }
+      return Column(.int(counts))
+    },
+    sql: .call(inDerive: false) { x, _, _ in "COUNT(DISTINCT \(x))" })
+
+  public static let sum = Aggregate(
+    "sum",
+    help: HelpPage(
+      topic: "sum", usage: "sum(x)", summary: "The total, skipping nulls; money stays money.",
+      example: "from england | summarize days = sum(total) by fy | take 3"),
+    allowed: numeric, explained: { "add up \($0 ?? "")" },
+    kernel: { x, groups, rows, type, span in
+      let x = x!
+      let g = groups.groupOf
+      var any = [Bool](repeating: false, count: groups.count)
+      switch x.data {
+      case .int(let a), .money(let a):
+        var sums = [Int64](repeating: 0, count: groups.count)
+        for i in 0..<rows where !x.isNull(i) {
+          let (s, o) = sums[g[i]].addingReportingOverflow(a[i])
+          if o {
+            throw Diagnostic(
+              "integer overflow in sum: the total is past ±9,223,372,036,854,775,807", at: span,
+              help: "sum(number(x)) adds as numbers")
+          }
+          sums[g[i]] = s
+          any[g[i]] = true
+        }
+        return Column(x.type == .money ? .money(sums) : .int(sums), valid: any)
+      case .number(let a):
+        var sums = [Double](repeating: 0, count: groups.count)
+        for i in 0..<rows where !x.isNull(i) {
+          sums[g[i]] += a[i]
+          any[g[i]] = true
+        }
+        for total in sums { _ = try finite(total, in: "sum", span: span) }
+        return Column(.number(sums), valid: any)
+      default:
+        return Column.repeating(.null, type: type, count: groups.count)
+      }
+    },
+    sql: .call(inDerive: true) { x, over, _ in "SUM(\(x))\(over)" })
+
+  public static let avg = Aggregate(
+    "avg",
+    help: HelpPage(
+      topic: "avg", usage: "avg(x)", summary: "The mean, skipping nulls; of money, money rounded to the penny.",
+      example: "from england | summarize mean = avg(total) by fy | take 3"),
+    allowed: numeric, result: { $0 == .money ? .money : .number }, explained: { "average \($0 ?? "")" },
+    kernel: { x, groups, rows, type, span in
+      let x = x!
+      let g = groups.groupOf
+      var sums = [Double](repeating: 0, count: groups.count)
+      var exact = [Int64](repeating: 0, count: groups.count)
+      var counts = [Int](repeating: 0, count: groups.count)
+      var exactOverflow = false
+      for i in 0..<rows where !x.isNull(i) {
+        counts[g[i]] += 1
+        switch x.data {
+        case .int(let a), .money(let a):
+          let (s, o) = exact[g[i]].addingReportingOverflow(a[i])
+          exact[g[i]] = s
+          exactOverflow = exactOverflow || o
+          sums[g[i]] += Double(a[i])
+        case .number(let a): sums[g[i]] += a[i]
+        default: break
+        }
+      }
+      let valid = counts.map { $0 > 0 }
+      if type == .money {
+        let r = try (0..<groups.count).map { k -> Int64 in
+          guard counts[k] > 0 else { return 0 }
+          guard !exactOverflow, let p = Money.divide(exact[k], by: Double(counts[k])) else {
+            throw Diagnostic("money overflow in avg", at: span)
+          }
+          return p
+        }
+        return Column(.money(r), valid: valid)
+      }
+      let useExact = !exactOverflow && x.type == .int
+      let means = try (0..<groups.count).map { k in
+        counts[k] == 0
+          ? 0 : try finite((useExact ? Double(exact[k]) : sums[k]) / Double(counts[k]), in: "avg", span: span)
+      }
+      return Column(.number(means), valid: valid)
+    },
+    sql: .call(inDerive: true) { x, over, result in
+      result == .money ? "CAST(ROUND(AVG(\(x))\(over)) AS INTEGER)" : "AVG(\(x))\(over)"
+    })
+
+  public static let min = pick(
+    "min",
+    help: HelpPage(
+      topic: "min", usage: "min(x) · max(x)", summary: "The smallest and largest values.",
+      example: "from england | summarize low = min(total), high = max(total)"),
+    explained: { "find the smallest \($0 ?? "")" }, sql: "MIN"
+  ) { order, i, current in order(i, current) < 0 }
+
+  public static let max = pick("max", help: nil, explained: { "find the largest \($0 ?? "")" }, sql: "MAX") {
+    order, i, current in order(i, current) > 0
+  }
+
+  public static let first = pick(
+    "first",
+    help: HelpPage(
+      topic: "first", usage: "first(x) · last(x)",
+      summary: "The first and last non-null values, in the current row order.",
+      example: "from england | sort month | summarize opening = first(total), closing = last(total) by fy | take 3"),
+    explained: { "take the first \($0 ?? "")" }, sql: nil
+  ) { _, _, _ in false }
+
+  public static let last = pick("last", help: nil, explained: { "take the last \($0 ?? "")" }, sql: nil) {
+    _, _, _ in true
+  }
+
+  /// min, max, first, last: one row of each group, the first met unless
+  /// `replaces(order, row, current)` says a later one is the one.
+  private static func pick(
+    _ name: String, help: HelpPage?, explained: @escaping @Sendable (String?) -> String, sql: String?,
+    replaces: @escaping @Sendable (Sorting.Comparator, Int, Int) -> Bool
+  ) -> Aggregate {
+    Aggregate(
+      name, help: help, explained: explained,
+      kernel: { x, groups, rows, _, _ in
+        let x = x!
+        var pick = [Int](repeating: -1, count: groups.count)
+        let order = x.type == .null ? { _, _ in 0 } : Sorting.comparator(x, descending: false)
+        for i in 0..<rows where !x.isNull(i) {
+          let k = groups.groupOf[i]
+          if pick[k] < 0 || replaces(order, i, pick[k]) { pick[k] = i }
+        }
+        return x.gather(pick)
+      },
+      sql: sql.map { f in .call(inDerive: true) { x, over, _ in "\(f)(\(x))\(over)" } }
+        ?? .none("\(name)() (SQLite has no such aggregate)"))
+  }
+
+  public static let median = Aggregate(
+    "median",
+    help: HelpPage(
+      topic: "median", usage: "median(x)", summary: "The middle value (the mean of the middle two for an even count).",
+      example: "from england | summarize middle = median(total) by fy | take 3"),
+    allowed: numeric, result: { $0 == .money ? .money : .number }, explained: { "find the median \($0 ?? "")" },
+    kernel: { x, groups, rows, type, _ in
+      // The middle value, or the mean of the middle two; money stays exact.
+      let x = x!
+      let g = groups.groupOf
+      var values = [[Double]](repeating: [], count: groups.count)
+      var pence = [[Int64]](repeating: [], count: groups.count)
+      for i in 0..<rows where !x.isNull(i) {
+        switch x.data {
+        case .money(let a): pence[g[i]].append(a[i])
+        case .int(let a): values[g[i]].append(Double(a[i]))
+        case .number(let a): values[g[i]].append(a[i])
+        default: break
+        }
+      }
+      if type == .money {
+        var out = [Int64](repeating: 0, count: groups.count)
+        for k in 0..<groups.count where !pence[k].isEmpty {
+          try Cancellation.shared.check()
+          let v = pence[k].sorted()
+          let h = v.count / 2
+          out[k] = v.count % 2 == 1 ? v[h] : roundedMean(v[h - 1], v[h])
+        }
+        return Column(.money(out), valid: pence.map { !$0.isEmpty })
+      }
+      var out = [Double](repeating: 0, count: groups.count)
+      for k in 0..<groups.count where !values[k].isEmpty {
+        try Cancellation.shared.check()
+        let v = values[k].sorted()
+        let h = v.count / 2
+        // Halved first: the mean of two values near the largest double is one.
+        out[k] = v.count % 2 == 1 ? v[h] : v[h - 1] / 2 + v[h] / 2
+      }
+      return Column(.number(out), valid: values.map { !$0.isEmpty })
+    },
+    sql: .none("median() (SQLite has no such aggregate)"))
+
+  public static let stddev = Aggregate(
+    "stddev",
+    help: HelpPage(
+      topic: "stddev", usage: "stddev(x)", summary: "The sample standard deviation (n − 1).",
+      example: "from england | summarize spread = round(stddev(total), 1) by fy | take 3"),
+    allowed: numeric, result: { _ in .number }, explained: { "measure the spread of \($0 ?? "")" },
+    kernel: { x, groups, rows, _, span in
+      // Sample standard deviation (n − 1), by Welford's method.
+      let x = x!
+      var n = [Double](repeating: 0, count: groups.count)
+      var mean = [Double](repeating: 0, count: groups.count)
+      var m2 = [Double](repeating: 0, count: groups.count)
+      for i in 0..<rows where !x.isNull(i) {
+        let v: Double
+        switch x.data {
+        case .int(let a): v = Double(a[i])
+        case .money(let a): v = Double(a[i]) / 100
+        case .number(let a): v = a[i]
+        default: continue
+        }
+        let k = groups.groupOf[i]
+        n[k] += 1
+        let d = v - mean[k]
+        mean[k] += d / n[k]
+        m2[k] += d * (v - mean[k])
+      }
+      let deviations = try (0..<groups.count).map {
+        n[$0] > 1 ? try finite((m2[$0] / (n[$0] - 1)).squareRoot(), in: "stddev", span: span) : 0
+      }
+      return Column(.number(deviations), valid: n.map { $0 > 1 })
+    },
+    sql: .none("stddev() (SQLite has no such aggregate)"))
+}
+
+/// A result that must be a finite number: past ±1.8e308 is an error.
+func finite(_ x: Double, in what: String, span: Span) throws -> Double {
+  guard x.isFinite else {
+    throw Diagnostic("number overflow in \(what): the result is past ±1.8e308", at: span)
+  }
+  return x
+}
+
+/// The mean of two amounts in pence, rounded half away from zero, without overflow.
+func roundedMean(_ a: Int64, _ b: Int64) -> Int64 {
+  let (sum, overflow) = a.addingReportingOverflow(b)
+  if !overflow { return sum / 2 + (sum % 2 == 0 ? 0 : (sum > 0 ? 1 : -1)) }
+  return a / 2 + b / 2 + (a % 2 + b % 2) / 2
+}
