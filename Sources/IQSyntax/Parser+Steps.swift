@@ -55,7 +55,7 @@ extension Parser {
           return Renaming(new: new, old: try p.parseName("the column to rename"))
         })
     case .summarize:
-      // summarize_step = "summarize" assignment { "," assignment } [ "by" by_list ]
+      // summarize_step = ( "summarize" | "summarise" ) select_item { "," select_item } [ "by" by_list ]
       let items = try parseList { try $0.parseAssignment(named: false) }
       kind = .summarize(items, by: try parseBy())
     case .sort:

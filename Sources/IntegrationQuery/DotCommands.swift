@@ -51,7 +51,7 @@ public enum DotCommand: String, CaseIterable, Sendable {
     case .describe: return "a table's columns, types and meanings, and its source"
     case .explain: return "what each step of a query does, in plain English, with the rows after it"
     case .sql: return "the SQL (SQLite's dialect) that computes the same result"
-    case .tutorial: return "ten short lessons that rebuild the NAO's findings from the data"
+    case .tutorial: return "short lessons that rebuild the NAO's findings from the data"
     case .mode: return "how results are printed"
     case .timer: return "print how long each query took"
     case .output: return "send results to a file; .output alone sends them back to the screen"
