@@ -5,6 +5,8 @@ import IQPlan
 /// What running a plan gives: the table, the chart the pipeline ends with
 /// (nil: print the table) and what it warned of.
 public struct QueryOutcome {
+  /// The plan that ran: each step's verb, span, fields and what it did.
+  public var plan: Plan
   public var table: Table
   public var chart: ChartSpec?
   public var warnings: Warnings
@@ -35,7 +37,7 @@ public struct Executor {
   ) throws -> QueryOutcome {
     let warnings = Warnings()
     let table = try Executor(catalog: catalog, warnings: warnings, save: save).run(plan, after: after)
-    return QueryOutcome(table: table, chart: plan.chart, warnings: warnings)
+    return QueryOutcome(plan: plan, table: table, chart: plan.chart, warnings: warnings)
   }
 
   public func run(_ plan: Plan) throws -> Table {
@@ -141,7 +143,9 @@ public struct Executor {
 
   /// For each left row, the right rows whose keys equal its keys (nil: none,
   /// or a null key). One text or int key is hashed as itself; other keys as values.
-  static func matches(left lk: [Column], leftRows: Int, right rk: [Column], rightRows: Int) throws -> [[Int]?] {
+  package static func matches(left lk: [Column], leftRows: Int, right rk: [Column], rightRows: Int) throws
+    -> [[Int]?]
+  {
     func typed<K: Hashable>(_ l: [K], _ r: [K]) throws -> [[Int]?] {
       var index: [K: [Int]] = [:]
       for i in 0..<rightRows where !rk[0].isNull(i) {

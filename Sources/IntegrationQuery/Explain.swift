@@ -18,11 +18,15 @@ public enum Explain {
         help: ".explain from areas | where region == \"London\" | count"))
     var tables: [Table] = []
     Cancellation.shared.reset()
-    _ = try session.evaluate(pipeline, saving: false) { _, t in tables.append(t) }
+    let outcome = try session.evaluate(pipeline, saving: false) { _, t in tables.append(t) }
+    defer { session.catalog.forgetFiles() }  // a joined file read again to count its misses
     var lines: [String] = []
-    for (n, step) in pipeline.steps.enumerated() {
+    // Each step of the plan, told in the words it was written in.
+    for (n, planned) in outcome.plan.steps.enumerated() {
+      guard let step = pipeline.steps.first(where: { $0.span == planned.span }) else { continue }
       let before = n > 0 ? tables[n - 1] : nil
-      let (sentence, warning) = describe(step, before: before, after: tables[n], file: file, session: session)
+      let (sentence, warning) = describe(
+        step, planned.step, before: before, after: tables[n], file: file, session: session)
       lines.append("\(n + 1). \(sentence)")
       if let warning { lines.append("   ⚠ \(warning)") }
     }
@@ -40,9 +44,9 @@ public enum Explain {
     names.count <= 1 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + names.last!
   }
 
-  static func describe(_ step: Step, before: Table?, after: Table, file: SourceFile, session: Session) -> (
-    String, String?
-  ) {
+  static func describe(
+    _ step: Step, _ planned: PlanStep, before: Table?, after: Table, file: SourceFile, session: Session
+  ) -> (String, String?) {
     let inRows = before?.rowCount ?? 0, outRows = after.rowCount
     func source(_ s: SourceRef) -> String {
       switch s {
@@ -100,7 +104,8 @@ public enum Explain {
       case .equal(let a, let b): on = "\(a.text) = \(b.text)"
       }
       var warnings: [String] = []
-      let unmatched = before.map { unmatchedRows($0, s, condition, session: session) } ?? 0
+      var unmatched = 0
+      if case .join(let plan) = planned, let before { unmatched = unmatchedRows(before, plan, session: session) }
       if unmatched > 0 {
         warnings.append(
           isLeft
@@ -133,26 +138,20 @@ public enum Explain {
     }
   }
 
-  /// How many input rows have no matching row in the joined table.
-  static func unmatchedRows(_ t: Table, _ s: SourceRef, _ condition: JoinCondition, session: Session) -> Int {
+  /// How many input rows have no matching row in the joined table: the
+  /// join's own matching (`Executor.matches`) on the plan's keys.
+  static func unmatchedRows(_ t: Table, _ join: JoinPlan, session: Session) -> Int {
     let right: Table?
-    switch s {
-    case .table(let n): right = session.catalog.lookup(n.text).flatMap { try? session.catalog.table($0) }
-    case .file(let p, _): right = try? session.catalog.file(p)
+    switch join.source {
+    case .named(let name): right = try? session.catalog.table(name)
+    case .file(let path, let columns): right = try? session.catalog.file(path, columns: columns)
     }
-    guard let right else { return 0 }
-    let pairs: [(String, String)]
-    switch condition {
-    case .columns(let names): pairs = names.map { ($0.text, $0.text) }
-    case .equal(let a, let b): pairs = [(a.text, b.text)]
-    }
-    let leftKeys = pairs.compactMap { t.column(named: $0.0) },
-      rightKeys = pairs.compactMap { right.column(named: $0.1) }
-    guard leftKeys.count == pairs.count, rightKeys.count == pairs.count else { return 0 }
-    func key(_ cols: [Column], _ i: Int) -> [String] { cols.map { $0[i].plainText } }
-    let known = Set((0..<right.rowCount).map { key(rightKeys, $0) })
-    return (0..<t.rowCount).filter { i in leftKeys.contains { $0.isNull(i) } || !known.contains(key(leftKeys, i)) }
-      .count
+    guard let right,
+      let matches = try? Executor.matches(
+        left: join.leftKeys.map { t.columns[$0] }, leftRows: t.rowCount,
+        right: join.rightKeys.map { right.columns[$0] }, rightRows: right.rowCount)
+    else { return 0 }
+    return matches.filter { $0 == nil }.count
   }
 
   static func capitalised(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
