@@ -15,8 +15,11 @@ public struct Aggregate: Sendable {
   /// What it does, for `.explain`: `add up total`; the argument as written (nil: none).
   public let explained: @Sendable (String?) -> String
   /// The value of each group; `x` is nil only for `count()`.
-  package let kernel:
-    @Sendable (_ x: Column?, _ groups: Grouping, _ rows: Int, _ type: DataType, _ span: Span) throws -> Column
+  package let kernel: Kernel
+  /// The argument (nil for `count()`), the groups, the rows, the result's
+  /// type, the call, and the query's cancellation.
+  package typealias Kernel =
+    @Sendable (Column?, Grouping, Int, DataType, Span, Cancellation) throws -> Column
   public let sql: AggregateSQL
 
   public var rawValue: String { name }
@@ -25,7 +28,7 @@ public struct Aggregate: Sendable {
     _ name: String, help: HelpPage?, allowed: [DataType]? = nil,
     result: @escaping @Sendable (DataType) -> DataType = { $0 },
     explained: @escaping @Sendable (String?) -> String,
-    kernel: @escaping @Sendable (Column?, Grouping, Int, DataType, Span) throws -> Column,
+    kernel: @escaping Kernel,
     sql: AggregateSQL
   ) {
     self.name = name
@@ -79,7 +82,7 @@ extension Aggregate {
       summary: "Rows; values that are not null; different values.",
       example: "from delayed_days | summarize rows = count(), areas = count_distinct(area)"),
     result: { _ in .int }, explained: { $0.map { "count the \($0) values" } ?? "count the rows" },
-    kernel: { x, groups, rows, _, _ in
+    kernel: { x, groups, rows, _, _, cancellation in
       var counts = [Int64](repeating: 0, count: groups.count)
       let g = groups.groupOf
       if let x {
@@ -93,14 +96,14 @@ extension Aggregate {
 
   public static let count_distinct = Aggregate(
     "count_distinct", help: nil, result: { _ in .int }, explained: { "count the different \($0 ?? "")" },
-    kernel: { x, groups, rows, _, _ in
+    kernel: { x, groups, rows, _, _, cancellation in
       let x = x!
       let g = groups.groupOf
-      let codes = try Grouping.codes(x, rows: rows).codes
+      let codes = try Grouping.codes(x, rows: rows, cancellation: cancellation).codes
       var seen = Set<Grouping.Pair>()
       var counts = [Int64](repeating: 0, count: groups.count)
       for i in 0..<rows where !x.isNull(i) {
-        try Cancellation.poll(i)
+        try cancellation.poll(i)
         if seen.insert(Grouping.Pair(a: g[i], b: codes[i])).inserted { counts[g[i]] += 1 }
       }
       return Column(.int(counts))
@@ -113,7 +116,7 @@ extension Aggregate {
       topic: "sum", usage: "sum(x)", summary: "The total, skipping nulls; money stays money.",
       example: "from england | summarize days = sum(total) by fy | take 3"),
     allowed: numeric, explained: { "add up \($0 ?? "")" },
-    kernel: { x, groups, rows, type, span in
+    kernel: { x, groups, rows, type, span, cancellation in
       let x = x!
       let g = groups.groupOf
       var any = [Bool](repeating: false, count: groups.count)
@@ -151,7 +154,7 @@ extension Aggregate {
       topic: "avg", usage: "avg(x)", summary: "The mean, skipping nulls; of money, money rounded to the penny.",
       example: "from england | summarize mean = avg(total) by fy | take 3"),
     allowed: numeric, result: { $0 == .money ? .money : .number }, explained: { "average \($0 ?? "")" },
-    kernel: { x, groups, rows, type, span in
+    kernel: { x, groups, rows, type, span, cancellation in
       let x = x!
       let g = groups.groupOf
       var sums = [Double](repeating: 0, count: groups.count)
@@ -225,7 +228,7 @@ extension Aggregate {
   ) -> Aggregate {
     Aggregate(
       name, help: help, explained: explained,
-      kernel: { x, groups, rows, _, _ in
+      kernel: { x, groups, rows, _, _, cancellation in
         let x = x!
         var pick = [Int](repeating: -1, count: groups.count)
         let order = x.type == .null ? { _, _ in 0 } : Sorting.comparator(x, descending: false)
@@ -245,7 +248,7 @@ extension Aggregate {
       topic: "median", usage: "median(x)", summary: "The middle value (the mean of the middle two for an even count).",
       example: "from england | summarize middle = median(total) by fy | take 3"),
     allowed: numeric, result: { $0 == .money ? .money : .number }, explained: { "find the median \($0 ?? "")" },
-    kernel: { x, groups, rows, type, _ in
+    kernel: { x, groups, rows, type, _, cancellation in
       // The middle value, or the mean of the middle two; money stays exact.
       let x = x!
       let g = groups.groupOf
@@ -262,7 +265,7 @@ extension Aggregate {
       if type == .money {
         var out = [Int64](repeating: 0, count: groups.count)
         for k in 0..<groups.count where !pence[k].isEmpty {
-          try Cancellation.shared.check()
+          try cancellation.check()
           let v = pence[k].sorted()
           let h = v.count / 2
           out[k] = v.count % 2 == 1 ? v[h] : roundedMean(v[h - 1], v[h])
@@ -271,7 +274,7 @@ extension Aggregate {
       }
       var out = [Double](repeating: 0, count: groups.count)
       for k in 0..<groups.count where !values[k].isEmpty {
-        try Cancellation.shared.check()
+        try cancellation.check()
         let v = values[k].sorted()
         let h = v.count / 2
         // Halved first: the mean of two values near the largest double is one.
@@ -287,7 +290,7 @@ extension Aggregate {
       topic: "stddev", usage: "stddev(x)", summary: "The sample standard deviation (n − 1).",
       example: "from england | summarize spread = round(stddev(total), 1) by fy | take 3"),
     allowed: numeric, result: { _ in .number }, explained: { "measure the spread of \($0 ?? "")" },
-    kernel: { x, groups, rows, _, span in
+    kernel: { x, groups, rows, _, span, cancellation in
       // Sample standard deviation (n − 1), by Welford's method.
       let x = x!
       var n = [Double](repeating: 0, count: groups.count)

@@ -61,11 +61,13 @@ public struct WindowInput {
   public let order: [(column: Column, descending: Bool)]?
   public let type: DataType
   public let span: Span
+  public let cancellation: Cancellation
 
   public init(
     arguments: [Column], members: [[Int]], rows: Int, order: [(column: Column, descending: Bool)]?, type: DataType,
-    span: Span
+    span: Span, cancellation: Cancellation
   ) {
+    self.cancellation = cancellation
     self.arguments = arguments
     self.members = members
     self.rows = rows
@@ -200,7 +202,7 @@ extension Window {
       for m in input.members {
         var total: Value = .null
         for i in m {
-          try Cancellation.poll(i)
+          try input.cancellation.poll(i)
           switch (total, x[i]) {
           case (_, .null): break
           case (.null, let v): total = v

@@ -229,8 +229,8 @@ public struct Table: Sendable {
 
   /// `gather`, checking for Ctrl-C between columns (a join's output can be
   /// a hundred million rows).
-  package func gatherCancellably(_ indices: [Int]) throws -> Table {
-    try gather(indices, beforeEachColumn: Cancellation.shared.check)
+  package func gatherCancellably(_ indices: [Int], cancellation: Cancellation) throws -> Table {
+    try gather(indices, beforeEachColumn: cancellation.check)
   }
 
   private func gather(_ indices: [Int], beforeEachColumn: () throws -> Void) rethrows -> Table {

@@ -18,22 +18,22 @@ package struct Grouping {
   }
 
   /// Groups rows by the keys; nulls group together.
-  package init(keys: [Column], rows: Int) throws {
+  package init(keys: [Column], rows: Int, cancellation: Cancellation) throws {
     if keys.isEmpty {
       self = .single(rows: rows)
       return
     }
     // Each key column becomes dense codes; several are combined pairwise.
-    var codes = try Grouping.codes(keys[0], rows: rows)
+    var codes = try Grouping.codes(keys[0], rows: rows, cancellation: cancellation)
     for k in keys.dropFirst() {
-      let next = try Grouping.codes(k, rows: rows)
+      let next = try Grouping.codes(k, rows: rows, cancellation: cancellation)
       var combined = [Int](repeating: 0, count: rows)
       var count = 0
       if codes.cardinality * next.cardinality <= max(rows, 1 << 16) {
         // Few enough pairs for a table with a slot for each: no hashing.
         var slot = [Int](repeating: -1, count: codes.cardinality * next.cardinality)
         for i in 0..<rows {
-          try Cancellation.poll(i)
+          try cancellation.poll(i)
           let s = codes.codes[i] * next.cardinality + next.codes[i]
           if slot[s] < 0 {
             slot[s] = count
@@ -44,7 +44,7 @@ package struct Grouping {
       } else {
         var pairs: [Pair: Int] = [:]
         for i in 0..<rows {
-          try Cancellation.poll(i)
+          try cancellation.poll(i)
           let key = Pair(a: codes.codes[i], b: next.codes[i])
           if let g = pairs[key] {
             combined[i] = g
@@ -62,7 +62,7 @@ package struct Grouping {
     var groupOf = [Int](repeating: 0, count: rows)
     var firstRow: [Int] = []
     for i in 0..<rows {
-      try Cancellation.poll(i)
+      try cancellation.poll(i)
       let c = codes.codes[i]
       if first[c] < 0 {
         first[c] = i
@@ -86,14 +86,16 @@ package struct Grouping {
   }
 
   /// Dense codes for one column's values; null is a value of its own.
-  package static func codes(_ c: Column, rows: Int) throws -> (codes: [Int], cardinality: Int) {
+  package static func codes(_ c: Column, rows: Int, cancellation: Cancellation) throws -> (
+    codes: [Int], cardinality: Int
+  ) {
     let anyNull = c.valid != nil
     func encode<T: Hashable>(_ key: (Int) -> T) throws -> ([Int], Int) {
       var map: [T: Int] = [:]
       var nullCode = -1
       var out = [Int](repeating: 0, count: rows)
       for i in 0..<rows {
-        try Cancellation.poll(i)
+        try cancellation.poll(i)
         if anyNull && c.isNull(i) {
           if nullCode < 0 { nullCode = map.count }
           out[i] = nullCode
@@ -123,7 +125,7 @@ package struct Grouping {
       var out = [Int](repeating: 0, count: rows)
       let single = a.count == 1
       for i in 0..<rows {
-        try Cancellation.poll(i)
+        try cancellation.poll(i)
         let j = single ? 0 : i
         let k = anyNull && c.isNull(j) ? dictionary.count : Int(a[j])
         if dense[k] < 0 {

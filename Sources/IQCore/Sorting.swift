@@ -34,9 +34,13 @@ package enum Sorting {
 
   /// The first `n` rows of the stable order by `key`, without sorting them
   /// all: a heap keeps the best `n` seen so far.
-  package static func top(_ n: Int, rows: Int, key: Column, descending: Bool) throws -> [Int] {
+  package static func top(_ n: Int, rows: Int, key: Column, descending: Bool, cancellation: Cancellation) throws
+    -> [Int]
+  {
     guard n > 0 else { return [] }
-    if n * 16 >= rows { return Array(try permutation(rows: rows, keys: [(key, descending)]).prefix(n)) }
+    if n * 16 >= rows {
+      return Array(try permutation(rows: rows, keys: [(key, descending)], cancellation: cancellation).prefix(n))
+    }
     let compare = comparator(key, descending: descending)
     // Row a comes before row b: by the key, then by position (stability).
     func before(_ a: Int, _ b: Int) -> Bool {
@@ -59,7 +63,7 @@ package enum Sorting {
       }
     }
     for row in 0..<rows {
-      try Cancellation.poll(row)
+      try cancellation.poll(row)
       if heap.count < n {
         heap.append(row)
         var i = heap.count - 1
@@ -76,9 +80,11 @@ package enum Sorting {
   }
 
   /// A stable ordering of rows by several keys.
-  package static func permutation(rows: Int, keys: [(Column, descending: Bool)]) throws -> [Int] {
+  package static func permutation(rows: Int, keys: [(Column, descending: Bool)], cancellation: Cancellation) throws
+    -> [Int]
+  {
     let comparators = keys.map { comparator($0.0, descending: $0.descending) }
-    return try stableSort(rows) { i, j in
+    return try stableSort(rows, cancellation: cancellation) { i, j in
       for c in comparators {
         let r = c(i, j)
         if r != 0 { return r }
@@ -92,12 +98,12 @@ package enum Sorting {
   /// by position, which is stability), then merged pairwise; Ctrl-C is
   /// checked between runs and within merges, so a sort of many millions of rows
   /// stops within moments rather than when it is done.
-  static func stableSort(_ n: Int, by compare: (Int, Int) -> Int) throws -> [Int] {
+  static func stableSort(_ n: Int, cancellation: Cancellation, by compare: (Int, Int) -> Int) throws -> [Int] {
     var a = Array(0..<n)
     guard n > 1 else { return a }
     let run = 1 << 14
     for start in stride(from: 0, to: n, by: run) {
-      try Cancellation.shared.check()
+      try cancellation.check()
       a[start..<min(start + run, n)].sort { i, j in
         let r = compare(i, j)
         return r != 0 ? r < 0 : i < j
@@ -110,13 +116,13 @@ package enum Sorting {
         try b.withUnsafeMutableBufferPointer { dst in
           var lo = 0
           while lo < n {
-            try Cancellation.shared.check()
+            try cancellation.check()
             let mid = min(lo + width, n), hi = min(lo + 2 * width, n)
             var i = lo, j = mid, k = lo
             // Already in order: the pair is copied as it is.
             if mid < hi && compare(src[mid], src[mid - 1]) < 0 {
               while i < mid && j < hi {
-                try Cancellation.poll(k)
+                try cancellation.poll(k)
                 // Only a strictly smaller right row goes first: stable.
                 if compare(src[j], src[i]) < 0 {
                   dst[k] = src[j]

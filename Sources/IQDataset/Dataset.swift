@@ -173,7 +173,8 @@ public enum Dataset {
     guard let bytes = embedded(file) else {
       throw Diagnostic("the built-in table file \(file) is missing from this build", at: nil)
     }
-    return try CSVReader.parse(bytes, name: file)
+    // A built-in table decodes in milliseconds: nothing to stop.
+    return try CSVReader.parse(bytes, name: file, cancellation: Cancellation())
   }
 
   /// One row per area, month and reason, from the embedded one row per area and month.

@@ -17,6 +17,8 @@ extension CSVReader {
     var blockSize = CSVReader.blockSize
     /// The file's name, for messages.
     var name = ""
+    /// Polled in every block's loop.
+    let cancellation: Cancellation
   }
 
   /// About this many bytes a block: big enough that starting one costs
@@ -37,14 +39,16 @@ extension CSVReader {
     var guesses: [Guess?]
     var rows = 0
     var extra: Span?
+    let cancellation: Cancellation
 
     /// `rows`: about how many records the block holds, so that the
     /// guesses' arrays are made once at their size rather than grown.
     init(
       p: UnsafeBufferPointer<UInt8>, wanted: [Bool], guessing: Bool, rows expected: Int = 0,
-      source: @escaping () -> SourceFile
+      source: @escaping () -> SourceFile, cancellation: Cancellation
     ) {
       self.p = p
+      self.cancellation = cancellation
       self.columns = wanted.count
       self.wanted = wanted
       self.source = source
@@ -100,7 +104,7 @@ extension CSVReader {
       }
       extra = nil
       rows += 1
-      try Cancellation.poll(rows)
+      try cancellation.poll(rows)
     }
 
     /// Merges what another part of the file found.
@@ -332,9 +336,13 @@ extension CSVReader {
     var row: Int
     /// Codes local to this block; merged after.
     var interners: [Interner]
+    let cancellation: Cancellation
 
-    init(p: UnsafeBufferPointer<UInt8>, slots: [Slots?], types: [DataType], firstRow: Int) {
+    init(
+      p: UnsafeBufferPointer<UInt8>, slots: [Slots?], types: [DataType], firstRow: Int, cancellation: Cancellation
+    ) {
       self.p = p
+      self.cancellation = cancellation
       self.types = types
       values = slots.map { $0?.values }
       valid = slots.map { $0?.valid }
@@ -360,7 +368,7 @@ extension CSVReader {
 
     mutating func record(fields: Int, end: Int) throws {
       row += 1
-      try Cancellation.poll(row)
+      try cancellation.poll(row)
     }
   }
 
@@ -567,17 +575,17 @@ extension CSVReader {
     var firstRow = 0
     var builders: [Builder] = parts.indices.map { k in
       defer { firstRow += classifiers[k].rows }
-      return Builder(p: input.p, slots: slots, types: types, firstRow: firstRow)
+      return Builder(p: input.p, slots: slots, types: types, firstRow: firstRow, cancellation: input.cancellation)
     }
     builders.withUnsafeMutableBufferPointer { results in
       DispatchQueue.concurrentPerform(iterations: parts.count) { k in
         defer { input.release(parts[k]) }
         // The first pass found no error, so this one finds none but Ctrl-C.
-        if Cancellation.shared.isRequested { return }
+        if input.cancellation.isRequested { return }
         try? scanner.scanQuickly(from: parts[k].lowerBound, to: parts[k].upperBound, &results[k])
       }
     }
-    try Cancellation.shared.check()
+    try input.cancellation.check()
     let columns = wanted.indices.map { c -> Column? in
       guard let s = slots[c] else { return nil }
       let text = s.type == .text || s.type == .null
@@ -599,7 +607,8 @@ extension CSVReader {
     var classifiers = parts.map { part in
       // Records in the block, from the lines in its first 64 KB, and a little more.
       let rows = part.count / max(1, sample.count / lines) + part.count / max(1, sample.count / lines) / 16 + 16
-      return Classifier(p: p, wanted: wanted, guessing: guessing, rows: rows, source: source)
+      return Classifier(
+        p: p, wanted: wanted, guessing: guessing, rows: rows, source: source, cancellation: input.cancellation)
     }
     // Per block: a quote, the first byte that is not UTF-8, the first NUL,
     // or a malformed record. Each block writes only its own slot.
@@ -617,7 +626,7 @@ extension CSVReader {
                 let range = parts[k]
                 let start = p.baseAddress! + range.lowerBound
                 defer { input.release(range) }
-                if Cancellation.shared.isRequested {
+                if input.cancellation.isRequested {
                   failures[k] = Cancellation.cancelled
                 } else if several && memchr(start, 34, range.count) != nil {
                   quoted[k] = true

@@ -9,16 +9,20 @@ import IQPlan
 public enum CSVReader {
   /// Reads a CSV file; with `columns`, only those columns are built (the
   /// rest are still checked), which is all a query that names them needs.
-  /// A relative `path` is found in `directory` (see `filePath`); messages name it as written.
-  public static func read(path: String, in directory: String? = nil, columns wanted: Set<String>? = nil) throws
-    -> Table
-  {
-    try read(path: path, in: directory, columns: wanted, mapAbove: mapThreshold, blockSize: blockSize)
+  /// A relative `path` is found in `directory` (see `filePath`); messages
+  /// name it as written. A Ctrl-C on `cancellation` stops it.
+  public static func read(
+    path: String, in directory: String? = nil, columns wanted: Set<String>? = nil, cancellation: Cancellation
+  ) throws -> Table {
+    try read(
+      path: path, in: directory, columns: wanted, mapAbove: mapThreshold, blockSize: blockSize,
+      cancellation: cancellation)
   }
 
   /// `mapAbove` and `blockSize` are parameters for the tests.
   static func read(
-    path: String, in directory: String? = nil, columns wanted: Set<String>?, mapAbove: Int, blockSize: Int
+    path: String, in directory: String? = nil, columns wanted: Set<String>?, mapAbove: Int, blockSize: Int,
+    cancellation: Cancellation
   ) throws -> Table {
     let file = filePath(path, in: directory)
     var isDir: ObjCBool = false
@@ -48,13 +52,14 @@ public enum CSVReader {
         let from = (r.lowerBound + page - 1) / page * page, to = r.upperBound / page * page
         if to > from { madvise(base + from, to - from, MADV_DONTNEED) }
       }
-      return try parse(Input(p: p, release: release, blockSize: blockSize), name: path, columns: wanted)
+      return try parse(
+        Input(p: p, release: release, blockSize: blockSize, cancellation: cancellation), name: path, columns: wanted)
     }
     guard let bytes = readFile(fd, size: size) else {
       throw Diagnostic("can't read \(path): \(String(cString: strerror(errno)))", at: nil)
     }
     return try bytes.withUnsafeBufferPointer {
-      try parse(Input(p: $0, blockSize: blockSize), name: path, columns: wanted)
+      try parse(Input(p: $0, blockSize: blockSize, cancellation: cancellation), name: path, columns: wanted)
     }
   }
 
@@ -79,8 +84,12 @@ public enum CSVReader {
   }
 
   /// Parses CSV bytes; `name` is used in messages.
-  public static func parse(_ bytes: [UInt8], name: String, columns wanted: Set<String>? = nil) throws -> Table {
-    try bytes.withUnsafeBufferPointer { try parse(Input(p: $0), name: name, columns: wanted) }
+  public static func parse(
+    _ bytes: [UInt8], name: String, columns wanted: Set<String>? = nil, cancellation: Cancellation
+  ) throws -> Table {
+    try bytes.withUnsafeBufferPointer {
+      try parse(Input(p: $0, cancellation: cancellation), name: name, columns: wanted)
+    }
   }
 
   static func parse(_ input: Input, name: String, columns wanted: Set<String>?) throws -> Table {
@@ -88,7 +97,7 @@ public enum CSVReader {
     if p.starts(with: [0xEF, 0xBB, 0xBF]) { p = UnsafeBufferPointer(rebasing: p[3...]) }
     let body = Input(
       p: p, release: { [release = input.release] r in release(r.lowerBound + 3..<r.upperBound + 3) },
-      blockSize: input.blockSize)
+      blockSize: input.blockSize, cancellation: input.cancellation)
     var input = input.p.count == p.count ? input : body
     input.name = name
     // The text for messages is made only when there is one to show.
@@ -177,6 +186,6 @@ public enum CSVReader {
 extension Catalog {
   /// A catalog whose `from "file.csv"` is read by `CSVReader`.
   public convenience init() {
-    self.init(readFile: { try CSVReader.read(path: $0, in: $1, columns: $2) })
+    self.init(readFile: { try CSVReader.read(path: $0, in: $1, columns: $2, cancellation: $3) })
   }
 }

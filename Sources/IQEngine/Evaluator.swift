@@ -14,10 +14,13 @@ final class Frame {
   /// derive: an aggregate's result is repeated on every row of its group.
   let broadcast: Bool
   let warnings: Warnings
+  let cancellation: Cancellation
 
   init(
-    table: Table, aggregateInput: Table? = nil, grouping: Grouping? = nil, broadcast: Bool = false, warnings: Warnings
+    table: Table, aggregateInput: Table? = nil, grouping: Grouping? = nil, broadcast: Bool = false, warnings: Warnings,
+    cancellation: Cancellation
   ) {
+    self.cancellation = cancellation
     self.table = table
     self.aggregateInput = aggregateInput
     self.grouping = grouping
@@ -26,7 +29,7 @@ final class Frame {
   }
 
   /// The frame an aggregate's argument is evaluated in.
-  var inner: Frame { Frame(table: aggregateInput ?? table, warnings: warnings) }
+  var inner: Frame { Frame(table: aggregateInput ?? table, warnings: warnings, cancellation: cancellation) }
 }
 
 /// Counts of rows where something gave null rather than failing, per span.
@@ -128,9 +131,9 @@ package enum Compiler {
         let inner = f.inner
         let input = try k.map { try $0(inner) }
         let grouping = f.grouping ?? .single(rows: inner.rows)
-        try Cancellation.shared.check()
+        try f.cancellation.check()
         let x = input.map { materialize($0, rows: inner.rows) }
-        let perGroup = try agg.kernel(x, grouping, inner.rows, type, e.span)
+        let perGroup = try agg.kernel(x, grouping, inner.rows, type, e.span, f.cancellation)
         return f.broadcast ? perGroup.gather(grouping.groupOf) : perGroup
       }
     case .window(let w, let args):
@@ -151,7 +154,9 @@ package enum Compiler {
 
   /// Evaluates a value expression (`let x = …`) with no rows in scope.
   package static func evaluateConstant(_ e: ResolvedExpr, warnings: Warnings) throws -> Value {
-    let frame = Frame(table: Table(fields: [], columns: [], rowCount: 1), warnings: warnings)
+    // One row: nothing long enough to need stopping.
+    let frame = Frame(
+      table: Table(fields: [], columns: [], rowCount: 1), warnings: warnings, cancellation: Cancellation())
     return materialize(try compile(e)(frame), rows: 1)[0]
   }
 }

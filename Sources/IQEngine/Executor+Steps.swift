@@ -10,9 +10,11 @@ extension Executor {
       ? nil
       : try Grouping(
         keys: try groups.map { Compiler.materialize(try Compiler.compile($0)(frame(t)), rows: t.rowCount) },
-        rows: t.rowCount)
+        rows: t.rowCount, cancellation: cancellation)
     for (e, replacing) in items {
-      let f = Frame(table: out, aggregateInput: out, grouping: grouping, broadcast: true, warnings: warnings)
+      let f = Frame(
+        table: out, aggregateInput: out, grouping: grouping, broadcast: true, warnings: warnings,
+        cancellation: cancellation)
       let c = Compiler.materialize(try Compiler.compile(e)(f), rows: t.rowCount)
       if let i = replacing {
         out.columns[i] = c
@@ -27,15 +29,17 @@ extension Executor {
 
   func summarize(keys keyExprs: [ResolvedExpr], aggregates aggs: [ResolvedExpr], on t: Table) throws -> Table {
     let keys = try keyExprs.map { Compiler.materialize(try Compiler.compile($0)(frame(t)), rows: t.rowCount) }
-    let grouping = try Grouping(keys: keys, rows: t.rowCount)
+    let grouping = try Grouping(keys: keys, rows: t.rowCount, cancellation: cancellation)
     let groupCount = keys.isEmpty ? 1 : grouping.count
     let keyTable = Table(fields: [], columns: keys.map { $0.gather(grouping.firstRow) }, rowCount: groupCount)
-    let f = Frame(table: keyTable, aggregateInput: t, grouping: grouping, warnings: warnings)
+    let f = Frame(
+      table: keyTable, aggregateInput: t, grouping: grouping, warnings: warnings, cancellation: cancellation)
     let values = try aggs.map { Compiler.materialize(try Compiler.compile($0)(f), rows: groupCount) }
     var out = Table(fields: [], columns: keyTable.columns + values, rowCount: groupCount)
     if !keys.isEmpty {
       // Rows sorted by the keys, ascending, nulls last.
-      let perm = try Sorting.permutation(rows: groupCount, keys: keyTable.columns.map { ($0, false) })
+      let perm = try Sorting.permutation(
+        rows: groupCount, keys: keyTable.columns.map { ($0, false) }, cancellation: cancellation)
       out = out.gather(perm)
       out.order = out.columns.prefix(keys.count).map { ($0, false) }
     }

@@ -16,12 +16,18 @@ public struct QueryOutcome {
 public struct Executor {
   public let catalog: Catalog
   public let warnings: Warnings
+  /// Checked between steps and polled in every long loop.
+  public let cancellation: Cancellation
   /// `save` writes here; the session decides how (and reports what).
   public var save: (Table, String, Span) throws -> Void
 
-  public init(catalog: Catalog, warnings: Warnings, save: @escaping (Table, String, Span) throws -> Void) {
+  public init(
+    catalog: Catalog, warnings: Warnings, cancellation: Cancellation,
+    save: @escaping (Table, String, Span) throws -> Void
+  ) {
     self.catalog = catalog
     self.warnings = warnings
+    self.cancellation = cancellation
     self.save = save
   }
 
@@ -32,11 +38,12 @@ public struct Executor {
   /// The engine's entry point: runs `plan` against `catalog`; `save` writes
   /// what a `save` step names; `after` sees each step's table (`.explain`).
   public static func run(
-    _ plan: Plan, catalog: Catalog, after: (Int, Table) -> Void = { _, _ in },
+    _ plan: Plan, catalog: Catalog, cancellation: Cancellation, after: (Int, Table) -> Void = { _, _ in },
     save: @escaping (Table, String, Span) throws -> Void
   ) throws -> QueryOutcome {
     let warnings = Warnings()
-    let table = try Executor(catalog: catalog, warnings: warnings, save: save).run(plan, after: after)
+    let executor = Executor(catalog: catalog, warnings: warnings, cancellation: cancellation, save: save)
+    let table = try executor.run(plan, after: after)
     return QueryOutcome(plan: plan, table: table, chart: plan.chart, warnings: warnings)
   }
 
@@ -49,7 +56,7 @@ public struct Executor {
     var t = Table(fields: [], columns: [], rowCount: 0)
     for (n, planned) in plan.steps.enumerated() {
       let (step, fields, span) = (planned.step, planned.fields, planned.span)
-      try Cancellation.shared.check()
+      try cancellation.check()
       t = try run(step, on: t, span: span)
       t.fields = fields
       after(n, t)
@@ -64,7 +71,7 @@ public struct Executor {
     }
   }
 
-  func frame(_ t: Table) -> Frame { Frame(table: t, warnings: warnings) }
+  func frame(_ t: Table) -> Frame { Frame(table: t, warnings: warnings, cancellation: cancellation) }
 
   func run(_ step: PlanStep, on t: Table, span: Span) throws -> Table {
     switch step {
@@ -104,7 +111,7 @@ public struct Executor {
       let cols = try keys.map {
         (Compiler.materialize(try Compiler.compile($0.0)(frame(t)), rows: t.rowCount), descending: $0.descending)
       }
-      let perm = try Sorting.permutation(rows: t.rowCount, keys: cols)
+      let perm = try Sorting.permutation(rows: t.rowCount, keys: cols, cancellation: cancellation)
       var out = t.gather(perm)
       out.order = cols.map { ($0.0.gather(perm), $0.descending) }
       return out
@@ -114,7 +121,7 @@ public struct Executor {
 
     case .top(let n, let key, let descending):
       let c = Compiler.materialize(try Compiler.compile(key)(frame(t)), rows: t.rowCount)
-      let perm = try Sorting.top(n, rows: t.rowCount, key: c, descending: descending)
+      let perm = try Sorting.top(n, rows: t.rowCount, key: c, descending: descending, cancellation: cancellation)
       var out = t.gather(perm)
       out.order = [(c.gather(perm), descending)]
       return out
@@ -123,7 +130,7 @@ public struct Executor {
       return try join(t, plan, step: span)
 
     case .distinct(let cols):
-      let g = try Grouping(keys: cols.map { t.columns[$0] }, rows: t.rowCount)
+      let g = try Grouping(keys: cols.map { t.columns[$0] }, rows: t.rowCount, cancellation: cancellation)
       var out = t.gather(g.firstRow)
       out.columns = cols.map { out.columns[$0] }
       return out
@@ -143,18 +150,20 @@ public struct Executor {
 
   /// For each left row, the right rows whose keys equal its keys (nil: none,
   /// or a null key). One text or int key is hashed as itself; other keys as values.
-  package static func matches(left lk: [Column], leftRows: Int, right rk: [Column], rightRows: Int) throws
+  package static func matches(
+    left lk: [Column], leftRows: Int, right rk: [Column], rightRows: Int, cancellation: Cancellation
+  ) throws
     -> [[Int]?]
   {
     func typed<K: Hashable>(_ l: [K], _ r: [K]) throws -> [[Int]?] {
       var index: [K: [Int]] = [:]
       for i in 0..<rightRows where !rk[0].isNull(i) {
-        try Cancellation.poll(i)
+        try cancellation.poll(i)
         index[r[i], default: []].append(i)
       }
       var out = [[Int]?](repeating: nil, count: leftRows)
       for i in 0..<leftRows where !lk[0].isNull(i) {
-        try Cancellation.poll(i)
+        try cancellation.poll(i)
         out[i] = index[l[i]]
       }
       return out
@@ -167,18 +176,19 @@ public struct Executor {
         guard case .text(let r) = right.data else { break }
         var index: [CodePointString: [Int]] = [:]
         for i in 0..<rightRows where !right.isNull(i) {
-          try Cancellation.poll(i)
+          try cancellation.poll(i)
           index[CodePointString(r[i]), default: []].append(i)
         }
         let found = dictionary.map { index[CodePointString($0)] }
         var out = [[Int]?](repeating: nil, count: leftRows)
         for i in 0..<leftRows where !lk[0].isNull(i) {
-          try Cancellation.poll(i)
+          try cancellation.poll(i)
           out[i] = found[Int(l[i])]
         }
         return out
       case (.text, .coded):
-        return try matches(left: [lk[0]], leftRows: leftRows, right: [rk[0].decoded()], rightRows: rightRows)
+        return try matches(
+          left: [lk[0]], leftRows: leftRows, right: [rk[0].decoded()], rightRows: rightRows, cancellation: cancellation)
       case (.text(let l), .text(let r)): return try typed(l.map(CodePointString.init), r.map(CodePointString.init))
       case (.int(let l), .int(let r)), (.money(let l), .money(let r)): return try typed(l, r)
       case (.date(let l), .date(let r)): return try typed(l, r)
@@ -187,14 +197,14 @@ public struct Executor {
     }
     var index: [[Value]: [Int]] = [:]
     for r in 0..<rightRows {
-      try Cancellation.poll(r)
+      try cancellation.poll(r)
       let key = rk.map { $0[r] }
       if key.contains(where: \.isNull) { continue }
       index[key, default: []].append(r)
     }
     var out = [[Int]?](repeating: nil, count: leftRows)
     for l in 0..<leftRows {
-      if l % 4096 == 0 { try Cancellation.shared.check() }
+      if l % 4096 == 0 { try cancellation.check() }
       let key = lk.map { $0[l] }
       out[l] = key.contains(where: \.isNull) ? nil : index[key]
     }
@@ -228,7 +238,8 @@ public struct Executor {
     }
     let lk = keyColumns(t, plan.leftKeys, other: right, plan.rightKeys)
     let rk = keyColumns(right, plan.rightKeys, other: t, plan.leftKeys)
-    let matchesOf = try Executor.matches(left: lk, leftRows: t.rowCount, right: rk, rightRows: right.rowCount)
+    let matchesOf = try Executor.matches(
+      left: lk, leftRows: t.rowCount, right: rk, rightRows: right.rowCount, cancellation: cancellation)
     // Count the output first, so a join that would explode is refused
     // before any memory is spent on it.
     let total = matchesOf.reduce(0) { $0 + ($1?.count ?? (plan.isLeft ? 1 : 0)) }
@@ -247,7 +258,7 @@ public struct Executor {
     ri.reserveCapacity(total)
     var eachOnce = true
     for l in 0..<t.rowCount {
-      if l % 4096 == 0 { try Cancellation.shared.check() }
+      if l % 4096 == 0 { try cancellation.check() }
       if matchesOf[l]?.count != 1 { eachOnce = false }
       if let matches = matchesOf[l] {
         for r in matches {
@@ -261,10 +272,10 @@ public struct Executor {
     }
     // Each row matching one row (a lookup table such as areas) keeps the
     // input's columns as they are.
-    try Cancellation.shared.check()
-    var out = eachOnce ? t : try t.gatherCancellably(li)
+    try cancellation.check()
+    var out = eachOnce ? t : try t.gatherCancellably(li, cancellation: cancellation)
     for c in plan.rightKept {
-      try Cancellation.shared.check()
+      try cancellation.check()
       out.columns.append(right.columns[c].gather(ri))
     }
     return out

@@ -23,21 +23,23 @@ public struct TableLimits: Sendable {
 
 public enum Output {
   /// The table as text; a Ctrl-C while a large one is written out stops it.
-  public static func render(_ t: Table, as format: OutputFormat, limits: TableLimits = TableLimits()) throws
+  public static func render(
+    _ t: Table, as format: OutputFormat, limits: TableLimits = TableLimits(), cancellation: Cancellation
+  ) throws
     -> String
   {
     switch format {
-    case .table: return try table(t, limits: limits)
-    case .csv: return try delimited(t, separator: ",")
-    case .tsv: return try delimited(t, separator: "\t")
-    case .json: return try json(t)
-    case .markdown: return try markdown(t)
+    case .table: return try table(t, limits: limits, cancellation: cancellation)
+    case .csv: return try delimited(t, separator: ",", cancellation: cancellation)
+    case .tsv: return try delimited(t, separator: "\t", cancellation: cancellation)
+    case .json: return try json(t, cancellation: cancellation)
+    case .markdown: return try markdown(t, cancellation: cancellation)
     }
   }
 
   // MARK: - Plain values (csv, tsv, json)
 
-  static func delimited(_ t: Table, separator: Character) throws -> String {
+  static func delimited(_ t: Table, separator: Character, cancellation: Cancellation) throws -> String {
     func field(_ s: String) -> String {
       if separator == "\t" {
         return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
@@ -50,7 +52,7 @@ public enum Output {
     }
     var out = t.fields.map { field($0.name) }.joined(separator: String(separator)) + "\n"
     for r in 0..<t.rowCount {
-      try Cancellation.poll(r)
+      try cancellation.poll(r)
       let line = t.columns.map { field($0[r].plainText) }.joined(separator: String(separator))
       // A row of one empty field would be a blank line, which readers skip: quote it.
       out += line.isEmpty && separator == "," ? "\"\"" : line
@@ -77,12 +79,12 @@ public enum Output {
 
   /// One array of objects on one line, so that a script of several
   /// results prints one JSON document per line (JSON Lines).
-  static func json(_ t: Table) throws -> String {
+  static func json(_ t: Table, cancellation: Cancellation) throws -> String {
     if t.rowCount == 0 { return "[]\n" }
     let keys = t.fields.map { jsonString($0.name) }
     var rows: [String] = []
     for r in 0..<t.rowCount {
-      try Cancellation.poll(r)
+      try cancellation.poll(r)
       let pairs = t.columns.enumerated().map { (c, col) -> String in
         let v = col[r]
         let text: String
@@ -105,17 +107,19 @@ public enum Output {
   /// numbers at a readable precision, years without a separator.
   static func displayColumn(_ c: Column, rows: Range<Int>) -> [String] {
     // Without a poll, nothing throws.
-    (try? displayColumn(c, field: Field("", c.type), rows: rows, poll: false)) ?? []
+    (try? displayColumn(c, field: Field("", c.type), rows: rows, cancellation: nil)) ?? []
   }
 
-  static func displayColumn(_ c: Column, field: Field, rows: Range<Int>, poll: Bool) throws -> [String] {
+  static func displayColumn(_ c: Column, field: Field, rows: Range<Int>, cancellation: Cancellation?) throws
+    -> [String]
+  {
     var withPence = false
     if case .money(let a) = c.data {
       withPence = rows.contains { !c.isNull($0) && a[$0] % 100 != 0 }
     }
     let years = isYearColumn(c, field)
     return try rows.map { r in
-      if poll { try Cancellation.poll(r) }
+      try cancellation?.poll(r)
       switch c[r] {
       case .null: return "null"
       case .int(let x): return years ? String(x) : groupThousands(String(x))
@@ -155,11 +159,11 @@ public enum Output {
 
   static func isRightAligned(_ t: DataType) -> Bool { t == .int || t == .number || t == .money }
 
-  static func table(_ t: Table, limits: TableLimits) throws -> String {
+  static func table(_ t: Table, limits: TableLimits, cancellation: Cancellation) throws -> String {
     let p = limits.palette
     let shown = min(t.rowCount, limits.maxRows ?? t.rowCount)
     var cells = try t.columns.indices.map {
-      try displayColumn(t.columns[$0], field: t.fields[$0], rows: 0..<shown, poll: true)
+      try displayColumn(t.columns[$0], field: t.fields[$0], rows: 0..<shown, cancellation: cancellation)
     }
     // One line per cell: a line break inside a value is shown as ↵.
     cells = cells.map {
@@ -219,12 +223,12 @@ public enum Output {
     return String(s)
   }
 
-  static func markdown(_ t: Table) throws -> String {
+  static func markdown(_ t: Table, cancellation: Cancellation) throws -> String {
     func escape(_ s: String) -> String {
       s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
     }
     let cells = try t.columns.indices.map {
-      try displayColumn(t.columns[$0], field: t.fields[$0], rows: 0..<t.rowCount, poll: true)
+      try displayColumn(t.columns[$0], field: t.fields[$0], rows: 0..<t.rowCount, cancellation: cancellation)
     }
     var out = "| " + t.fields.map { escape($0.name) }.joined(separator: " | ") + " |\n"
     out += "|" + t.fields.map { isRightAligned($0.type) ? "---:|" : "---|" }.joined() + "\n"

@@ -35,10 +35,14 @@ public final class Catalog: @unchecked Sendable {
 
   /// Reads a CSV file: the columns named, or all (nil). The plan stage
   /// needs a file's columns and types, and the engine knows how to read one.
-  public typealias FileReader = (_ path: String, _ directory: String?, _ columns: Set<String>?) throws -> Table
+  public typealias FileReader = (
+    _ path: String, _ directory: String?, _ columns: Set<String>?, _ cancellation: Cancellation
+  ) throws -> Table
   private let readFile: FileReader
   /// Where relative file names are found (nil: the process's folder).
   public var directory: String?
+  /// The session's: a Ctrl-C stops a file being read.
+  public var cancellation = Cancellation()
 
   public init(readFile: @escaping FileReader) { self.readFile = readFile }
 
@@ -52,6 +56,7 @@ public final class Catalog: @unchecked Sendable {
     c.loaded = loaded
     c.order = order
     c.directory = directory
+    c.cancellation = cancellation
     return c
   }
 
@@ -93,7 +98,7 @@ public final class Catalog: @unchecked Sendable {
     }
     if cached == nil {
       let want = columns.map { $0.union(files[path]?.columns ?? []) }
-      cached = (try readFile(path, directory, want), want)
+      cached = (try readFile(path, directory, want, cancellation), want)
       files[path] = cached
     }
     let t = cached!.table

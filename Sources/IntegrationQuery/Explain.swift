@@ -17,7 +17,7 @@ public enum Explain {
         ".explain takes one query", at: Span(0, file.bytes.count),
         help: ".explain from areas | where region == \"London\" | count"))
     var tables: [Table] = []
-    Cancellation.shared.reset()
+    session.cancellation.reset()
     let outcome = try session.evaluate(pipeline, saving: false) { _, t in tables.append(t) }
     defer { session.catalog.forgetFiles() }  // a joined file read again to count its misses
     var lines: [String] = []
@@ -149,7 +149,7 @@ public enum Explain {
     guard let right,
       let matches = try? Executor.matches(
         left: join.leftKeys.map { t.columns[$0] }, leftRows: t.rowCount,
-        right: join.rightKeys.map { right.columns[$0] }, rightRows: right.rowCount)
+        right: join.rightKeys.map { right.columns[$0] }, rightRows: right.rowCount, cancellation: session.cancellation)
     else { return 0 }
     return matches.filter { $0 == nil }.count
   }

@@ -64,7 +64,8 @@ public enum Help {
       if let chart = outcome.chart {
         out += TextChart.render(outcome.table, spec: chart, width: 90)
       } else {
-        out += try Output.render(outcome.table, as: .table, limits: TableLimits(maxRows: 10))
+        out += try Output.render(
+          outcome.table, as: .table, limits: TableLimits(maxRows: 10), cancellation: session.cancellation)
       }
     }
     return out

@@ -66,15 +66,21 @@ public final class Session {
   }
   var printedResult = false
 
-  public init(catalog: Catalog, results: Sink, messages: Sink) {
+  /// Requested by Ctrl-C (the shell's signal handler); everything this
+  /// session runs polls it, and nothing else does.
+  public let cancellation: Cancellation
+
+  public init(catalog: Catalog, results: Sink, messages: Sink, cancellation: Cancellation = Cancellation()) {
     self.catalog = catalog
+    self.cancellation = cancellation
+    catalog.cancellation = cancellation
     self.results = results
     self.messages = messages
   }
 
   /// A session on the built-in dataset.
-  public static func builtIn(results: Sink, messages: Sink) -> Session {
-    Session(catalog: Dataset.catalog(), results: results, messages: messages)
+  public static func builtIn(results: Sink, messages: Sink, cancellation: Cancellation = Cancellation()) -> Session {
+    Session(catalog: Dataset.catalog(), results: results, messages: messages, cancellation: cancellation)
   }
 
   /// `--set NAME=VALUE`: a VALUE written as an iq literal (`"2016-17"`,
@@ -263,7 +269,8 @@ public final class Session {
   {
     let plan = try resolver().resolve(p)
     defer { catalog.forgetFiles() }
-    return try Executor.run(plan, catalog: catalog, after: after) { [unowned self] t, path, span in
+    return try Executor.run(plan, catalog: catalog, cancellation: cancellation, after: after) {
+      [unowned self] t, path, span in
       if saving { try self.save(t, to: path, span: span) }
     }
   }
@@ -294,7 +301,7 @@ public final class Session {
   func emit(_ table: Table, warnings: Int = 0) throws {
     var limits = outputFile == nil ? self.limits : TableLimits(maxRows: nil)
     limits.warnings = warnings
-    let text = try Output.render(table, as: format, limits: limits)
+    let text = try Output.render(table, as: format, limits: limits, cancellation: cancellation)
     if printedResult && (format == .table || format == .markdown) { try writeResult("\n") }
     try writeResult(text)
     printedResult = true
@@ -310,7 +317,7 @@ public final class Session {
       try text.withUTF8 { bytes in
         var start = 0
         while start < bytes.count {
-          try Cancellation.shared.check()
+          try cancellation.check()
           var end = min(start + piece, bytes.count)
           while end < bytes.count && bytes[end] & 0xC0 == 0x80 { end += 1 }  // whole characters
           try writeResult(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
@@ -355,7 +362,8 @@ public final class Session {
   func save(_ t: Table, to path: String, span: Span) throws {
     try checkWritable(path, span: span)
     let format = OutputFormat(fileExtension: (path as NSString).pathExtension)!
-    try writeAtomically(try Output.render(t, as: format, limits: .unlimited), to: path, span: span)
+    try writeAtomically(
+      try Output.render(t, as: format, limits: .unlimited, cancellation: cancellation), to: path, span: span)
     messages.write("saved \(groupThousands(String(t.rowCount))) row\(t.rowCount == 1 ? "" : "s") to \(path)\n")
   }
 
@@ -419,7 +427,7 @@ extension Session {
       if Dataset.tableNames.contains(table) {
         throw Diagnostic("\(path): '\(table)' is a built-in table; rename the file", at: nil)
       }
-      let t = try CSVReader.read(path: path)
+      let t = try CSVReader.read(path: path, cancellation: cancellation)
       catalog.add(
         table,
         Catalog.Entry(fields: t.fields, description: "from \(path)", source: path, rowCount: t.rowCount, load: { t }))

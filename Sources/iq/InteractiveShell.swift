@@ -58,11 +58,11 @@ final class InteractiveShell {
     if let note = session.resumeTutorial() { print(note) }
     var count: Int32 = 0
     while !session.quitRequested {
-      Cancellation.shared.reset()
+      session.cancellation.reset()
       errno = 0
       InteractiveShell.leaveLineMode()
       guard let raw = el_gets(editLine, &count) else {
-        if Cancellation.shared.isRequested || (count == -1 && errno == EINTR) {
+        if session.cancellation.isRequested || (count == -1 && errno == EINTR) {
           // Ctrl-C while typing: drop the statement, keep the shell.
           pending = ""
           print("")
@@ -189,11 +189,11 @@ final class InteractiveShell {
       var b: UInt8 = 0
       while true {
         // Ctrl-C may have come while libedit was drawing rather than reading.
-        if Cancellation.shared.isRequested { return -1 }
+        if CtrlC.cancellation.isRequested { return -1 }
         let n = read(STDIN_FILENO, &b, 1)
         if n == 1 { return Int32(b) }
         if n == 0 { return -2 }
-        if errno == EINTR && Cancellation.shared.isRequested { return -1 }
+        if errno == EINTR && CtrlC.cancellation.isRequested { return -1 }
         if errno != EINTR { return -1 }
       }
     }
@@ -352,7 +352,7 @@ final class InteractiveShell {
   func setUpSignals() {
     // Ctrl-C interrupts libedit's read (no SA_RESTART) and asks a running query to stop.
     var action = sigaction()
-    action.__sigaction_handler.sa_handler = { _ in Cancellation.shared.requestFromSignal() }
+    action.__sigaction_handler.sa_handler = { _ in CtrlC.cancellation.requestFromSignal() }
     sigemptyset(&action.sa_mask)
     action.sa_flags = 0
     sigaction(SIGINT, &action, nil)

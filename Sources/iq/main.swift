@@ -53,7 +53,7 @@ struct IQ: ParsableCommand {
 
   func run() throws {
     let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
-    let session = Session.builtIn(results: .standardOutput, messages: .standardError)
+    let session = Session.builtIn(results: .standardOutput, messages: .standardError, cancellation: CtrlC.cancellation)
     let environment = ProcessInfo.processInfo.environment
     let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
     session.tutorialPath = environment["IQ_TUTORIAL"] ?? (home as NSString).appendingPathComponent(".iq_tutorial")
@@ -164,4 +164,11 @@ extension Sink {
     exit(1)
   }
   static let standardError = Sink { _ = writeAll(2, $0) }
+}
+
+/// What Ctrl-C sets: the process has one, because a signal handler can
+/// reach only a global, and hands it to its one session. (A static, so it
+/// exists before the top-level code that uses it runs.)
+enum CtrlC {
+  static let cancellation = Cancellation()
 }

@@ -11,7 +11,9 @@ import XCTest
 @testable import IntegrationQuery
 
 final class CSVReaderTests: XCTestCase {
-  func read(_ text: String) throws -> Table { try CSVReader.parse(Array(text.utf8), name: "t.csv") }
+  func read(_ text: String) throws -> Table {
+    try CSVReader.parse(Array(text.utf8), name: "t.csv", cancellation: Cancellation())
+  }
 
   func error(_ text: String) -> String {
     do {
@@ -35,7 +37,8 @@ final class CSVReaderTests: XCTestCase {
   }
 
   func testCRLFBomAndNoFinalNewline() throws {
-    let t = try CSVReader.parse([0xEF, 0xBB, 0xBF] + Array("a,b\r\n1,2\r\n3,4".utf8), name: "t")
+    let t = try CSVReader.parse(
+      [0xEF, 0xBB, 0xBF] + Array("a,b\r\n1,2\r\n3,4".utf8), name: "t", cancellation: Cancellation())
     XCTAssertEqual(t.fields.map(\.name), ["a", "b"])
     XCTAssertEqual(t.rowCount, 2)
     XCTAssertEqual(t.columns[1][1], .int(4))
@@ -86,7 +89,7 @@ final class CSVReaderTests: XCTestCase {
 
   func testInvalidUTF8() {
     do {
-      _ = try CSVReader.parse(Array("a\nok\n".utf8) + [0xC3, 0x28], name: "t.csv")
+      _ = try CSVReader.parse(Array("a\nok\n".utf8) + [0xC3, 0x28], name: "t.csv", cancellation: Cancellation())
       XCTFail("invalid UTF-8 was read")
     } catch let d as Diagnostic {
       XCTAssertEqual(d.message, "t.csv is not UTF-8: byte 0xC3 at line 3, column 1")
@@ -124,8 +127,10 @@ final class CSVReaderTests: XCTestCase {
     let whole = try read(text)
     let file = try path("blocks.csv", text)
     // Blocks of 4 KB: about a hundred, each with its own dictionaries, merged.
-    let blocked = try CSVReader.read(path: file, columns: nil, mapAbove: Int.max, blockSize: 4096)
-    let mapped = try CSVReader.read(path: file, columns: nil, mapAbove: 0, blockSize: 4096)
+    let blocked = try CSVReader.read(
+      path: file, columns: nil, mapAbove: Int.max, blockSize: 4096, cancellation: Cancellation())
+    let mapped = try CSVReader.read(
+      path: file, columns: nil, mapAbove: 0, blockSize: 4096, cancellation: Cancellation())
     XCTAssertEqual(whole.fields, blocked.fields)
     XCTAssertEqual(whole.fields.map(\.type), [.int, .text, .text, .int, .number, .date])
     XCTAssertEqual(rows(whole), rows(blocked))
@@ -134,31 +139,36 @@ final class CSVReaderTests: XCTestCase {
     XCTAssertEqual(dictionary.count, 152)
     // A quoted line break near the end: the file is read as one block.
     let quoted = text + "20000,\"E0\n1\",x,1,1,2015-01-01\n"
-    let q = try CSVReader.read(path: try path("quoted.csv", quoted), columns: nil, mapAbove: 0, blockSize: 4096)
+    let q = try CSVReader.read(
+      path: try path("quoted.csv", quoted), columns: nil, mapAbove: 0, blockSize: 4096, cancellation: Cancellation())
     XCTAssertEqual(rows(q), rows(try read(quoted)))
     XCTAssertEqual(q.columns[1][20_000], .text("E0\n1"))
   }
 
   func testAnErrorInALaterBlockHasItsLine() throws {
     let file = try path("late-error.csv", sample(rows: 5_000) + "1,2\n")
-    XCTAssertThrowsError(try CSVReader.read(path: file, columns: nil, mapAbove: 0, blockSize: 4096)) { e in
+    XCTAssertThrowsError(
+      try CSVReader.read(path: file, columns: nil, mapAbove: 0, blockSize: 4096, cancellation: Cancellation())
+    ) { e in
       let d = e as! Diagnostic
       XCTAssertEqual(d.message, "row has 2 fields but the header has 6")
       XCTAssertEqual(d.file.map { $0.location(of: d.span!.start).line }, 5_002)
     }
     let bad = try path("late-utf8.csv", sample(rows: 5_000) + "1,\u{0},x,1,1,2015-01-01\n")
-    XCTAssertThrowsError(try CSVReader.read(path: bad, columns: nil, mapAbove: 0, blockSize: 4096)) { e in
+    XCTAssertThrowsError(
+      try CSVReader.read(path: bad, columns: nil, mapAbove: 0, blockSize: 4096, cancellation: Cancellation())
+    ) { e in
       XCTAssertEqual((e as! Diagnostic).message, "\(bad) has a NUL byte at line 5002, column 3: it is not a text file")
     }
   }
 
   func testOnlyTheColumnsAskedForAreBuilt() throws {
     let file = try path("some.csv", sample(rows: 100))
-    let t = try CSVReader.read(path: file, columns: ["x", "area", "nothing"])
+    let t = try CSVReader.read(path: file, columns: ["x", "area", "nothing"], cancellation: Cancellation())
     XCTAssertEqual(t.fields.map(\.name), ["area", "x"])
     XCTAssertEqual(t.rowCount, 100)
     XCTAssertEqual(rows(t), rows(try read(sample(rows: 100))).map { [$0[1], $0[4]] })
-    XCTAssertEqual(try CSVReader.read(path: file, columns: []).rowCount, 100)
+    XCTAssertEqual(try CSVReader.read(path: file, columns: [], cancellation: Cancellation()).rowCount, 100)
   }
 
   /// The one-pass reader (values kept in the type guessed so far) gives
@@ -188,7 +198,7 @@ final class CSVReaderTests: XCTestCase {
       }
       let bytes = Array(text.utf8)
       try bytes.withUnsafeBufferPointer { p in
-        let input = CSVReader.Input(p: p, blockSize: 64)
+        let input = CSVReader.Input(p: p, blockSize: 64, cancellation: Cancellation())
         let from = bytes.firstIndex(of: 10)! + 1
         let source = { SourceFile(name: "t.csv", text: text) }
         let one = try CSVReader.readColumns(input, from: from, names: ["a", "b", "c"], wanted: nil, source: source)

@@ -21,8 +21,10 @@ final class EngineTests: XCTestCase {
       let column = Column(.int(values), valid: valid)
       for descending in [true, false] {
         let n = Int.random(in: 1...20, using: &rng)
-        let full = Array(try Sorting.permutation(rows: rows, keys: [(column, descending)]).prefix(n))
-        XCTAssertEqual(try Sorting.top(n, rows: rows, key: column, descending: descending), full)
+        let full = Array(
+          try Sorting.permutation(rows: rows, keys: [(column, descending)], cancellation: Cancellation()).prefix(n))
+        XCTAssertEqual(
+          try Sorting.top(n, rows: rows, key: column, descending: descending, cancellation: Cancellation()), full)
       }
     }
   }
@@ -33,38 +35,57 @@ final class EngineTests: XCTestCase {
     var rng = SystemRandomNumberGenerator()
     for n in [0, 1, 2, 1_000, 16_383, 16_384, 16_385, 32_769, 70_001, 200_000] {
       let keys = (0..<n).map { _ in Int.random(in: 0..<(n / 3 + 1), using: &rng) }
-      let sorted = try Sorting.stableSort(n) { keys[$0] < keys[$1] ? -1 : (keys[$0] > keys[$1] ? 1 : 0) }
+      let sorted = try Sorting.stableSort(n, cancellation: Cancellation()) {
+        keys[$0] < keys[$1] ? -1 : (keys[$0] > keys[$1] ? 1 : 0)
+      }
       let expected = (0..<n).sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
       XCTAssertEqual(sorted, expected, "n = \(n)")
     }
   }
 
   /// A Ctrl-C during a sort, a grouping or a join stops it with "query
-  /// cancelled" rather than when the step ends.
-  func testCancellationStopsLongLoops() {
-    Cancellation.shared.requestFromSignal()
-    defer { Cancellation.shared.reset() }
+  /// cancelled" rather than when the step ends; another session's token,
+  /// not asked, lets the same work finish.
+  func testCancellationStopsLongLoops() throws {
+    let stop = Cancellation()
+    stop.requestFromSignal()
+    let other = Cancellation()
     let rows = 200_000
     let column = Column(.int((0..<Int64(rows)).map { ($0 * 7919) % 1000 }))
-    XCTAssertThrowsError(try Sorting.permutation(rows: rows, keys: [(column, false)]))
-    XCTAssertThrowsError(try Grouping(keys: [column], rows: rows))
-    XCTAssertThrowsError(try Executor.matches(left: [column], leftRows: rows, right: [column], rightRows: rows))
-    XCTAssertThrowsError(try Sorting.top(5, rows: rows, key: column, descending: true))
+    XCTAssertThrowsError(try Sorting.permutation(rows: rows, keys: [(column, false)], cancellation: stop))
+    XCTAssertThrowsError(try Grouping(keys: [column], rows: rows, cancellation: stop))
+    XCTAssertThrowsError(
+      try Executor.matches(left: [column], leftRows: rows, right: [column], rightRows: rows, cancellation: stop))
+    XCTAssertThrowsError(try Sorting.top(5, rows: rows, key: column, descending: true, cancellation: stop))
+    XCTAssertEqual(try Sorting.permutation(rows: rows, keys: [(column, false)], cancellation: other).count, rows)
+    XCTAssertEqual(try Grouping(keys: [column], rows: rows, cancellation: other).count, 1000)
+  }
+
+  /// A session's Ctrl-C stops that session's query and no other's.
+  func testEachSessionHasItsOwnCancellation() {
+    var out = ""
+    let stopped = Session.builtIn(results: Sink { out += $0 }, messages: Sink { out += $0 })
+    let running = Session.builtIn(results: Sink { _ in }, messages: Sink { _ in })
+    stopped.cancellation.requestFromSignal()
+    XCTAssertFalse(stopped.run(SourceFile(name: "t", text: "from delayed_days | count")))
+    XCTAssertTrue(out.contains("query cancelled"), out)
+    XCTAssertTrue(running.run(SourceFile(name: "t", text: "from delayed_days | count")))
   }
 
   func testTypedJoinMatchesTheGeneralOne() throws {
     let left = [Column(.text(["a", "b", "c", "a", ""]), valid: [true, true, true, true, false])]
     let right = [Column(.text(["a", "c", "a", "d"]))]
-    let typed = try Executor.matches(left: left, leftRows: 5, right: right, rightRows: 4)
+    let typed = try Executor.matches(left: left, leftRows: 5, right: right, rightRows: 4, cancellation: Cancellation())
     XCTAssertEqual(typed.map { $0 ?? [] }, [[0, 2], [], [1], [0, 2], []])
     // Two keys take the general path and agree.
-    let two = try Executor.matches(left: left + left, leftRows: 5, right: right + right, rightRows: 4)
+    let two = try Executor.matches(
+      left: left + left, leftRows: 5, right: right + right, rightRows: 4, cancellation: Cancellation())
     XCTAssertEqual(two.map { $0 ?? [] }, [[0, 2], [], [1], [0, 2], []])
   }
 
   func testCSVFastAndSlowNumberPathsAgree() throws {
     let text = "x\n1.5\n-0.25\n12345678901234567.5\n1e3\n.5\n"
-    let t = try CSVReader.parse(Array(text.utf8), name: "t")
+    let t = try CSVReader.parse(Array(text.utf8), name: "t", cancellation: Cancellation())
     XCTAssertEqual(t.fields[0].type, .number)
     XCTAssertEqual(
       (0..<t.rowCount).map { t.columns[0][$0] }, [1.5, -0.25, 12345678901234567.5, 1e3, 0.5].map { .number($0) })
@@ -76,7 +97,7 @@ final class EngineTests: XCTestCase {
     for i in 0..<60_000 {
       text += "\(i),name\(i % 97),\(Double(i) / 4),2016-01-\(String(format: "%02d", i % 28 + 1))\n"
     }
-    let t = try CSVReader.parse(Array(text.utf8), name: "big")
+    let t = try CSVReader.parse(Array(text.utf8), name: "big", cancellation: Cancellation())
     XCTAssertGreaterThan(text.utf8.count, 1 << 20)
     XCTAssertEqual(t.rowCount, 60_000)
     XCTAssertEqual(t.fields.map(\.type), [.int, .text, .number, .date])
@@ -136,7 +157,7 @@ final class LimitTests: XCTestCase {
   func testManyColumnsWithTheSameName() throws {
     let n = 100_000
     let text = String(repeating: "a,", count: n) + "z\n" + String(repeating: "1,", count: n) + "2\n"
-    let t = try CSVReader.parse(Array(text.utf8), name: "wide.csv")
+    let t = try CSVReader.parse(Array(text.utf8), name: "wide.csv", cancellation: Cancellation())
     XCTAssertEqual(t.fields.count, n + 1)
     XCTAssertEqual(t.fields[0].name, "a")
     XCTAssertEqual(t.fields[n - 1].name, "a_\(n)")
@@ -160,7 +181,9 @@ final class LimitTests: XCTestCase {
   func testNumbersPastInt64() {
     let (_, diagnostics) = Parser.parse(SourceFile(name: "t", text: "99999999999999999999"))
     XCTAssertTrue(diagnostics[0].message.hasPrefix("99999999999999999999 is too large for an int"))
-    XCTAssertEqual(try CSVReader.parse(Array("x\n99999999999999999999\n".utf8), name: "t").fields[0].type, .number)
+    XCTAssertEqual(
+      try CSVReader.parse(Array("x\n99999999999999999999\n".utf8), name: "t", cancellation: Cancellation()).fields[0]
+        .type, .number)
   }
 
   /// Arithmetic, aggregates, windows and SPC limits that pass the largest double are an
@@ -194,7 +217,8 @@ final class LimitTests: XCTestCase {
     session.format = .csv
     session.run(SourceFile(name: "t", text: "\(big) | summarize m = median(x)"))
     XCTAssertEqual(out, "m\n1.25e+308\n")
-    XCTAssertEqual(try CSVReader.parse(Array("x\n1e400\n2\n".utf8), name: "t").fields[0].type, .text)
+    XCTAssertEqual(
+      try CSVReader.parse(Array("x\n1e400\n2\n".utf8), name: "t", cancellation: Cancellation()).fields[0].type, .text)
   }
 
   /// Two keys are combined through a table of every pair when there are
@@ -204,7 +228,7 @@ final class LimitTests: XCTestCase {
     for distinct in [7, 3_000] {
       let rows = 5_000
       let a = (0..<rows).map { Int64(($0 * 7919) % distinct) }, b = (0..<rows).map { Int64(($0 * 104_729) % distinct) }
-      let g = try Grouping(keys: [Column(.int(a)), Column(.int(b))], rows: rows)
+      let g = try Grouping(keys: [Column(.int(a)), Column(.int(b))], rows: rows, cancellation: Cancellation())
       var seen: [[Int64]: Int] = [:]
       var expected: [Int] = []
       for i in 0..<rows {
