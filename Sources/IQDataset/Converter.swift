@@ -72,21 +72,8 @@ public enum DatasetConverter {
   public static func convert(data: URL) throws -> [String: String] {
     var out: [String: String] = [:]
 
-    // areas
-    let areaRows = try rows(data.appendingPathComponent("areas_2015_16.csv"))
-    let ah = areaRows[0]
-    let (code, name, region, type) = try (
-      index(ah, "gss_code"), index(ah, "name"), index(ah, "region"), index(ah, "la_type")
-    )
-    var areas = areaRows.dropFirst().map { r in
-      (area: r[code], name: r[name], region: r[region], kind: kinds[r[type]] ?? r[type])
-    }
-    areas.sort { $0.area < $1.area }
-    out["areas.csv"] =
-      csvLine(["area", "name", "region", "kind"])
-      + areas.map { csvLine([$0.area, $0.name, $0.region, $0.kind]) }.joined()
-    var codeByName: [String: String] = [:]
-    for a in areas { codeByName[normalise(a.name)] = a.area }
+    let (areasCSV, codeByName) = try areas(data)
+    out["areas.csv"] = areasCSV
 
     // delayed days by responsible organisation, keyed by name and period
     let orgRows = try rows(data.appendingPathComponent("raw/nhse_dtoc_days_by_responsible_org.csv"))
@@ -106,13 +93,6 @@ public enum DatasetConverter {
     let reasonColumns = (0..<rh.count).filter { ![try? index(rh, "Code"), rName, rPeriod, rTotal].contains($0) }
     let reasonNames = reasonColumns.map { rh[$0] }
 
-    struct Row {
-      var area: String
-      var month: Int32
-      var org: [String]
-      var total: String
-      var reasons: [String]
-    }
     var areaMonths: [Row] = []
     var england: [Row] = []
     var unmatched: Set<String> = []
@@ -135,13 +115,7 @@ public enum DatasetConverter {
       }
     }
     guard unmatched.isEmpty else { throw Failure(description: "names not matched to an area: \(unmatched.sorted())") }
-    for row in areaMonths + england {
-      guard let total = Int(row.total), row.org.compactMap(Int.init).reduce(0, +) == total,
-        row.reasons.compactMap(Int.init).reduce(0, +) == total
-      else {
-        throw Failure(description: "the parts don't add up to the total in \(row.area) \(Date.iso(row.month))")
-      }
-    }
+    try checkTotals(areaMonths + england)
     areaMonths.sort { ($0.area, $0.month) < ($1.area, $1.month) }
     england.sort { $0.month < $1.month }
 
@@ -158,9 +132,57 @@ public enum DatasetConverter {
       csvLine(["area", "month"] + reasonNames)
       + areaMonths.map { csvLine([$0.area, Date.iso($0.month)] + $0.reasons) }.joined()
 
-    // headlines, as published, and the bcf row typed from them
+    (out["headlines.csv"], out["bcf.csv"]) = try headlinesAndBCF(data)
+
+    // care home admissions (ASCOF 2A(2))
+    let care = try rows(data.appendingPathComponent("care_home_admissions.csv"))
+    out["care_home_admissions.csv"] = care.map { csvLine(Array($0.prefix(2))) }.joined()
+    return out
+  }
+
+  /// One area's (or England's) month: delayed days by responsible
+  /// organisation, the total, and the days by reason.
+  struct Row {
+    var area: String
+    var month: Int32
+    var org: [String]
+    var total: String
+    var reasons: [String]
+  }
+
+  /// Each month's parts add up to its total, both by organisation and by reason.
+  static func checkTotals(_ rows: [Row]) throws {
+    for row in rows {
+      guard let total = Int(row.total), row.org.compactMap(Int.init).reduce(0, +) == total,
+        row.reasons.compactMap(Int.init).reduce(0, +) == total
+      else {
+        throw Failure(description: "the parts don't add up to the total in \(row.area) \(Date.iso(row.month))")
+      }
+    }
+  }
+
+  /// The 152 areas, sorted by code, and each one's code by its name as normalised.
+  static func areas(_ data: URL) throws -> (csv: String, codeByName: [String: String]) {
+    let areaRows = try rows(data.appendingPathComponent("areas_2015_16.csv"))
+    let ah = areaRows[0]
+    let (code, name, region, type) = try (
+      index(ah, "gss_code"), index(ah, "name"), index(ah, "region"), index(ah, "la_type")
+    )
+    var areas = areaRows.dropFirst().map { r in
+      (area: r[code], name: r[name], region: r[region], kind: kinds[r[type]] ?? r[type])
+    }
+    areas.sort { $0.area < $1.area }
+    let csv =
+      csvLine(["area", "name", "region", "kind"])
+      + areas.map { csvLine([$0.area, $0.name, $0.region, $0.kind]) }.joined()
+    var codeByName: [String: String] = [:]
+    for a in areas { codeByName[normalise(a.name)] = a.area }
+    return (csv, codeByName)
+  }
+
+  /// The headlines as published, and the bcf row typed from them.
+  static func headlinesAndBCF(_ data: URL) throws -> (headlines: String, bcf: String) {
     let headlineRows = try rows(data.appendingPathComponent("headlines.csv"))
-    out["headlines.csv"] = headlineRows.map(csvLine).joined()
     var headline: [String: String] = [:]
     let (hKey, hValue) = try (index(headlineRows[0], "key"), index(headlineRows[0], "value"))
     for r in headlineRows.dropFirst() { headline[r[hKey]] = r[hValue] }
@@ -171,12 +193,7 @@ public enum DatasetConverter {
       bcfNames.append(key)
       bcfValues.append(try plainValue(text))
     }
-    out["bcf.csv"] = csvLine(bcfNames) + csvLine(bcfValues)
-
-    // care home admissions (ASCOF 2A(2))
-    let care = try rows(data.appendingPathComponent("care_home_admissions.csv"))
-    out["care_home_admissions.csv"] = care.map { csvLine(Array($0.prefix(2))) }.joined()
-    return out
+    return (headlineRows.map(csvLine).joined(), csvLine(bcfNames) + csvLine(bcfValues))
   }
 
   /// A headline value (`£5.3bn`, `-106,000`, `90%`) as a CSV cell iq reads
@@ -192,7 +209,8 @@ public enum DatasetConverter {
       throw Failure(description: "unreadable headline value '\(text)': \(error)")
     }
     guard parser.current.kind == .endOfInput, case .literal(let v) = e.kind else {
-      throw Failure(description: "unreadable headline value '\(text)': not one literal (\(e.kind), then \(parser.current))")
+      throw Failure(
+        description: "unreadable headline value '\(text)': not one literal (\(e.kind), then \(parser.current))")
     }
     switch v {
     case .int(let x): return String(x)

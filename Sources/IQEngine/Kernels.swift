@@ -100,11 +100,8 @@ enum Kernels {
     case (.money(let x), .money(let y)):
       // money / money is a plain ratio.
       let (r, v) = zip(x, y, valid, rows: n, fill: 0.0) { p, q -> Double? in
-        if q == 0 {
-          divisionsByZero += 1
-          return nil
-        }
-        return Double(p) / Double(q)
+        if q == 0 { divisionsByZero += 1 }
+        return q == 0 ? nil : Double(p) / Double(q)
       }
       return Column(.number(r), valid: v)
 
@@ -146,6 +143,19 @@ enum Kernels {
       }
       return Column(.money(r), valid: v)
 
+    case (.date, _):
+      return try dateArithmetic(op, a, b, valid, rows: n, span: span)
+
+    default:
+      preconditionFailure("no kernel for \(a.type) \(op.rawValue) \(b.type)")
+    }
+  }
+
+  /// date ± days is a date; date − date is days.
+  static func dateArithmetic(_ op: BinaryOp, _ a: Column, _ b: Column, _ valid: [Bool]?, rows n: Int, span: Span)
+    throws -> Column
+  {
+    switch (a.data, b.data) {
     case (.date(let x), .int(let y)):
       let (r, v) = try zip(x, y, valid, rows: n, fill: Int32(0)) { d, k -> Int32? in
         let days = op == .add ? Int64(d) + k : Int64(d) - k
@@ -155,11 +165,9 @@ enum Kernels {
         return r
       }
       return Column(.date(r), valid: v)
-
     case (.date(let x), .date(let y)):
       let (r, v) = zip(x, y, valid, rows: n, fill: Int64(0)) { p, q in Int64(p) - Int64(q) }
       return Column(.int(r), valid: v)
-
     default:
       preconditionFailure("no kernel for \(a.type) \(op.rawValue) \(b.type)")
     }

@@ -132,21 +132,24 @@ public enum TextChart {
     out +=
       String(repeating: " ", count: gutter + 1) + first
       + String(repeating: " ", count: max(1, plotWidth - first.count - last.count)) + last + "\n"
-    if d.series.count > 1 {
-      // The legend, wrapped to the width.
-      var line = " "
-      for (n, s) in d.series.enumerated() {
-        let item = "\(markers[n % markers.count]) \(s.name)"
-        if line.count + 3 + item.count > width && line.count > 1 {
-          out += Output.trimEnd(line) + "\n"
-          line = " "
-        }
-        line += " " + (line.count > 1 ? "  " : "") + item
-      }
-      out += Output.trimEnd(line) + "\n"
-    }
+    if d.series.count > 1 { out += legend(d, width: width) }
     if let spc { out += spcSummary(d, spc, width: width) }
     return out
+  }
+
+  /// Each series' marker and name, wrapped to the width.
+  static func legend(_ d: ChartData, width: Int) -> String {
+    var out = ""
+    var line = " "
+    for (n, s) in d.series.enumerated() {
+      let item = "\(markers[n % markers.count]) \(s.name)"
+      if line.count + 3 + item.count > width && line.count > 1 {
+        out += Output.trimEnd(line) + "\n"
+        line = " "
+      }
+      line += " " + (line.count > 1 ? "  " : "") + item
+    }
+    return out + Output.trimEnd(line) + "\n"
   }
 
   static func symbol(_ rule: SPCAnalysis.Rule) -> Character {

@@ -154,4 +154,14 @@ extension Resolver {
     let spec = ChartSpec(kind: kind, x: x, y: y, series: series, path: path?.text, pathSpan: path?.span)
     return (.chart(spec), fields, hasOrder)
   }
+
+  func resolveSummarize(
+    _ items: [Assignment], by: [Assignment], input: [Field], hasOrder: Bool, scope: Scope, verb: String
+  ) throws -> (PlanStep, [Field], Bool) {
+    let (keys, keyFields) = try resolveNamed(by, scope, verb: "by")
+    var aggScope = Scope(fields: keyFields, aggregateFields: input, step: verb)
+    aggScope.hasOrder = hasOrder
+    let (aggs, fields) = try resolveNamed(items, aggScope, verb: "summarize", after: keyFields)
+    return (.summarize(keys: keys, aggregates: aggs), fields, !keys.isEmpty)
+  }
 }

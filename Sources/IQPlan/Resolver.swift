@@ -93,11 +93,7 @@ public struct Resolver {
       return try resolveRename(pairs, input: input, hasOrder: hasOrder, verb: verb)
 
     case .summarize(let items, let by):
-      let (keys, keyFields) = try resolveNamed(by, scope, verb: "by")
-      var aggScope = Scope(fields: keyFields, aggregateFields: input, step: verb)
-      aggScope.hasOrder = hasOrder
-      let (aggs, fields) = try resolveNamed(items, aggScope, verb: "summarize", after: keyFields)
-      return (.summarize(keys: keys, aggregates: aggs), fields, !keys.isEmpty)
+      return try resolveSummarize(items, by: by, input: input, hasOrder: hasOrder, scope: scope, verb: verb)
 
     case .count:
       let n = ResolvedExpr(kind: .aggregate(.count, nil), type: .int, span: step.span)

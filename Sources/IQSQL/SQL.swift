@@ -100,17 +100,8 @@ public enum SQLTranslator {
       return
         "SELECT \(list(input)), ROW_NUMBER() OVER (ORDER BY \(order)) AS _ord FROM \(prev) ORDER BY \(order) LIMIT \(n)"
     case .join(let j):
-      guard case .named(let table) = j.source else { throw notTranslatable("joining a CSV file", span, verb: verb) }
-      let rightFields = Array(output.dropFirst(input.count))
-      let kept = zip(j.rightKept, rightFields).map { "r.\(quote(j.rightNames[$0.0])) AS \(quote($0.1.name))" }
-      let on = zip(j.leftKeys, j.rightKeys).map {
-        "l.\(quote(input[$0.0].name)) = r.\(quote(j.rightNames[$0.1]))"
-      }
-      let cols = [list(input, prefix: "l.")] + kept
-      return """
-        SELECT \(cols.filter { !$0.isEmpty }.joined(separator: ", ")), ROW_NUMBER() OVER (ORDER BY l._ord, r._ord) AS _ord
-          FROM \(prev) AS l \(j.isLeft ? "LEFT JOIN" : "JOIN") (SELECT *, ROW_NUMBER() OVER () AS _ord FROM \(quote(table))) AS r ON \(on.joined(separator: " AND "))
-        """
+      return try join(j, input: input, output: output, prev: prev, span: span, verb: verb)
+
     case .distinct(let cols):
       let names = cols.map { quote(input[$0].name) }.joined(separator: ", ")
       return "SELECT \(names), MIN(_ord) AS _ord FROM \(prev) GROUP BY \(names)"

@@ -54,4 +54,25 @@ extension Parser {
     }
     return .chart(chartKind, x: x, y: y, series: series, path: path)
   }
+
+  /// The word a step begins with; a habit from another language, or a
+  /// near miss, is an error that says what to write.
+  mutating func parseVerb() throws -> Verb {
+    guard current.kind == .identifier else {
+      throw expected("a step such as 'where' or 'summarize'")
+    }
+    let word = text(current)
+    // `summarise`, as British English spells it, is `summarize`.
+    guard let verb = Verb(rawValue: word.lowercased()) ?? (word.lowercased() == "summarise" ? .summarize : nil) else {
+      if let habit = verbHabit(word, at: current.span) { throw habit }
+      let guess = closest(to: word, in: Verb.allCases.map(\.rawValue))
+      throw Diagnostic(
+        "unknown verb '\(word)'", at: current.span,
+        help: guess.map { "did you mean '\($0)'?" }
+          ?? "the verbs are \(Verb.allCases.map(\.rawValue).joined(separator: ", "))",
+        fix: guess.map { Diagnostic.Fix(current.span, $0) })
+    }
+    pos += 1
+    return verb
+  }
 }

@@ -6,21 +6,7 @@ extension Parser {
   ///      | join_step | distinct_step | count_step | append_step | save_step
   mutating func parseStep() throws -> Step {
     let start = current.span.start
-    guard current.kind == .identifier else {
-      throw expected("a step such as 'where' or 'summarize'")
-    }
-    let word = text(current)
-    // `summarise`, as British English spells it, is `summarize`.
-    guard let verb = Verb(rawValue: word.lowercased()) ?? (word.lowercased() == "summarise" ? .summarize : nil) else {
-      if let habit = verbHabit(word, at: current.span) { throw habit }
-      let guess = closest(to: word, in: Verb.allCases.map(\.rawValue))
-      throw Diagnostic(
-        "unknown verb '\(word)'", at: current.span,
-        help: guess.map { "did you mean '\($0)'?" }
-          ?? "the verbs are \(Verb.allCases.map(\.rawValue).joined(separator: ", "))",
-        fix: guess.map { Diagnostic.Fix(current.span, $0) })
-    }
-    pos += 1
+    let verb = try parseVerb()
     let kind: StepKind
     switch verb {
     case .from:

@@ -61,4 +61,21 @@ extension Session {
       throw Diagnostic("stopped: '\(argument)' failed", at: argSpan)
     }
   }
+
+  func explain(_ argument: String, span argSpan: Span, file: SourceFile) throws {
+    guard !argument.isEmpty else {
+      throw Diagnostic(
+        ".explain needs a query", at: argSpan, help: "usage: .explain from areas | where region == \"London\" | count"
+      )
+    }
+    do {
+      results.write(try Explain.explain(argument, session: self))
+    } catch var d as Diagnostic {
+      // Point into this line rather than into the quoted query alone.
+      if d.span != nil, d.file == nil || d.file?.name == "<explain>" {
+        d.moveBy(argSpan.start, into: file)
+      }
+      throw d
+    }
+  }
 }

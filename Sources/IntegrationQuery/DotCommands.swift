@@ -140,20 +140,8 @@ extension Session {
             + l.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: width + 2))
         }.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"))
     case .explain:
-      guard !argument.isEmpty else {
-        throw Diagnostic(
-          ".explain needs a query", at: argSpan, help: "usage: .explain from areas | where region == \"London\" | count"
-        )
-      }
-      do {
-        results.write(try Explain.explain(argument, session: self))
-      } catch var d as Diagnostic {
-        // Point into this line rather than into the quoted query alone.
-        if d.span != nil, d.file == nil || d.file?.name == "<explain>" {
-          d.moveBy(argSpan.start, into: file)
-        }
-        throw d
-      }
+      try explain(argument, span: argSpan, file: file)
+
     case .sql:
       guard !argument.isEmpty else {
         throw Diagnostic(".sql needs a query", at: argSpan, help: "usage: .sql from areas | count")

@@ -48,12 +48,6 @@ public enum Explain {
     _ step: Step, _ planned: PlanStep, before: Table?, after: Table, file: SourceFile, session: Session
   ) -> (String, String?) {
     let inRows = before?.rowCount ?? 0, outRows = after.rowCount
-    func source(_ s: SourceRef) -> String {
-      switch s {
-      case .table(let n): return n.text
-      case .file(let p, _): return "the file \(p)"
-      }
-    }
     switch step.kind {
     case .from(let s):
       return ("Start from \(source(s)): \(rows(outRows)), \(count(after.fields.count, "column")).", nil)
@@ -98,31 +92,10 @@ public enum Explain {
         nil
       )
     case .join(let isLeft, let s, let condition, let many):
-      let on: String
-      switch condition {
-      case .columns(let names): on = list(names.map(\.text))
-      case .equal(let a, let b): on = "\(a.text) = \(b.text)"
-      }
-      var warnings: [String] = []
-      var unmatched = 0
-      if case .join(let plan) = planned, let before { unmatched = unmatchedRows(before, plan, session: session) }
-      if unmatched > 0 {
-        warnings.append(
-          isLeft
-            ? "\(rows(unmatched)) found no match in \(source(s)); their new columns are null"
-            : "\(rows(unmatched)) found no match in \(source(s)) and were dropped; 'join left' keeps them with nulls")
-      }
-      // `join many` said the repeat is intended.
-      if outRows > inRows - (isLeft ? 0 : unmatched) && !many {
-        warnings.append(
-          "some rows matched more than one row of \(source(s)), so they now appear more than once; totals may count them twice ('join many' says that is intended)"
-        )
-      }
-      let warning = warnings.isEmpty ? nil : warnings.joined(separator: "\n   ⚠ ")
-      return (
-        "Match each row to \(source(s)) on \(on)\(isLeft ? ", keeping rows with no match" : "")\(many ? ", each as often as it matches" : ""): \(rows(outRows)) (from \(number(inRows))).",
-        warning
-      )
+      return describeJoin(
+        s, on: condition, isLeft: isLeft, many: many, planned: planned, before: before, inRows: inRows,
+        outRows: outRows, session: session)
+
     case .distinct(let names):
       return (
         "Keep one row for each different \(names.isEmpty ? "row" : list(names.map(\.text))): \(rows(outRows)) (of \(number(inRows))).",
@@ -152,6 +125,14 @@ public enum Explain {
         right: join.rightKeys.map { right.columns[$0] }, rightRows: right.rowCount, cancellation: session.cancellation)
     else { return 0 }
     return matches.filter { $0 == nil }.count
+  }
+
+  /// A table by its name, a file as "the file x.csv".
+  static func source(_ s: SourceRef) -> String {
+    switch s {
+    case .table(let n): return n.text
+    case .file(let p, _): return "the file \(p)"
+    }
   }
 
   static func capitalised(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
@@ -208,5 +189,38 @@ public enum Explain {
       return "\(english(args[0], file)) is missing"
     default: return file.text(of: e.span)
     }
+  }
+}
+
+extension Explain {
+  static func describeJoin(
+    _ s: SourceRef, on condition: JoinCondition, isLeft: Bool, many: Bool, planned: PlanStep, before: Table?,
+    inRows: Int, outRows: Int, session: Session
+  ) -> (String, String?) {
+    let on: String
+    switch condition {
+    case .columns(let names): on = list(names.map(\.text))
+    case .equal(let a, let b): on = "\(a.text) = \(b.text)"
+    }
+    var warnings: [String] = []
+    var unmatched = 0
+    if case .join(let plan) = planned, let before { unmatched = unmatchedRows(before, plan, session: session) }
+    if unmatched > 0 {
+      warnings.append(
+        isLeft
+          ? "\(rows(unmatched)) found no match in \(source(s)); their new columns are null"
+          : "\(rows(unmatched)) found no match in \(source(s)) and were dropped; 'join left' keeps them with nulls")
+    }
+    // `join many` said the repeat is intended.
+    if outRows > inRows - (isLeft ? 0 : unmatched) && !many {
+      warnings.append(
+        "some rows matched more than one row of \(source(s)), so they now appear more than once; totals may count them twice ('join many' says that is intended)"
+      )
+    }
+    let warning = warnings.isEmpty ? nil : warnings.joined(separator: "\n   ⚠ ")
+    return (
+      "Match each row to \(source(s)) on \(on)\(isLeft ? ", keeping rows with no match" : "")\(many ? ", each as often as it matches" : ""): \(rows(outRows)) (from \(number(inRows))).",
+      warning
+    )
   }
 }

@@ -52,23 +52,7 @@ struct IQ: ParsableCommand {
   var sets: [String] = []
 
   func run() throws {
-    let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
-    let session = Session.builtIn(results: .standardOutput, messages: .standardError, cancellation: CtrlC.cancellation)
-    let environment = ProcessInfo.processInfo.environment
-    let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-    session.tutorialPath = environment["IQ_TUTORIAL"] ?? (home as NSString).appendingPathComponent(".iq_tutorial")
-    let colour = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-    session.palette = colour ? .ansi : .plain
-    if let format {
-      guard let f = OutputFormat(rawValue: format.lowercased()) ?? (format.lowercased() == "md" ? .markdown : nil)
-      else {
-        throw ValidationError("unknown format '\(format)'; the formats are table, csv, tsv, json, markdown")
-      }
-      session.format = f
-    } else {
-      session.format = stdoutIsTerminal ? .table : .csv
-    }
-    if !stdoutIsTerminal { session.limits = .unlimited }
+    let session = try makeSession()
     for dir in data {
       do {
         try session.loadDirectory(dir)
@@ -134,6 +118,28 @@ struct IQ: ParsableCommand {
       if !session.run(s) { throw ExitCode(1) }
       if session.quitRequested { break }
     }
+  }
+  /// The session on the built-in data, as the options and the terminal say:
+  /// format, colour, where the tutorial keeps its place.
+  func makeSession() throws -> Session {
+    let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+    let session = Session.builtIn(results: .standardOutput, messages: .standardError, cancellation: CtrlC.cancellation)
+    let environment = ProcessInfo.processInfo.environment
+    let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    session.tutorialPath = environment["IQ_TUTORIAL"] ?? (home as NSString).appendingPathComponent(".iq_tutorial")
+    let colour = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    session.palette = colour ? .ansi : .plain
+    if let format {
+      guard let f = OutputFormat(rawValue: format.lowercased()) ?? (format.lowercased() == "md" ? .markdown : nil)
+      else {
+        throw ValidationError("unknown format '\(format)'; the formats are table, csv, tsv, json, markdown")
+      }
+      session.format = f
+    } else {
+      session.format = stdoutIsTerminal ? .table : .csv
+    }
+    if !stdoutIsTerminal { session.limits = .unlimited }
+    return session
   }
 }
 
