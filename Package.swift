@@ -70,7 +70,7 @@ let package = Package(
     .testTarget(
       name: "IntegrationQueryTests",
       dependencies: ["IntegrationQuery"],
-      exclude: ["Golden", "Plans"],
+      exclude: ["Golden", "Plans", "Builtins"],
       plugins: ["GoldenCases"]
     ),
   ],

@@ -6,9 +6,7 @@ import XCTest
 @testable import IQEngine
 @testable import IQOutput
 @testable import IQPlan
-@testable import IQSQL
 @testable import IQSyntax
-@testable import IntegrationQuery
 
 final class MoneyTests: XCTestCase {
   func testRoundingHalvesAwayFromZero() {
