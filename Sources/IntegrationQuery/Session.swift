@@ -83,15 +83,11 @@ public final class Session {
     Session(catalog: Dataset.catalog(), results: results, messages: messages, cancellation: cancellation)
   }
 
-  /// `--set NAME=VALUE`: a VALUE written as an iq literal (`"2016-17"`,
+  /// A value given before the scripts run (`--set NAME=VALUE`, split by
+  /// the executable): a VALUE written as an iq literal (`"2016-17"`,
   /// `£2.5m`, `90%`, `@2015-04`) is that value; anything else is text, so
   /// `--set fy=2016-17` is `"2016-17"` as people type it, never 2016 − 17.
-  public func set(_ assignment: String) throws {
-    guard let eq = assignment.firstIndex(of: "="), !assignment[..<eq].isEmpty else {
-      throw Diagnostic("--set takes NAME=VALUE, e.g. --set budget=£2.5m", at: nil)
-    }
-    let name = String(assignment[..<eq])
-    let raw = String(assignment[assignment.index(after: eq)...])
+  public func set(_ name: String, to raw: String) {
     values[name] = Session.literal(raw) ?? .text(raw)
     overrides.insert(name)
   }

@@ -62,12 +62,11 @@ struct IQ: ParsableCommand {
       }
     }
     for s in sets {
-      do {
-        try session.set(s)
-      } catch let d as Diagnostic {
-        session.report(d)
+      guard let eq = s.firstIndex(of: "="), !s[..<eq].isEmpty else {
+        session.report(Diagnostic("--set takes NAME=VALUE, e.g. --set budget=£2.5m", at: nil))
         throw ExitCode(2)
       }
+      session.set(String(s[..<eq]), to: String(s[s.index(after: eq)...]))
     }
 
     if let sqlQuery {
