@@ -75,7 +75,9 @@ public enum Help {
   /// and returns what it printed.
   public static func runDotCommand(_ example: String, session: Session) throws -> String {
     var out = ""
-    let sub = Session(catalog: session.catalog.copy(), results: Sink { out += $0 }, messages: Sink { out += $0 })
+    let sub = Session(
+      catalog: session.catalog.copy(), results: Sink { out += $0 }, messages: Sink { out += $0 },
+      cancellation: session.cancellation)
     sub.readOnly = true
     sub.limits = TableLimits(maxRows: 10, maxWidth: 100)
     guard sub.run(SourceFile(name: "<help>", text: example)) else {
