@@ -318,14 +318,6 @@ extension Aggregate {
     sql: .none("stddev() (SQLite has no such aggregate)"))
 }
 
-/// A result that must be a finite number: past ±1.8e308 is an error.
-func finite(_ x: Double, in what: String, span: Span) throws -> Double {
-  guard x.isFinite else {
-    throw Diagnostic("number overflow in \(what): the result is past ±1.8e308", at: span)
-  }
-  return x
-}
-
 /// The mean of two amounts in pence, rounded half away from zero, without overflow.
 func roundedMean(_ a: Int64, _ b: Int64) -> Int64 {
   let (sum, overflow) = a.addingReportingOverflow(b)

@@ -167,11 +167,7 @@ extension Builtin {
         row.divisionsByZero += 1
         return .null
       }
-      let x = (new - old) / old
-      guard x.isFinite else {
-        throw Diagnostic("number overflow in pct_change: the result is past ±1.8e308", at: row.span)
-      }
-      return .number(x)
+      return .number(try finite((new - old) / old, in: "pct_change", span: row.span))
     },
     sql: .rule { a, _, _ in "((CAST(\(a[0]) AS REAL) - \(a[1])) / \(a[1]))" })
 

@@ -77,10 +77,7 @@ public struct WindowInput {
   }
 
   /// Argument `i` as a full column (a constant repeated).
-  func column(_ i: Int) -> Column {
-    let c = arguments[i]
-    return c.count == rows ? c : c.gather([Int](repeating: 0, count: rows))
-  }
+  func column(_ i: Int) -> Column { arguments[i].filled(to: rows) }
 }
 
 extension Window {

@@ -259,3 +259,11 @@ extension Column {
     }
   }
 }
+
+extension Column {
+  /// A column of `rows` rows: a one-row column that stands for a constant
+  /// is repeated; a full one is as it is.
+  package func filled(to rows: Int) -> Column {
+    count == rows ? self : gather([Int](repeating: 0, count: rows))
+  }
+}

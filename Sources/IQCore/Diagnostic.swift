@@ -158,3 +158,13 @@ package func closest(to name: String, in candidates: [String]) -> String? {
   }
   return best?.0
 }
+
+/// A number result, or an error where it passed the largest double:
+/// infinity in a finance report is a wrong answer, not a figure. Kernels,
+/// aggregates and windows share it.
+package func finite(_ x: Double, in what: String, span: Span) throws -> Double {
+  guard x.isFinite else {
+    throw Diagnostic("number overflow in \(what): the result is past ±1.8e308", at: span)
+  }
+  return x
+}

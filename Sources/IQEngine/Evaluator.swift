@@ -147,10 +147,7 @@ package enum Compiler {
   }
 
   /// A kernel's result as a full column of `rows` rows (constants repeated).
-  static func materialize(_ c: Column, rows: Int) -> Column {
-    if c.count == rows { return c }
-    return c.gather([Int](repeating: 0, count: rows))
-  }
+  static func materialize(_ c: Column, rows: Int) -> Column { c.filled(to: rows) }
 
   /// Evaluates a value expression (`let x = …`) with no rows in scope.
   package static func evaluateConstant(_ e: ResolvedExpr, warnings: Warnings) throws -> Value {

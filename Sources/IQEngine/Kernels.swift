@@ -62,15 +62,6 @@ enum Kernels {
       help: "convert to a number first: number(x) \(op.rawValue) …")
   }
 
-  /// A number result, or an error where it passed the largest double:
-  /// infinity in a finance report is a wrong answer, not a figure.
-  static func finite(_ x: Double, in what: String, span: Span) throws -> Double {
-    guard x.isFinite else {
-      throw Diagnostic("number overflow in \(what): the result is past ±1.8e308", at: span)
-    }
-    return x
-  }
-
   static func arithmetic(_ op: BinaryOp, _ a: Column, _ b: Column, rows: Int, type: DataType, span: Span, frame: Frame)
     throws -> Column
   {
