@@ -22,13 +22,9 @@ final class BuiltinExampleTests: XCTestCase {
         outcome.table, as: .table, limits: TableLimits(maxRows: 10), cancellation: Cancellation())
       out += "## \(name)\n\(example)\n\n\(table)\n"
     }
-    let url = GoldenTests.testsDirectory.appendingPathComponent("Builtins/examples.out")
-    if ProcessInfo.processInfo.environment["IQ_UPDATE_GOLDEN"] == "1" {
-      try out.write(to: url, atomically: true, encoding: .utf8)
-      return
-    }
-    let expected = try String(contentsOf: url, encoding: .utf8)
-    XCTAssertEqual(out, expected, "an example's output changed:\n\(GoldenTests.diff(expected, out))")
     XCTAssertGreaterThan(examples.count, 30)
+    GoldenTests.compare(
+      out, withRecorded: GoldenTests.testsDirectory.appendingPathComponent("Builtins/examples.out"),
+      what: "the builtins' example output")
   }
 }

@@ -64,16 +64,27 @@ final class GoldenTests: XCTestCase {
   static func check(_ path: String, in folder: Folder, file: StaticString = #filePath, line: UInt = #line) {
     let script = folder.root.appendingPathComponent(path)
     let actual = run(script, relativeTo: folder.root)
-    let expectedURL = script.deletingPathExtension().appendingPathExtension("out")
+    compare(
+      actual, withRecorded: script.deletingPathExtension().appendingPathExtension("out"), what: path, file: file,
+      line: line)
+  }
+
+  /// Text a test made, against the file that records what it should be
+  /// (goldens, plan snapshots, builtin examples); `IQ_UPDATE_GOLDEN=1`
+  /// writes the file instead.
+  static func compare(
+    _ actual: String, withRecorded url: URL, what: String, file: StaticString = #filePath, line: UInt = #line
+  ) {
     if ProcessInfo.processInfo.environment["IQ_UPDATE_GOLDEN"] == "1" {
-      try? actual.write(to: expectedURL, atomically: true, encoding: .utf8)
+      try? actual.write(to: url, atomically: true, encoding: .utf8)
       return
     }
-    guard let expected = try? String(contentsOf: expectedURL, encoding: .utf8) else {
-      return XCTFail("\(path): no .out file; run with IQ_UPDATE_GOLDEN=1 to write it", file: file, line: line)
+    guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+      return XCTFail(
+        "\(what): no \(url.lastPathComponent); run with IQ_UPDATE_GOLDEN=1 to write it", file: file, line: line)
     }
     if actual != expected {
-      XCTFail("\(path) differs from its .out:\n\(diff(expected, actual))", file: file, line: line)
+      XCTFail("\(what) differs from \(url.lastPathComponent):\n\(diff(expected, actual))", file: file, line: line)
     }
   }
 
