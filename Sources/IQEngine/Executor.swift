@@ -64,19 +64,12 @@ public struct Executor {
     return t
   }
 
-  func load(_ source: TableSource) throws -> Table {
-    switch source {
-    case .named(let name): return try catalog.table(name)
-    case .file(let path, let columns): return try catalog.file(path, columns: columns)
-    }
-  }
-
   func frame(_ t: Table) -> Frame { Frame(table: t, warnings: warnings, cancellation: cancellation) }
 
   func run(_ step: PlanStep, on t: Table, span: Span) throws -> Table {
     switch step {
     case .scan(let source):
-      var r = try load(source)
+      var r = try catalog.table(source)
       r.order = nil
       return r
 
@@ -229,7 +222,7 @@ public struct Executor {
   /// Hash join: the input's row order is kept, and a row matching several
   /// rows of the joined table is followed by them in that table's order.
   func join(_ t: Table, _ plan: JoinPlan, step: Span) throws -> Table {
-    let right = try load(plan.source)
+    let right = try catalog.table(plan.source)
     func keyColumns(_ table: Table, _ indices: [Int], other: Table, _ otherIndices: [Int]) -> [Column] {
       zip(indices, otherIndices).map { i, j in
         let c = table.columns[i]

@@ -107,6 +107,14 @@ public final class Catalog: @unchecked Sendable {
     return Table(fields: keep.map { t.fields[$0] }, columns: keep.map { t.columns[$0] }, rowCount: t.rowCount)
   }
 
+  /// The rows a `from`, `join` or `append` reads.
+  public func table(_ source: TableSource) throws -> Table {
+    switch source {
+    case .named(let name): return try table(name)
+    case .file(let path, let columns): return try file(path, columns: columns)
+    }
+  }
+
   /// Forget files read so far, so a script run twice sees fresh data.
   public func forgetFiles() { files = [:] }
 }

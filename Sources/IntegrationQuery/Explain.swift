@@ -114,12 +114,7 @@ public enum Explain {
   /// How many input rows have no matching row in the joined table: the
   /// join's own matching (`Executor.matches`) on the plan's keys.
   static func unmatchedRows(_ t: Table, _ join: JoinPlan, session: Session) -> Int {
-    let right: Table?
-    switch join.source {
-    case .named(let name): right = try? session.catalog.table(name)
-    case .file(let path, let columns): right = try? session.catalog.file(path, columns: columns)
-    }
-    guard let right,
+    guard let right = try? session.catalog.table(join.source),
       let matches = try? Executor.matches(
         left: join.leftKeys.map { t.columns[$0] }, leftRows: t.rowCount,
         right: join.rightKeys.map { right.columns[$0] }, rightRows: right.rowCount, cancellation: session.cancellation)
