@@ -174,7 +174,7 @@ public enum Dataset {
       throw Diagnostic("the built-in table file \(file) is missing from this build", at: nil)
     }
     // A built-in table decodes in milliseconds: nothing to stop.
-    return try CSVReader.parse(bytes, name: file, cancellation: Cancellation())
+    return try CSVReader.parse(bytes, name: file, cancellation: Cancellation()).table
   }
 
   /// One row per area, month and reason, from the embedded one row per area and month.

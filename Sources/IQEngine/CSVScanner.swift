@@ -10,26 +10,57 @@ package protocol CSVVisitor {
   mutating func field(_ column: Int, _ start: Int, _ end: Int, cell: Int, escaped: Bool)
   /// `fields` fields ended at `end` (before the line break). Throws to stop.
   mutating func record(fields: Int, end: Int) throws
+  /// A blank line (nothing but delimiters and spaces) starts at `at`; it is
+  /// not a record.
+  mutating func blank(at: Int)
 }
 
-/// The RFC 4180 state machine over bytes: fields split by commas, records by
-/// LF or CRLF, quoted fields with doubled quotes and line breaks inside.
+extension CSVVisitor {
+  package mutating func blank(at: Int) {}
+}
+
+/// The RFC 4180 state machine over bytes: fields split by the delimiter (a
+/// comma unless the file says otherwise), records by LF or CRLF, quoted
+/// fields with doubled quotes and line breaks inside. Blank lines are
+/// reported apart and are not records.
 package struct CSVScanner {
   let bytes: UnsafeBufferPointer<UInt8>
   let source: () -> SourceFile
+  var delimiter: UInt8 = 44
 
-  /// Scans the records that start in `from..<to`. A blank line is a record
-  /// of one empty field unless only line breaks follow it to the end of the file.
+  init(bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8 = 44, source: @escaping () -> SourceFile) {
+    self.bytes = bytes
+    self.delimiter = delimiter
+    self.source = source
+  }
+
+  /// Where the line starting at `i` ends, past its line break, if it is
+  /// blank: nothing before the break but delimiters, spaces and tabs.
+  @inline(__always) func blankLineEnd(at i: Int, limit: Int) -> Int? {
+    let b = bytes
+    var j = i
+    while j < limit {
+      let c = b[j]
+      if c == 10 { return j + 1 }
+      if c == 13 && (j + 1 == limit || b[j + 1] == 10) { return j + 1 == limit ? limit : j + 2 }
+      guard c == delimiter || c == 32 || c == 9 else { return nil }
+      j += 1
+    }
+    return j > i ? limit : nil
+  }
+
+  /// Scans the records that start in `from..<to`.
   func scan<V: CSVVisitor>(from: Int, to: Int, _ v: inout V) throws {
     let b = bytes
     let n = b.count
-    let comma: UInt8 = 44, quote: UInt8 = 34, cr: UInt8 = 13, lf: UInt8 = 10
+    let separator = delimiter, quote: UInt8 = 34, cr: UInt8 = 13, lf: UInt8 = 10
     var i = from
     while i < to {
-      if b[i] == lf || (b[i] == cr && i + 1 < n && b[i + 1] == lf) {
-        var j = i
-        while j < n && (b[j] == cr || b[j] == lf) { j += 1 }
-        if j == n { return }
+      let c0 = b[i]
+      if c0 == lf || c0 == cr || c0 == separator || c0 == 32 || c0 == 9, let next = blankLineEnd(at: i, limit: n) {
+        v.blank(at: i)
+        i = next
+        continue
       }
       var column = 0
       while true {
@@ -56,7 +87,7 @@ package struct CSVScanner {
           }
           v.field(column, start + 1, i, cell: start, escaped: escaped)
           i += 1
-          if i < n && b[i] != comma && b[i] != lf && b[i] != cr {
+          if i < n && b[i] != separator && b[i] != lf && b[i] != cr {
             throw Diagnostic(
               "text after the closing quote of a field", at: Span(i, i + 1),
               help: "a quote inside a quoted field is written \"\""
@@ -64,10 +95,10 @@ package struct CSVScanner {
           }
         } else {
           // Eight bytes at a time up to the first that could end the field.
-          i = CSVScanner.skipPlain(b, from: i, to: n)
+          i = CSVScanner.skipPlain(b, from: i, to: n, delimiter: separator)
           while i < n {
             let c = b[i]
-            if c == comma || c == lf { break }
+            if c == separator || c == lf { break }
             if c == cr && (i + 1 >= n || b[i + 1] == lf) { break }
             if c == quote {
               throw Diagnostic(
@@ -80,7 +111,7 @@ package struct CSVScanner {
           v.field(column, start, i, cell: start, escaped: false)
         }
         column += 1
-        if i < n && b[i] == comma {
+        if i < n && b[i] == separator {
           i += 1
           continue
         }
@@ -104,9 +135,9 @@ extension CSVScanner {
     }
   }
 
-  /// `scan` for a range with no quote in it, which is most CSV: every comma
+  /// `scan` for a range with no quote in it, which is most CSV: every delimiter
   /// ends a field and every LF a record (a CR before it is not part of
-  /// the field), so the commas and LFs are found eight bytes at a time and
+  /// the field), so the delimiters and LFs are found eight bytes at a time and
   /// visited in order. The records and fields are the same as `scan`'s.
   func scanUnquoted<V: CSVVisitor>(from: Int, to: Int, _ v: inout V) throws {
     let b = bytes
@@ -120,22 +151,36 @@ extension CSVScanner {
       let x = w ^ (ones &* UInt64(c))
       return ~(((x & lows) &+ lows) | x | lows)
     }
-    var fieldStart = from
+    let delimiter = self.delimiter
+    /// Past the blank lines that start at `at`, reporting each.
+    func skipBlank(_ at: Int) -> Int {
+      var at = at
+      while at < to {
+        let c = b[at]
+        guard c == lf || c == cr || c == delimiter || c == 32 || c == 9, let next = blankLineEnd(at: at, limit: to)
+        else { break }
+        v.blank(at: at)
+        at = next
+      }
+      return at
+    }
+    var fieldStart = skipBlank(from)
     var column = 0
-    var i = from
+    var i = fieldStart
     while i < to {
       var mask: UInt64 = 0
       let width = min(8, to - i)
       if width == 8 {
         let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        mask = equal(w, 44) | equal(w, lf)
+        mask = equal(w, delimiter) | equal(w, lf)
       } else {
-        for k in 0..<width where b[i + k] == 44 || b[i + k] == lf { mask |= 0x80 << UInt64(8 * k) }
+        for k in 0..<width where b[i + k] == delimiter || b[i + k] == lf { mask |= 0x80 << UInt64(8 * k) }
       }
       while mask != 0 {
         let d = i + mask.trailingZeroBitCount / 8
         mask &= mask - 1
-        if b[d] == 44 {
+        if d < fieldStart { continue }  // inside a blank line skipped
+        if b[d] == delimiter {
           v.field(column, fieldStart, d, cell: fieldStart, escaped: false)
           column += 1
           fieldStart = d + 1
@@ -143,16 +188,10 @@ extension CSVScanner {
         }
         var end = d
         if end > fieldStart && b[end - 1] == cr { end -= 1 }
-        if column == 0 && end == fieldStart {
-          // A blank line ends the file if only line breaks follow it.
-          var j = d
-          while j < n && (b[j] == cr || b[j] == lf) { j += 1 }
-          if j == n { return }
-        }
         v.field(column, fieldStart, end, cell: fieldStart, escaped: false)
         try v.record(fields: column + 1, end: end)
         column = 0
-        fieldStart = d + 1
+        fieldStart = skipBlank(d + 1)
       }
       i += width
     }
@@ -165,9 +204,11 @@ extension CSVScanner {
     }
   }
 
-  /// Where the first comma, quote, CR or LF at or after `i` is, or near it:
+  /// Where the first delimiter, quote, CR or LF at or after `i` is, or near it:
   /// eight bytes are tested at once for any of the four.
-  @inline(__always) static func skipPlain(_ b: UnsafeBufferPointer<UInt8>, from start: Int, to n: Int) -> Int {
+  @inline(__always) static func skipPlain(
+    _ b: UnsafeBufferPointer<UInt8>, from start: Int, to n: Int, delimiter: UInt8
+  ) -> Int {
     guard let base = b.baseAddress else { return start }
     let raw = UnsafeRawPointer(base)
     var i = start
@@ -178,7 +219,7 @@ extension CSVScanner {
     }
     while i + 8 <= n {
       let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-      let hit = has(w, 44) | has(w, 34) | has(w, 10) | has(w, 13)
+      let hit = has(w, delimiter) | has(w, 34) | has(w, 10) | has(w, 13)
       if hit != 0 { return i + hit.trailingZeroBitCount / 8 }
       i += 8
     }
@@ -186,30 +227,43 @@ extension CSVScanner {
   }
 }
 
-/// Bytes of a field, and the checks type inference makes on them.
+/// Bytes of a field, and the checks type inference makes on them: each
+/// tries the quick reading of a plain value first, then every form an
+/// export writes (`CellText`).
 struct FieldBytes {
   let p: UnsafeBufferPointer<UInt8>
   let start: Int
   let end: Int
+  /// More words that mean missing (`with nulls = (…)`), if any.
+  var nulls: NullWords? = nil
   var count: Int { end - start }
   subscript(k: Int) -> UInt8 { p[start + k] }
 
-  /// Empty, `NA` and `-` are null.
+  var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: p[start..<end]) }
+
+  /// Empty, a missing-value marker (`NA`, `#N/A`, `[c]` …) or one of `nulls`,
+  /// spaces around it allowed.
   var isNull: Bool {
-    count == 0 || (count == 1 && self[0] == 45) || (count == 2 && self[0] == 78 && self[1] == 65)
+    if count == 0 { return true }
+    var s = start, e = end
+    while s < e && (p[s] == 32 || p[s] == 9) { s += 1 }
+    while e > s && (p[e - 1] == 32 || p[e - 1] == 9) { e -= 1 }
+    if CellText.isNull(p, s..<e) { return true }
+    return nulls?.contains(UnsafeBufferPointer(rebasing: p[s..<e])) ?? false
   }
 
-  var string: String { String(decoding: UnsafeBufferPointer(rebasing: p[start..<end]), as: UTF8.self) }
+  var string: String { String(decoding: bytes, as: UTF8.self) }
 
-  /// `-?[0-9]+` that fits in an Int64.
-  var int: Int64? {
+  /// The quick reading: `-?[1-9][0-9]*` or `0`, fitting an Int64; nil
+  /// when the field is written any other way.
+  @inline(__always) var plainInt: Int64? {
     var k = 0
     var negative = false
     if count > 0 && self[0] == 45 {
       negative = true
       k = 1
     }
-    guard k < count else { return nil }
+    guard k < count, self[k] != 48 || k + 1 == count else { return nil }
     var v: Int64 = 0
     while k < count {
       let d = self[k] &- 48
@@ -223,53 +277,84 @@ struct FieldBytes {
     return v
   }
 
-  /// A decimal number: digits, a point, an exponent; no `inf`, `nan` or hex,
-  /// and none past the largest double.
+  /// Every other way a number is written, when the quick reading fails.
+  var exported: CellText.Number? {
+    guard let n = CellText.number(bytes), !n.leadingZero else { return nil }
+    return n
+  }
+
+  /// A whole number: `7012`, `7,012`, `(7,012)`, `+7`.
+  var int: Int64? {
+    if let v = plainInt { return v }
+    guard let n = exported, !n.pound, !n.percent else { return nil }
+    return n.int
+  }
+
+  /// A number written plainly or as exported, not money or a percentage;
+  /// no `inf`, `nan` or hex, none past the largest double, no `007`.
   var number: Double? {
-    var digits = false
-    for k in 0..<count {
-      let c = self[k]
-      if c >= 48 && c <= 57 {
-        digits = true
-      } else if !(c == 46 || c == 45 || c == 43 || c == 101 || c == 69) {
-        return nil
-      }
-    }
-    guard digits else { return nil }
-    // Fast and exact for `-123.45`: both parts fit a double exactly.
+    if let v = plainNumber { return v }
+    guard let n = exported, !n.pound, !n.percent else { return nil }
+    return n.value
+  }
+
+  /// `-123.45` and the like, quickly and exactly: both parts fit a double.
+  @inline(__always) var plainNumber: Double? {
     var k = 0, negative = false
-    if self[0] == 45 {
+    if count > 0 && self[0] == 45 {
       negative = true
       k = 1
     }
-    var mantissa: UInt64 = 0, scale = 0, seenPoint = false, simple = k < count && count - k <= 17
-    while simple && k < count {
+    guard k < count, count - k <= 17 else { return nil }
+    // `007` is a code, `0.5` a number.
+    if self[k] == 48 && k + 1 < count && self[k + 1] != 46 { return nil }
+    var mantissa: UInt64 = 0, scale = 0, seenPoint = false, digits = 0
+    while k < count {
       let c = self[k]
       if c == 46 {
-        if seenPoint { simple = false }
+        if seenPoint { return nil }
         seenPoint = true
       } else if c >= 48 && c <= 57 {
         mantissa = mantissa * 10 + UInt64(c - 48)
+        digits += 1
         if seenPoint { scale += 1 }
       } else {
-        simple = false
+        return nil
       }
       k += 1
     }
-    if simple && mantissa < (1 << 53) && scale <= 22 {
-      let v = Double(mantissa) / FieldBytes.powers[scale]
-      return negative ? -v : v
-    }
-    // `1e400` is past the largest double: the field is text, not infinity.
-    guard let v = Double(string), v.isFinite else { return nil }
-    return v
+    guard digits > 0, mantissa < (1 << 53) else { return nil }
+    let v = Double(mantissa) / FieldBytes.powers[scale]
+    return negative ? -v : v
   }
 
   static let powers: [Double] = (0...22).map { pow(10, Double($0)) }
 
-  /// `2015-04-01`.
+  /// `12.5%`, as 0.125.
+  var percent: Double? {
+    guard let n = exported, n.percent, !n.pound else { return nil }
+    return n.value
+  }
+
+  /// `£1,200.50`, `-£5`, `£-5`, `(£500.00)`: pence.
+  var money: Int64? {
+    guard count >= 2, let n = exported, n.pound else { return nil }
+    return n.pence
+  }
+
+  /// Any number, for a column the user says is a number: a percentage too.
+  var anyNumber: Double? { plainNumber ?? exported.map(\.value) }
+
+  /// Any amount with at most two decimals, for a column the user says is money.
+  var anyMoney: Int64? { exported?.pence }
+
+  /// `2015-04-01` quickly, then every date form an export writes.
   var date: Int32? {
-    guard count == 10, self[4] == 45, self[7] == 45 else { return nil }
+    if count == 10, self[4] == 45, self[7] == 45, let d = isoDate { return d }
+    return CellText.date(bytes)
+  }
+
+  var isoDate: Int32? {
     func num(_ a: Int, _ b: Int) -> Int? {
       var v = 0
       for k in a..<b {
@@ -285,17 +370,17 @@ struct FieldBytes {
     return Date.days(year: y, month: m, day: d)
   }
 
-  var bool: Bool? {
-    guard count == 4 || count == 5 else { return nil }
-    let lower = (0..<count).map { self[$0] | 0x20 }
-    if lower == Array("true".utf8) { return true }
-    if lower == Array("false".utf8) { return false }
-    return nil
-  }
+  var bool: Bool? { CellText.bool(bytes) }
+}
 
-  /// `£1,200.50`, `-£5`: money is rare, so it goes through text.
-  var money: Int64? {
-    guard count >= 2, self[0] == 0xC2 || (self[0] == 45 && count >= 3 && self[1] == 0xC2) else { return nil }
-    return Money.parse(string)
+/// The words `with nulls = (…)` adds, as bytes.
+struct NullWords {
+  let words: [[UInt8]]
+  init?(_ words: [String]) {
+    guard !words.isEmpty else { return nil }
+    self.words = words.map { Array($0.utf8) }
+  }
+  func contains(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    words.contains { w in w.count == b.count && w.elementsEqual(b) }
   }
 }

@@ -47,7 +47,7 @@ extension Executor {
   }
 
   func append(_ source: TableSource, mapping: [Int?], to t: Table) throws -> Table {
-    let right = try catalog.table(source)
+    let right = try load(source)
     var columns: [Column] = []
     for (i, j) in mapping.enumerated() {
       let left = i < t.columns.count ? t.columns[i] : nil

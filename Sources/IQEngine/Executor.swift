@@ -66,10 +66,17 @@ public struct Executor {
 
   func frame(_ t: Table) -> Frame { Frame(table: t, warnings: warnings, cancellation: cancellation) }
 
+  /// A table a step reads, and what its file's reader had to say.
+  func load(_ source: TableSource) throws -> Table {
+    let t = try catalog.table(source)
+    catalog.warnings(source).forEach(warnings.add)
+    return t
+  }
+
   func run(_ step: PlanStep, on t: Table, span: Span) throws -> Table {
     switch step {
     case .scan(let source):
-      var r = try catalog.table(source)
+      var r = try load(source)
       r.order = nil
       return r
 
@@ -222,7 +229,7 @@ public struct Executor {
   /// Hash join: the input's row order is kept, and a row matching several
   /// rows of the joined table is followed by them in that table's order.
   func join(_ t: Table, _ plan: JoinPlan, step: Span) throws -> Table {
-    let right = try catalog.table(plan.source)
+    let right = try load(plan.source)
     func keyColumns(_ table: Table, _ indices: [Int], other: Table, _ otherIndices: [Int]) -> [Column] {
       zip(indices, otherIndices).map { i, j in
         let c = table.columns[i]

@@ -29,15 +29,15 @@ public final class Catalog: @unchecked Sendable {
   private var entries: [String: Entry] = [:]
   private var loaded: [String: Table] = [:]
   public private(set) var order: [String] = []
-  /// CSV files read by `from "path"`, by path: all their columns, or
-  /// those named (nil: all).
-  private var files: [String: (table: Table, columns: Set<String>?)] = [:]
+  /// Files read by `from "path"`, by path and options: all their columns,
+  /// or those named (nil: all), and the reader's warnings.
+  private var files: [FileSource: (read: FileRead, columns: Set<String>?)] = [:]
 
-  /// Reads a CSV file: the columns named, or all (nil). The plan stage
-  /// needs a file's columns and types, and the engine knows how to read one.
+  /// Reads a file: the columns named, or all (nil). The plan stage needs a
+  /// file's columns and types, and the engine knows how to read one.
   public typealias FileReader = (
-    _ path: String, _ directory: String?, _ columns: Set<String>?, _ cancellation: Cancellation
-  ) throws -> Table
+    _ file: FileSource, _ directory: String?, _ columns: Set<String>?, _ cancellation: Cancellation
+  ) throws -> FileRead
   private let readFile: FileReader
   /// Where relative file names are found (nil: the process's folder).
   public var directory: String?
@@ -89,29 +89,35 @@ public final class Catalog: @unchecked Sendable {
     return t
   }
 
-  /// A CSV file's table: with `columns`, only those of its columns that
-  /// it has, in the file's order; they are read once for the statement.
-  public func file(_ path: String, columns: Set<String>? = nil) throws -> Table {
-    var cached = files[path]
+  /// A file's table: with `columns`, only those of its columns that it
+  /// has, in the file's order; they are read once for the statement.
+  public func file(_ source: FileSource, columns: Set<String>? = nil) throws -> Table {
+    var cached = files[source]
     if let c = cached, let have = c.columns, columns.map({ !$0.isSubset(of: have) }) ?? true {
       cached = nil  // more columns are needed: read again
     }
     if cached == nil {
-      let want = columns.map { $0.union(files[path]?.columns ?? []) }
-      cached = (try readFile(path, directory, want, cancellation), want)
-      files[path] = cached
+      let want = columns.map { $0.union(files[source]?.columns ?? []) }
+      cached = (try readFile(source, directory, want, cancellation), want)
+      files[source] = cached
     }
-    let t = cached!.table
+    let t = cached!.read.table
     guard let columns, columns != cached!.columns else { return t }
     let keep = t.fields.indices.filter { columns.contains(t.fields[$0].name) }
     return Table(fields: keep.map { t.fields[$0] }, columns: keep.map { t.columns[$0] }, rowCount: t.rowCount)
+  }
+
+  /// What the reader of a file already read has to say about it.
+  public func warnings(_ source: TableSource) -> [Diagnostic] {
+    guard case .file(let file, _) = source else { return [] }
+    return files[file]?.read.warnings ?? []
   }
 
   /// The rows a `from`, `join` or `append` reads.
   public func table(_ source: TableSource) throws -> Table {
     switch source {
     case .named(let name): return try table(name)
-    case .file(let path, let columns): return try file(path, columns: columns)
+    case .file(let file, let columns): return try self.file(file, columns: columns)
     }
   }
 

@@ -33,8 +33,8 @@ public struct ResolvedExpr: Sendable {
 /// Where a `from`, `join` or `append` reads its rows.
 public enum TableSource: Sendable {
   case named(String)
-  /// A CSV file, and the columns to read of it (nil: all).
-  case file(String, columns: Set<String>?)
+  /// A file, and the columns to read of it (nil: all).
+  case file(FileSource, columns: Set<String>?)
 }
 
 public struct JoinPlan: Sendable {

@@ -54,8 +54,9 @@ extension TableSource {
   var dump: String {
     switch self {
     case .named(let name): return name
-    case .file(let path, let columns):
-      return Value.text(path).literalText + (columns.map { " reading " + $0.sorted().joined(separator: ", ") } ?? "")
+    case .file(let file, let columns):
+      return (file.isStandardInput ? "stdin" : Value.text(file.path).literalText)
+        + (file.options.isEmpty ? "" : " with options") + (columns.map { " reading " + $0.sorted().joined(separator: ", ") } ?? "")
     }
   }
 }

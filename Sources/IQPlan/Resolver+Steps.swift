@@ -52,7 +52,7 @@ extension Resolver {
   ) throws -> (PlanStep, [Field], Bool) {
     let (s, right, tableName) = try resolveSource(source)
     let written: String
-    if case .file(let path, _) = source { written = Value.text(path).literalText } else { written = tableName }
+    if case .file(let path, _, _) = source { written = Value.text(path).literalText } else { written = tableName }
     var leftKeys: [Int] = []
     var rightKeys: [Int] = []
     var merged: Set<Int> = []

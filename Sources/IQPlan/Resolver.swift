@@ -32,7 +32,7 @@ public struct Resolver {
 
   public func resolve(_ pipeline: Pipeline) throws -> Plan {
     let used = Projection.columns(pipeline)
-    guard used != nil, case .from(.file) = pipeline.steps.first?.kind else {
+    guard used != nil, case .from(let source) = pipeline.steps.first?.kind, source.isFile else {
       return try resolve(pipeline, reading: nil)
     }
     do {
@@ -150,13 +150,18 @@ public struct Resolver {
           fix: guess.map { Diagnostic.Fix(name.span, Name.written($0)) })
       }
       return (.named(found), catalog.entry(found)!.fields, found)
-    case .file(let path, let span):
+    case .file, .standardInput:
+      let (file, options) = try fileSource(source)!
       do {
-        let t = try catalog.file(path, columns: reading)
-        let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        return (.file(path, columns: reading), t.fields, stem)
+        let t = try catalog.file(file, columns: reading)
+        // `types` may name only the file's columns, all of which are read then.
+        if options.contains(where: { if case .types = $0.value { return true } else { return false } }) {
+          try checkTypedColumns(options, try catalog.file(file).fields)
+        }
+        let stem = file.isStandardInput ? "stdin" : ((file.path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return (.file(file, columns: reading), t.fields, stem)
       } catch var d as Diagnostic {
-        if d.file == nil { d.span = span }
+        if d.file == nil { d.span = source.span }
         throw d
       }
     }

@@ -65,17 +65,44 @@ public struct SortKey: Equatable, Sendable {
   public var direction: SortDirection
 }
 
-/// `from T` or `from "path.csv"`.
+/// `from T`, `from "path.csv" [with …]` or `from stdin [with …]`.
 public enum SourceRef: Equatable, Sendable {
   case table(Name)
-  case file(String, Span)
+  case file(String, Span, options: [FileOption])
+  /// Standard input; the span is the word `stdin`.
+  case standardInput(Span, options: [FileOption])
 
   package var span: Span {
     switch self {
     case .table(let n): return n.span
-    case .file(_, let s): return s
+    case .file(_, let s, _), .standardInput(let s, _): return s
     }
   }
+
+  /// A file or standard input, not a table.
+  public var isFile: Bool { if case .table = self { return false } else { return true } }
+}
+
+/// `skip = 3`, `nulls = ("n/k", "unknown")`, `types = (code: text)`.
+public struct FileOption: Equatable, Sendable {
+  public var name: Name
+  public var value: OptionValue
+  /// The value as written.
+  public var span: Span
+}
+
+public enum OptionValue: Equatable, Sendable {
+  /// A number or a text in quotes.
+  case literal(Value)
+  /// `("n/k", "unknown")`.
+  case list([Value])
+  /// `(code: text, month: date)`: a column and a type name each.
+  case types([ColumnType])
+}
+
+public struct ColumnType: Equatable, Sendable {
+  public var column: Name
+  public var type: Name
 }
 
 public enum JoinCondition: Equatable, Sendable {

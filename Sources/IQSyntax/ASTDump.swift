@@ -33,8 +33,22 @@ extension Step {
     func source(_ s: SourceRef) -> String {
       switch s {
       case .table(let n): return n.text
-      case .file(let p, _): return "\"\(p)\""
+      case .file(let p, _, let options): return "\"\(p)\"" + dump(options)
+      case .standardInput(_, let options): return "stdin" + dump(options)
       }
+    }
+    func dump(_ options: [FileOption]) -> String {
+      guard !options.isEmpty else { return "" }
+      return " with "
+        + options.map { o in
+          let value: String
+          switch o.value {
+          case .literal(let v): value = v.literalText
+          case .list(let vs): value = "(" + vs.map(\.literalText).joined(separator: " ") + ")"
+          case .types(let ts): value = "(" + ts.map { "\($0.column.text):\($0.type.text)" }.joined(separator: " ") + ")"
+          }
+          return "\(o.name.text)=\(value)"
+        }.joined(separator: " ")
     }
     switch kind {
     case .from(let s): return "(from \(source(s)))"

@@ -83,13 +83,74 @@ extension Parser {
     return Step(verb: verb, kind: kind, span: Span(start, previousEnd))
   }
 
-  /// source = name | STRING
+  /// A table, a file or standard input.
   mutating func parseSource() throws -> SourceRef {
+    // source = name | ( STRING | "stdin" ) [ with_options ]
     if current.kind == .string {
       let t = advance()
-      return .file(try unescape(t), t.span)
+      return .file(try unescape(t), t.span, options: try parseOptions())
     }
-    return .table(try parseName("a table name or a file in quotes"))
+    if checkWord("stdin") {
+      let t = advance()
+      return .standardInput(t.span, options: try parseOptions())
+    }
+    let name = try parseName("a table name or a file in quotes")
+    if checkWord("with") {
+      throw Diagnostic(
+        "'with' gives options for reading a file; \(name.text) is a table", at: current.span,
+        help: "options are for files: from \"data.csv\" with skip = 2")
+    }
+    return .table(name)
+  }
+
+  /// How to read a file: `with skip = 2, nulls = ("n/k")`.
+  mutating func parseOptions() throws -> [FileOption] {
+    // with_options = "with" option { "," option }
+    // option = name "=" ( option_value | "(" option_value { "," option_value } ")" | "(" name ":" name { "," name ":" name } ")" )
+    guard checkWord("with") else { return [] }
+    pos += 1
+    return try parseList { p in
+      let name = try p.parseName("an option: skip, header, delimiter, nulls, types, sheet or range")
+      guard p.accept(.assign) else {
+        throw p.expected("'=' and a value after \(name.text)", help: "write \(name.text) = …")
+      }
+      let start = p.current.span.start
+      let value: OptionValue
+      if p.accept(.leftParen) {
+        let open = Span(start, start + 1)
+        if p.tokens[p.pos + 1].kind == .symbol(.colon) {
+          value = .types(
+            try p.parseList { q in
+              let column = try q.parseName("a column name")
+              try q.expect(.colon, "':' and a type, e.g. code: text")
+              return ColumnType(column: column, type: try q.parseName("a type: text, int, number, money, date or bool"))
+            })
+        } else {
+          value = .list(try p.parseList { try $0.parseOptionLiteral() })
+        }
+        try p.expectClosing(open)
+      } else {
+        value = .literal(try p.parseOptionLiteral())
+      }
+      return FileOption(name: name, value: value, span: Span(start, p.previousEnd))
+    }
+  }
+
+  /// A number or a text in quotes, as an option's value.
+  mutating func parseOptionLiteral() throws -> Value {
+    // option_value = NUMBER | STRING
+    let t = current
+    switch t.kind {
+    case .string:
+      pos += 1
+      return .text(try unescape(t))
+    case .number:
+      guard let n = Int64(text(t)) else { throw expected("a whole number") }
+      pos += 1
+      return .int(n)
+    default:
+      throw expected("a number or a text in quotes")
+    }
   }
 
   /// by_list = assignment { "," assignment }

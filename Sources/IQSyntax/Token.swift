@@ -26,6 +26,7 @@ public enum Symbol: String, CaseIterable, Sendable {
   case star = "*"
   case slash = "/"
   case dot = "."
+  case colon = ":"
 }
 
 public enum TokenKind: Equatable, Sendable {

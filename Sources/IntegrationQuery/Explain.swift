@@ -126,7 +126,8 @@ public enum Explain {
   static func source(_ s: SourceRef) -> String {
     switch s {
     case .table(let n): return n.text
-    case .file(let p, _): return "the file \(p)"
+    case .file(let p, _, _): return "the file \(p)"
+    case .standardInput: return "standard input"
     }
   }
 

@@ -412,18 +412,18 @@ public final class Session {
 }
 
 extension Session {
-  /// `--data DIR`: every `*.csv` in DIR becomes a table named after the file.
+  /// `--data DIR`: every `*.csv` and `*.tsv` in DIR becomes a table named after the file.
   public func loadDirectory(_ dir: String) throws {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
       throw Diagnostic("can't read the folder '\(dir)'", at: nil)
     }
-    for name in names.sorted() where name.lowercased().hasSuffix(".csv") {
+    for name in names.sorted() where [".csv", ".tsv"].contains(where: name.lowercased().hasSuffix) {
       let path = (dir as NSString).appendingPathComponent(name)
       let table = (name as NSString).deletingPathExtension
       if Dataset.tableNames.contains(table) {
         throw Diagnostic("\(path): '\(table)' is a built-in table; rename the file", at: nil)
       }
-      let t = try CSVReader.read(path: path, cancellation: cancellation)
+      let t = try CSVReader.read(path: path, cancellation: cancellation).table
       catalog.add(
         table,
         Catalog.Entry(fields: t.fields, description: "from \(path)", source: path, rowCount: t.rowCount, load: { t }))

@@ -85,7 +85,7 @@ final class EngineTests: XCTestCase {
 
   func testCSVFastAndSlowNumberPathsAgree() throws {
     let text = "x\n1.5\n-0.25\n12345678901234567.5\n1e3\n.5\n"
-    let t = try CSVReader.parse(Array(text.utf8), name: "t", cancellation: Cancellation())
+    let t = try CSVReader.parse(Array(text.utf8), name: "t", cancellation: Cancellation()).table
     XCTAssertEqual(t.fields[0].type, .number)
     XCTAssertEqual(
       (0..<t.rowCount).map { t.columns[0][$0] }, [1.5, -0.25, 12345678901234567.5, 1e3, 0.5].map { .number($0) })
@@ -97,7 +97,7 @@ final class EngineTests: XCTestCase {
     for i in 0..<60_000 {
       text += "\(i),name\(i % 97),\(Double(i) / 4),2016-01-\(String(format: "%02d", i % 28 + 1))\n"
     }
-    let t = try CSVReader.parse(Array(text.utf8), name: "big", cancellation: Cancellation())
+    let t = try CSVReader.parse(Array(text.utf8), name: "big", cancellation: Cancellation()).table
     XCTAssertGreaterThan(text.utf8.count, 1 << 20)
     XCTAssertEqual(t.rowCount, 60_000)
     XCTAssertEqual(t.fields.map(\.type), [.int, .text, .number, .date])
@@ -157,7 +157,7 @@ final class LimitTests: XCTestCase {
   func testManyColumnsWithTheSameName() throws {
     let n = 100_000
     let text = String(repeating: "a,", count: n) + "z\n" + String(repeating: "1,", count: n) + "2\n"
-    let t = try CSVReader.parse(Array(text.utf8), name: "wide.csv", cancellation: Cancellation())
+    let t = try CSVReader.parse(Array(text.utf8), name: "wide.csv", cancellation: Cancellation()).table
     XCTAssertEqual(t.fields.count, n + 1)
     XCTAssertEqual(t.fields[0].name, "a")
     XCTAssertEqual(t.fields[n - 1].name, "a_\(n)")
@@ -182,7 +182,7 @@ final class LimitTests: XCTestCase {
     let (_, diagnostics) = Parser.parse(SourceFile(name: "t", text: "99999999999999999999"))
     XCTAssertTrue(diagnostics[0].message.hasPrefix("99999999999999999999 is too large for an int"))
     XCTAssertEqual(
-      try CSVReader.parse(Array("x\n99999999999999999999\n".utf8), name: "t", cancellation: Cancellation()).fields[0]
+      try CSVReader.parse(Array("x\n99999999999999999999\n".utf8), name: "t", cancellation: Cancellation()).table.fields[0]
         .type, .number)
   }
 
@@ -218,7 +218,7 @@ final class LimitTests: XCTestCase {
     session.run(SourceFile(name: "t", text: "\(big) | summarize m = median(x)"))
     XCTAssertEqual(out, "m\n1.25e+308\n")
     XCTAssertEqual(
-      try CSVReader.parse(Array("x\n1e400\n2\n".utf8), name: "t", cancellation: Cancellation()).fields[0].type, .text)
+      try CSVReader.parse(Array("x\n1e400\n2\n".utf8), name: "t", cancellation: Cancellation()).table.fields[0].type, .text)
   }
 
   /// Two keys are combined through a table of every pair when there are
