@@ -51,7 +51,8 @@ public struct Builtin: Sendable {
   /// Every scalar function, in the order `.help functions` lists them.
   public static let functions: [Builtin] =
     [abs, round, floor, ceil, sqrt, mod, coalesce, `if`, is_null, lower, upper, trim, length, contains]
-    + [starts_with, ends_with, concat, year, month, fy, pct_change, number, money, text, date]
+    + [starts_with, ends_with, concat, replace, substr, left, right, split_part, year, month, fy, pct_change]
+    + [number, money, text, date, try_number, try_money, try_date, format]
 
   private static let byName = Dictionary(uniqueKeysWithValues: functions.map { ($0.name, $0) })
 
@@ -139,8 +140,18 @@ public struct Row {
   public let span: Span
   /// Divisions by zero met (each gives null; the session warns once).
   public var divisionsByZero = 0
+  /// Values `try_number`, `try_money` or `try_date` could not read (each
+  /// gives null; the session warns once), and the first of them.
+  public var unreadable = 0
+  public var firstUnreadable: String?
 
   public init(span: Span) { self.span = span }
+
+  /// Counts a value a `try_` function gives null for.
+  public mutating func couldNotRead(_ text: String) {
+    unreadable += 1
+    if firstUnreadable == nil { firstUnreadable = text }
+  }
 }
 
 /// A function's SQL: a rule over its arguments' SQL, or why there is none.

@@ -2,7 +2,8 @@ import CIQSystem
 import Foundation
 import IQCore
 
-// lower, upper, length, contains, starts_with, ends_with, concat: text.
+// lower, upper, trim, length, contains, starts_with, ends_with, concat, replace,
+// substr, left, right, split_part: text.
 
 extension Builtin {
   static let lower = caseChange(
@@ -117,4 +118,105 @@ extension Builtin {
     },
     kernel: { a, _ in .text(a.filter { !$0.isNull }.map(\.asText).joined()) },
     sql: .none("concat() (SQLite's differs from iq's)"))
+
+  static let replace = Builtin(
+    "replace", usage: "replace(text, old, new)", summary: "The text with every old part made new (case matters).",
+    example: "from areas | select name, plain = replace(name, \" upon \", \"-upon-\") | where contains(name, \"upon\")",
+    typing: { call in
+      try call.arity(3...3, "replace(text, old, new)")
+      for i in 0..<3 { try call.argument(i, [.text], "replace(text, old, new)") }
+      return .text
+    },
+    kernel: { a, _ in
+      guard case .text(let s) = a[0], case .text(let old) = a[1], case .text(let new) = a[2] else { return .null }
+      return .text(old.isEmpty ? s : s.replacingOccurrences(of: old, with: new, options: .literal))
+    },
+    sql: .rule { a, _, _ in "replace(\(a[0]), \(a[1]), \(a[2]))" })
+
+  static let substr = Builtin(
+    "substr", usage: "substr(text, start[, length])",
+    summary:
+      "Part of the text: from character start (the first is 1, as in Excel's MID), length characters or to the end.",
+    example: "from areas | select code, kind = substr(code, 1, 3), number = substr(code, 4) | take 2",
+    typing: { call in
+      try call.arity(2...3, "substr(text, start[, length])")
+      try call.argument(0, [.text], "substr(text, start[, length])")
+      for i in 1..<call.count { try call.argument(i, [.int], "substr(text, start[, length])") }
+      return .text
+    },
+    kernel: { a, row in
+      guard case .text(let s) = a[0], case .int(let start) = a[1] else { return .null }
+      guard start >= 1 else {
+        throw Diagnostic(
+          "substr counts characters from 1; this start is \(start)", at: row.span,
+          help: "the first character is substr(s, 1, 1)")
+      }
+      var length = Int64.max
+      if a.count > 2 {
+        guard case .int(let n) = a[2] else { return .null }
+        guard n >= 0 else { throw Diagnostic("substr's length can't be negative (\(n))", at: row.span) }
+        length = n
+      }
+      return .text(characters(s, from: Int(min(start - 1, Int64(Int32.max))), count: length))
+    },
+    sql: .rule { a, _, _ in "substr(\(a[0]), \(a[1])\(a.count > 2 ? ", " + a[2] : ""))" })
+
+  static let left = Builtin(
+    "left", usage: "left(text, n)", summary: "The first n characters of the text.",
+    example: "from areas | select code, kind = left(code, 3) | take 2",
+    typing: { call in try lengthTyping(&call, "left(text, n)") },
+    kernel: { a, row in
+      guard case .text(let s) = a[0], case .int(let n) = a[1] else { return .null }
+      guard n >= 0 else { throw Diagnostic("left's count can't be negative (\(n))", at: row.span) }
+      return .text(characters(s, from: 0, count: n))
+    },
+    sql: .rule { a, _, _ in "substr(\(a[0]), 1, \(a[1]))" })
+
+  static let right = Builtin(
+    "right", usage: "right(text, n)", summary: "The last n characters of the text.",
+    example: "from areas | select code, number = right(code, 6) | take 2",
+    typing: { call in try lengthTyping(&call, "right(text, n)") },
+    kernel: { a, row in
+      guard case .text(let s) = a[0], case .int(let n) = a[1] else { return .null }
+      guard n >= 0 else { throw Diagnostic("right's count can't be negative (\(n))", at: row.span) }
+      return .text(String(s.suffix(Int(min(n, Int64(Int32.max))))))
+    },
+    sql: .rule { a, _, _ in "CASE WHEN \(a[1]) <= 0 THEN '' ELSE substr(\(a[0]), -(\(a[1]))) END" })
+
+  static let split_part = Builtin(
+    "split_part", usage: "split_part(text, separator, n)",
+    summary: "The nth piece (from 1) of the text cut at each separator; empty text when there are fewer pieces.",
+    example: "from areas | select name, first_word = split_part(name, \" \", 1) | take 2",
+    typing: { call in
+      try call.arity(3...3, "split_part(text, separator, n)")
+      try call.argument(0, [.text], "split_part(text, separator, n)")
+      try call.argument(1, [.text], "split_part(text, separator, n)")
+      try call.argument(2, [.int], "split_part(text, separator, n)")
+      return .text
+    },
+    kernel: { a, row in
+      guard case .text(let s) = a[0], case .text(let sep) = a[1], case .int(let n) = a[2] else { return .null }
+      guard n >= 1 else {
+        throw Diagnostic("split_part counts pieces from 1; this is \(n)", at: row.span)
+      }
+      guard !sep.isEmpty else { return .text(n == 1 ? s : "") }
+      let pieces = s.components(separatedBy: sep)
+      return .text(n <= pieces.count ? pieces[Int(n) - 1] : "")
+    },
+    sql: .none("split_part() (SQLite has none)"))
+
+  private static func lengthTyping(_ call: inout Call, _ usage: String) throws -> DataType {
+    try call.arity(2...2, usage)
+    try call.argument(0, [.text], usage)
+    try call.argument(1, [.int], usage)
+    return .text
+  }
+
+  /// `count` characters of `s` from the `from`th (0-based), or to the end.
+  private static func characters(_ s: String, from: Int, count: Int64) -> String {
+    guard let start = s.index(s.startIndex, offsetBy: from, limitedBy: s.endIndex) else { return "" }
+    let n = Int(min(count, Int64(Int32.max)))
+    let end = s.index(start, offsetBy: n, limitedBy: s.endIndex) ?? s.endIndex
+    return String(s[start..<end])
+  }
 }

@@ -12,6 +12,8 @@ extension CSVReader {
     /// Columns whose header cell is empty (named `column_N`).
     var unnamed: Set<Int>
     var dataStart: Int
+    /// Where the header (or with none, the first record) starts.
+    var headerStart: Int
 
     static let sampleBytes = 256 << 10
     static let sampleRows = 200
@@ -59,7 +61,7 @@ extension CSVReader {
         let n = rows[first].fields
         return Layout(
           delimiter: delimiter, names: (1...max(1, n)).map { "column\($0)" }, unnamed: [],
-          dataStart: rows[first].start)
+          dataStart: rows[first].start, headerStart: rows[first].start)
       }
       var at = first
       if header == 1 && options.skip == nil {
@@ -80,7 +82,8 @@ extension CSVReader {
         dataStart = rows[at + 1].next
       }
       let (names, unnamed) = columnNames(cells)
-      return Layout(delimiter: delimiter, names: names, unnamed: unnamed, dataStart: dataStart)
+      return Layout(
+        delimiter: delimiter, names: names, unnamed: unnamed, dataStart: dataStart, headerStart: rows[at].start)
     }
 
     /// Header cells as column names: trimmed, `column_N` for an empty one,

@@ -120,6 +120,8 @@ package enum Compiler {
         let r = result ?? Column(.bool([false]))
         return negated ? Kernels.not(r) : r
       }
+    case .function(let fn, let args) where fn.name == "if":
+      return compileIf(e, args, function: fn)
     case .function(let fn, let args):
       let ks = args.map(compile)
       let type = e.type

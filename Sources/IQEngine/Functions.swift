@@ -22,6 +22,14 @@ enum Functions {
       }
     }
     frame.warnings.divisionByZero(at: span, rows: row.divisionsByZero * (n == 1 ? rows : 1))
+    if row.unreadable > 0, let first = row.firstUnreadable {
+      let count = row.unreadable * (n == 1 ? rows : 1)
+      frame.warnings.add(
+        Diagnostic(
+          "\(f.name) could not read \(groupThousands(String(count))) value\(count == 1 ? "" : "s") and gave null for "
+            + "\(count == 1 ? "it" : "them") (the first: \(Value.text(first).literalText))", at: span,
+          help: "to see them: where is_null(\(f.name)(x)) and not is_null(x)"))
+    }
     return b.finish()
   }
 

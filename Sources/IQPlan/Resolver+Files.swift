@@ -114,7 +114,7 @@ extension Resolver {
   }
 
   /// A file source: its path and options, checked.
-  func fileSource(_ source: SourceRef) throws -> (FileSource, [FileOption])? {
+  package func fileSource(_ source: SourceRef) throws -> (FileSource, [FileOption])? {
     switch source {
     case .table: return nil
     case .file(let path, _, let options):

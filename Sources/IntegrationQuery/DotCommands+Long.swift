@@ -6,10 +6,13 @@ import IQPlan
 
 /// The dot-commands that take more than a few lines, one method each.
 extension Session {
-  func describe(_ argument: String, span argSpan: Span) throws {
+  func describe(_ argument: String, span argSpan: Span, file: SourceFile) throws {
     guard !argument.isEmpty else {
-      throw Diagnostic(".describe needs a table name", at: argSpan, help: "usage: .describe delayed_days")
+      throw Diagnostic(
+        ".describe needs a table name or a file in quotes", at: argSpan,
+        help: "usage: .describe delayed_days, or .describe \"export.csv\"")
     }
+    if argument.hasPrefix("\"") { return try describeFile(argument, span: argSpan, file: file) }
     guard let found = catalog.lookup(argument), let entry = catalog.entry(found) else {
       let guess = closest(to: argument, in: catalog.names)
       throw Diagnostic(
@@ -28,6 +31,39 @@ extension Session {
           Column(.text(entry.fields.map(\.name))), Column(.text(entry.fields.map(\.type.rawValue))),
           Column(.text(entry.fields.map { entry.columnUnits[$0.name] ?? "" })),
           Column(.text(entry.fields.map { entry.columnNotes[$0.name] ?? "" })),
+        ]))
+  }
+
+  /// `.describe "FILE" [with …]`: what the reader found in the file, and why a column is text.
+  func describeFile(_ argument: String, span argSpan: Span, file: SourceFile) throws {
+    let q = SourceFile(name: "<describe>", text: "from " + argument)
+    let description: FileDescription
+    do {
+      let p = try Session.onePipeline(
+        q, otherwise: Diagnostic(".describe takes one file in quotes", at: Span(5, q.bytes.count)))
+      guard p.steps.count == 1, case .from(let source) = p.steps[0].kind, let (f, _) = try resolver().fileSource(source)
+      else {
+        throw Diagnostic(".describe takes one file in quotes", at: Span(5, q.bytes.count))
+      }
+      description = try CSVReader.describe(f, in: directory, cancellation: cancellation)
+    } catch var d as Diagnostic {
+      if d.span != nil, d.file == nil || d.file?.name == "<describe>" {
+        d.moveBy(argSpan.start - 5, into: file)
+      } else if d.file == nil {
+        d.span = argSpan
+        d.file = file
+      }
+      throw d
+    }
+    try writeResult(description.facts.joined(separator: "\n") + "\n\n")
+    printedResult = false
+    let c = description.columns
+    try emit(
+      Table(
+        fields: [Field("column", .text), Field("type", .text), Field("values", .int), Field("note", .text)],
+        columns: [
+          Column(.text(c.map(\.name))), Column(.text(c.map(\.type.rawValue))),
+          Column(.int(c.map { Int64($0.values) })), Column(.text(c.map(\.note))),
         ]))
   }
 

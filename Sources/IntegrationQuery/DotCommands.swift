@@ -12,7 +12,7 @@ public enum DotCommand: String, CaseIterable, Sendable {
     switch self {
     case .help: return ".help [topic]"
     case .tables: return ".tables"
-    case .describe: return ".describe TABLE"
+    case .describe: return ".describe TABLE | \"FILE\""
     case .explain: return ".explain QUERY"
     case .sql: return ".sql QUERY"
     case .tutorial: return ".tutorial [next|hint|answer|N|reset]"
@@ -48,13 +48,17 @@ public enum DotCommand: String, CaseIterable, Sendable {
     switch self {
     case .help: return "this help, or help on a verb, function or topic"
     case .tables: return "the tables you can query, with their row counts"
-    case .describe: return "a table's columns, types and meanings, and its source"
+    case .describe:
+      return
+        "a table's columns, types and meanings, and its source; for a file, what iq found in it and why a column is text"
     case .explain: return "what each step of a query does, in plain English, with the rows after it"
     case .sql: return "the SQL (SQLite's dialect) that computes the same result"
     case .tutorial: return "short lessons that rebuild the NAO's findings from the data"
     case .mode: return "how results are printed"
     case .timer: return "print how long each query took"
-    case .output: return "send results to a file; .output alone sends them back to the screen"
+    case .output:
+      return
+        "send results to a file, in the format its name says (.csv, .tsv, .json, .md; else as on screen); .output alone sends them back to the screen"
     case .read: return "run the statements in a script file"
     case .history: return "the statements you have entered"
     case .sources: return "where the built-in data comes from, and its licences"
@@ -108,7 +112,7 @@ extension Session {
             Column(.text(names.map { catalog.entry($0)!.description })),
           ]))
     case .describe:
-      try describe(argument, span: argSpan)
+      try describe(argument, span: argSpan, file: file)
 
     case .mode:
       guard let f = OutputFormat(rawValue: argument.lowercased()) ?? (argument.lowercased() == "md" ? .markdown : nil)

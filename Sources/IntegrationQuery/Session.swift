@@ -43,7 +43,8 @@ public final class Session {
   public var results: Sink
   public var messages: Sink
   /// `.output FILE` sends results here until `.output` alone.
-  var outputFile: (fd: Int32, path: String)?
+  /// `.output FILE`: where results go, and the format its extension says (nil: the session's).
+  var outputFile: (fd: Int32, path: String, format: OutputFormat?)?
   /// Lines of history, for `.history` (the shell sets this).
   public var history: () -> [String] = { [] }
   /// Set by `.quit`.
@@ -297,6 +298,7 @@ public final class Session {
   func emit(_ table: Table, warnings: Int = 0) throws {
     var limits = outputFile == nil ? self.limits : TableLimits(maxRows: nil)
     limits.warnings = warnings
+    let format = outputFile?.format ?? self.format
     let text = try Output.render(table, as: format, limits: limits, cancellation: cancellation)
     if printedResult && (format == .table || format == .markdown) { try writeResult("\n") }
     try writeResult(text)
@@ -405,7 +407,7 @@ public final class Session {
         "can't write to '\(path)': \(String(cString: strerror(errno)))", at: span,
         help: "check that the folder exists and you may write there")
     }
-    outputFile = (fd, path)
+    outputFile = (fd, path, OutputFormat(fileExtension: (path as NSString).pathExtension))
   }
 
   public func quit() { quitRequested = true }
