@@ -17,6 +17,9 @@ extension Builtin {
     kernel: { a, row in
       guard case .text(let s) = a[0] else { return try toNumber(a[0], row.span) }
       if let v = readNumber(s) { return v }
+      if let x = Double(s.trimmingCharacters(in: .whitespaces)), x.isInfinite {
+        throw Diagnostic("'\(s)' is too large for a number (the largest is about 1.8e308)", at: row.span)
+      }
       throw unreadable(s, as: "a number", try: "try_number", at: row.span)
     },
     sql: .rule { a, types, _ in
@@ -30,7 +33,7 @@ extension Builtin {
   static let try_number = Builtin(
     "try_number", usage: "try_number(x)",
     summary: "number(x), but null where the text can't be read as a number (counted in a warning).",
-    example: "from areas | select name, n = try_number(code) | take 2", perDistinctValue: false,
+    example: "from areas | select area, n = try_number(right(area, 6)), m = try_number(area) | take 2", perDistinctValue: false,
     typing: { call in
       try call.arity(1...1, "try_number(x)")
       try call.argument(0, [.int, .number, .money, .text, .bool], "try_number(x)")
@@ -61,9 +64,11 @@ extension Builtin {
 
   /// "can't read 'n/k' as a number", with the try_ function that gives null.
   static func unreadable(_ s: String, as what: String, try name: String, at span: Span) -> Diagnostic {
-    Diagnostic(
+    let plain = name.dropFirst(4)
+    return Diagnostic(
       "can't read \(Value.text(s).literalText) as \(what)", at: span,
-      help: "\(name)(x) gives null where a value can't be read, and counts them in a warning")
+      help: "\(name)(x) gives null where a value can't be read, and counts them in a warning",
+      fix: Diagnostic.Fix(Span(span.start, span.start + plain.utf8.count), name))
   }
 
   static let money = Builtin(
@@ -92,7 +97,7 @@ extension Builtin {
   static let try_money = Builtin(
     "try_money", usage: "try_money(x)",
     summary: "money(x), but null where the text can't be read as money (counted in a warning).",
-    example: "from areas | select name, m = try_money(code) | take 2", perDistinctValue: false,
+    example: "from bcf | select pooled, m = try_money(\"£1,611.40\"), n = try_money(\"n/k\")", perDistinctValue: false,
     typing: { call in
       try call.arity(1...1, "try_money(x)")
       try call.argument(0, [.int, .number, .money, .text], "try_money(x)")

@@ -137,7 +137,7 @@ extension Builtin {
     "substr", usage: "substr(text, start[, length])",
     summary:
       "Part of the text: from character start (the first is 1, as in Excel's MID), length characters or to the end.",
-    example: "from areas | select code, kind = substr(code, 1, 3), number = substr(code, 4) | take 2",
+    example: "from areas | select area, kind = substr(area, 1, 3), number = substr(area, 4) | take 2",
     typing: { call in
       try call.arity(2...3, "substr(text, start[, length])")
       try call.argument(0, [.text], "substr(text, start[, length])")
@@ -163,7 +163,7 @@ extension Builtin {
 
   static let left = Builtin(
     "left", usage: "left(text, n)", summary: "The first n characters of the text.",
-    example: "from areas | select code, kind = left(code, 3) | take 2",
+    example: "from areas | select area, kind = left(area, 3) | take 2",
     typing: { call in try lengthTyping(&call, "left(text, n)") },
     kernel: { a, row in
       guard case .text(let s) = a[0], case .int(let n) = a[1] else { return .null }
@@ -174,7 +174,7 @@ extension Builtin {
 
   static let right = Builtin(
     "right", usage: "right(text, n)", summary: "The last n characters of the text.",
-    example: "from areas | select code, number = right(code, 6) | take 2",
+    example: "from areas | select area, number = right(area, 6) | take 2",
     typing: { call in try lengthTyping(&call, "right(text, n)") },
     kernel: { a, row in
       guard case .text(let s) = a[0], case .int(let n) = a[1] else { return .null }

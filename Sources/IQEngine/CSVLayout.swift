@@ -22,8 +22,9 @@ extension CSVReader {
     /// `;` tab `|` that splits most of the first lines into the same number
     /// of fields. Then `skip` lines or the title rows above the header (one
     /// filled cell each), and the header: the first row of labels about as
-    /// wide as the table (rows narrower than it above it are the export's
-    /// own notes, `Period:,April 2015`).
+    /// wide as the table, three quarters of its widest row at least (rows
+    /// narrower than it above it are the export's own notes, `Period:,April
+    /// 2015`).
     static func find(
       _ p: UnsafeBufferPointer<UInt8>, options: ReadOptions, tab: Bool, name: String,
       source: @escaping () -> SourceFile
@@ -65,7 +66,7 @@ extension CSVReader {
       }
       var at = first
       if header == 1 && options.skip == nil {
-        let need = max(2, (widest + 1) / 2)
+        let need = max(2, widest - widest / 4)
         let labels = rows[first...].prefix(20).first { $0.filled >= need && $0.cells.allSatisfy(isLabel) }
         if let labels {
           at = rows[first...].firstIndex { $0.filled >= labels.filled }!

@@ -106,7 +106,7 @@ extension Resolver {
         let names = fields.map(\.name)
         let guess = closest(to: p.column.text, in: names)
         throw Diagnostic(
-          "the file has no column '\(p.column.text)'", at: p.column.span,
+          "types names a column the file doesn't have: '\(p.column.text)'", at: p.column.span,
           help: (guess.map { "did you mean '\($0)'? " } ?? "") + "columns: \(names.joined(separator: ", "))",
           fix: guess.map { Diagnostic.Fix(p.column.span, Name.written($0)) })
       }

@@ -152,18 +152,21 @@ public struct Resolver {
       return (.named(found), catalog.entry(found)!.fields, found)
     case .file, .standardInput:
       let (file, options) = try fileSource(source)!
-      do {
-        let t = try catalog.file(file, columns: reading)
-        // `types` may name only the file's columns, all of which are read then.
-        if options.contains(where: { if case .types = $0.value { return true } else { return false } }) {
-          try checkTypedColumns(options, try catalog.file(file).fields)
+      func read(_ columns: Set<String>?) throws -> Table {
+        do { return try catalog.file(file, columns: columns) } catch var d as Diagnostic {
+          if d.file == nil { d.span = source.span }
+          throw d
         }
-        let stem = file.isStandardInput ? "stdin" : ((file.path as NSString).lastPathComponent as NSString).deletingPathExtension
-        return (.file(file, columns: reading), t.fields, stem)
-      } catch var d as Diagnostic {
-        if d.file == nil { d.span = source.span }
-        throw d
       }
+      let t = try read(reading)
+      // `types` may name only the file's columns.
+      if !file.options.types.isEmpty {
+        let named = try read(Set(file.options.types.keys)).fields
+        if named.count < file.options.types.count { try checkTypedColumns(options, try read(nil).fields) }
+      }
+      let stem =
+        file.isStandardInput ? "stdin" : ((file.path as NSString).lastPathComponent as NSString).deletingPathExtension
+      return (.file(file, columns: reading), t.fields, stem)
     }
   }
 

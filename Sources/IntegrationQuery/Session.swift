@@ -432,3 +432,25 @@ extension Session {
     }
   }
 }
+
+extension Session {
+  /// Statements piped to iq are run; a data file piped to it (`cat f.csv |
+  /// iq`) is not read as statements but refused, with the way to query it.
+  /// Data: text that doesn't parse, whose first lines have delimiters and
+  /// none starts as a statement does.
+  public static func dataOnStandardInput(_ text: String) -> Diagnostic? {
+    let lines = text.split(whereSeparator: \.isNewline).lazy.map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty }.prefix(5)
+    func isStatement(_ line: String) -> Bool {
+      let word = line.prefix { $0.isLetter || $0 == "_" }.lowercased()
+      return ["from", "let"].contains(word) || line.hasPrefix(".") || line.hasPrefix("#") || line.hasPrefix("--")
+    }
+    guard let first = lines.first, !lines.contains(where: isStatement),
+      lines.contains(where: { $0.contains(where: { ",;\t".contains($0) }) }),
+      !Parser.parse(SourceFile(name: "<stdin>", text: text)).1.isEmpty
+    else { return nil }
+    return Diagnostic(
+      "standard input looks like a data file, not iq statements: \(Value.text(String(first.prefix(40))).literalText)",
+      at: nil, help: "to query it: cat data.csv | iq -c 'from stdin | take 10'")
+  }
+}

@@ -109,8 +109,12 @@ struct IQ: ParsableCommand {
         throw ExitCode(shell.run())
       }
       let input = FileHandle.standardInput.readDataToEndOfFile()
-      let ok = session.run(
-        SourceFile(name: "<stdin>", text: String(decoding: input, as: UTF8.self)), continueOnError: true)
+      let text = String(decoding: input, as: UTF8.self)
+      if let d = Session.dataOnStandardInput(text) {
+        session.report(d)
+        throw ExitCode(2)
+      }
+      let ok = session.run(SourceFile(name: "<stdin>", text: text), continueOnError: true)
       throw ExitCode(ok ? 0 : 1)
     }
     for s in sources {
