@@ -203,6 +203,26 @@ final class CommandLineTests: XCTestCase {
     XCTAssertTrue(r.err.contains("<stdin>:2:6: error: unknown table 'nowhere'"))
   }
 
+  /// `from stdin` reads delimited text piped to iq, found as a file's would be.
+  func testFromStdinReadsPipedData() throws {
+    let r = try iq(
+      ["-c", "from stdin | summarize n = count(), days = sum(days)"],
+      input: "Title\n\narea;days\nLeeds;\"7,012\"\nYork;12\n")
+    XCTAssertEqual(r.status, 0, r.err)
+    XCTAssertEqual(r.out, "n,days\n2,7024\n")
+  }
+
+  /// `cat data.csv | iq` is a mistake for `… | iq -c 'from stdin | …'`: it
+  /// says so rather than report each line as a bad statement.
+  func testPipedDataIsNotRunAsStatements() throws {
+    let r = try iq([], input: "Delayed transfers\n\narea,days\nLeeds,7012\n")
+    XCTAssertEqual(r.status, 2)
+    XCTAssertEqual(r.out, "")
+    XCTAssertTrue(r.err.contains("standard input looks like a data file"), r.err)
+    XCTAssertTrue(r.err.contains("from stdin"), r.err)
+    XCTAssertFalse(r.err.contains("expected"), r.err)
+  }
+
   func testTutorialRemembersProgressBetweenSessions() throws {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("iq-tutorial-\(getpid())").path
     defer { try? FileManager.default.removeItem(atPath: path) }
