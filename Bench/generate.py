@@ -2,7 +2,11 @@
 """A deterministic episodes CSV for the benchmark: N admitted-patient
 episodes across the 152 areas, April 2014 to March 2017.
 
-    Bench/generate.py N OUT.csv        (fixed seed: the same N gives the same file)
+    Bench/generate.py N OUT.csv [--export]   (fixed seed: the same N gives the same file)
+
+With --export, the same episodes written the way Excel and NHS systems
+export them: ids and costs with thousands separators (quoted where they
+hold a comma), costs with £, UK dates (01/04/2015), CRLF line ends.
 
 Columns: episode_id, area, admitted, fy, age_band, method, los_days,
 delayed_days, cost. Skewed as real extracts are: a few large areas have
@@ -20,8 +24,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
-    out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "Bench", "out", f"episodes_{n}.csv")
+    export = "--export" in sys.argv
+    argv = [a for a in sys.argv if a != "--export"]
+    n = int(argv[1]) if len(argv) > 1 else 10_000_000
+    name = f"episodes_{n}_export.csv" if export else f"episodes_{n}.csv"
+    out = argv[2] if len(argv) > 2 else os.path.join(ROOT, "Bench", "out", name)
     rng = np.random.default_rng(20170201)
     with open(os.path.join(ROOT, "Data", "areas_2015_16.csv")) as f:
         areas = [r["gss_code"] for r in csv.DictReader(f)]
@@ -47,23 +54,37 @@ def main():
     delayed = np.where(rng.random(n) < 0.02, rng.integers(1, 4, size=n), delayed)
     pence = (np.array([150_000, 120_000, 180_000])[method] + los * 40_000 + delayed * 30_500 + rng.integers(0, 20_000, size=n))
     dates = [start + datetime.timedelta(days=int(d)) for d in range(days)]
-    iso = [d.isoformat() for d in dates]
+    iso = [d.strftime("%d/%m/%Y") if export else d.isoformat() for d in dates]
     fys = [f"{d.year if d.month >= 4 else d.year - 1}-{(d.year + 1 if d.month >= 4 else d.year) % 100:02d}" for d in dates]
     methods = ["emergency", "elective", "maternity"]
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    with open(out, "w") as f:
-        f.write("episode_id,area,admitted,fy,age_band,method,los_days,delayed_days,cost\n")
+    def exported(text):
+        # Excel quotes a field only when it holds the delimiter.
+        return f'"{text}"' if "," in text else text
+
+    end = "\r\n" if export else "\n"
+    with open(out, "w", newline="") as f:
+        f.write("episode_id,area,admitted,fy,age_band,method,los_days,delayed_days,cost" + end)
         chunk = 500_000
         for s in range(0, n, chunk):
             e = min(n, s + chunk)
-            lines = [
-                f"{i + 1},{areas[a]},{iso[d]},{fys[d]},{bands[g]},{methods[m]},{l},{dl},{p // 100}.{p % 100:02d}"
-                for i, a, d, g, m, l, dl, p in zip(
-                    range(s, e), area_idx[s:e].tolist(), day[s:e].tolist(), age[s:e].tolist(), method[s:e].tolist(),
-                    los[s:e].tolist(), delayed[s:e].tolist(), pence[s:e].tolist())
-            ]
-            f.write("\n".join(lines))
-            f.write("\n")
+            if export:
+                lines = [
+                    f"{exported(f'{i + 1:,}')},{areas[a]},{iso[d]},{fys[d]},{bands[g]},{methods[m]},{l},{dl},"
+                    + exported(f"£{p // 100:,}.{p % 100:02d}")
+                    for i, a, d, g, m, l, dl, p in zip(
+                        range(s, e), area_idx[s:e].tolist(), day[s:e].tolist(), age[s:e].tolist(),
+                        method[s:e].tolist(), los[s:e].tolist(), delayed[s:e].tolist(), pence[s:e].tolist())
+                ]
+            else:
+                lines = [
+                    f"{i + 1},{areas[a]},{iso[d]},{fys[d]},{bands[g]},{methods[m]},{l},{dl},{p // 100}.{p % 100:02d}"
+                    for i, a, d, g, m, l, dl, p in zip(
+                        range(s, e), area_idx[s:e].tolist(), day[s:e].tolist(), age[s:e].tolist(),
+                        method[s:e].tolist(), los[s:e].tolist(), delayed[s:e].tolist(), pence[s:e].tolist())
+                ]
+            f.write(end.join(lines))
+            f.write(end)
     print(out)
 
 

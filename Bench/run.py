@@ -178,6 +178,24 @@ def main():
         for q, t in zip(queries, ms[1:]):
             print(f"  {q['name']:<16} {t / 1000:.3f} s")
 
+    # Reading a file as exports write it, against the plain one.
+    export_path = os.path.join(ROOT, "Bench", "out", f"episodes_{args.rows}_export.csv")
+    if not os.path.exists(export_path):
+        subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), str(args.rows), export_path, "--export"],
+                       check=True)
+    print(f"\nreading, median of {args.runs} runs (.timer of let e = from FILE)")
+    loads = {}
+    for label, path in [("plain", csv_path), ("export", export_path)]:
+        runs = []
+        for _ in range(args.runs):
+            p = subprocess.run([args.iq, "--format", "csv"], input=f'.timer on\nlet e = from "{path}"\nfrom e | count\n',
+                               capture_output=True, text=True)
+            ms = [float(m) for m in re.findall(r"time: ([0-9.]+) ms", p.stderr)]
+            runs.append(ms[0] / 1000 if ms else float("nan"))
+        loads[label] = statistics.median(runs)
+        print(f"  {label:<8} {loads[label]:.3f} s  ({os.path.getsize(path) / 1e6:.0f} MB; {p.stdout.split()[-1]} rows)")
+    print(f"  export / plain: {loads['export'] / loads['plain']:.2f}x")
+
     print("\nstart-up, median of 20 runs")
     for label, c in [("iq -c 'from areas | count'", f"{args.iq} -c 'from areas | count'"),
                      ("duckdb select 1", f"{duck} -c 'select 1'" if duck else None),

@@ -16,6 +16,9 @@ public struct Lesson: Sendable {
   public var answer: String
   /// Whether the rows must come in the answer's order.
   public var ordered = false
+  /// A file the lesson works on, which iq writes into the current folder
+  /// when the lesson is shown (`Tutorial.sampleExport`).
+  public var sampleFile: String?
 }
 
 public enum Tutorial {
@@ -105,6 +108,17 @@ public enum Tutorial {
       ],
       answer: "from delay_reasons | where fy == \"2015-16\" | summarize days = sum(days) by reason | top 3 by days",
       ordered: true),
+    Lesson(
+      title: "Files as they come: a messy export",
+      text:
+        "Files arrive as exports: a title above the table, commas in the numbers, (1,234) for a fall, a note under it. iq reads them as they are. iq has put one in this folder, dtoc_export.csv: NHS England's monthly delayed days for 2015-16. Look at it with .describe \"dtoc_export.csv\": the change column stayed text, because its first value is \"n/k\" (not known). Say that n/k means missing with: from \"dtoc_export.csv\" with nulls = \"n/k\". (try_number(change) would do it too, and count what it could not read.)",
+      task: "Using the export, find the average monthly change in delayed days in 2015-16.",
+      hints: [
+        ".describe \"dtoc_export.csv\" shows why change is text.",
+        "from \"dtoc_export.csv\" with nulls = \"n/k\" | summarize change = avg(change)",
+      ],
+      answer: "from \"dtoc_export.csv\" with nulls = \"n/k\" | summarize change = avg(change)",
+      sampleFile: "dtoc_export.csv"),
     Lesson(
       title: "Is it special cause? An SPC chart",
       text:
@@ -201,6 +215,7 @@ extension Session {
 
   func lessonText(_ p: TutorialProgress) -> String {
     let l = Tutorial.lessons[p.lesson]
+    writeSampleFile(of: l)
     return """
       Lesson \(p.lesson + 1) of \(Tutorial.lessons.count): \(l.title)\(p.done.contains(p.lesson) ? " (done)" : "")
       \(wrap(l.text, width: 78))
@@ -235,6 +250,7 @@ extension Session {
   /// The result of a lesson's answer, worked out once per lesson.
   func lessonAnswer(_ n: Int) -> (Table, ChartKind?)? {
     if let a = tutorialAnswer, a.lesson == n { return (a.table, a.chart) }
+    writeSampleFile(of: Tutorial.lessons[n])
     let file = SourceFile(name: "<tutorial>", text: Tutorial.lessons[n].answer)
     let notOne = Diagnostic("a lesson's answer is one pipeline", at: nil)
     guard let p = try? Session.onePipeline(file, otherwise: notOne), let outcome = try? evaluate(p) else {
@@ -257,3 +273,47 @@ extension Session {
     try? writeAtomically(String(decoding: data, as: UTF8.self), to: path, span: .none)
   }
 }
+
+extension Session {
+  /// Writes a lesson's file into the current folder, unless it is there
+  /// already as iq writes it.
+  func writeSampleFile(of lesson: Lesson) {
+    guard let name = lesson.sampleFile, let text = try? sampleExport() else { return }
+    let path = filePath(name, in: directory)
+    if FileManager.default.contents(atPath: path) == Data(text.utf8) { return }
+    try? text.write(toFile: path, atomically: true, encoding: .utf8)
+  }
+
+  /// England's delayed days in 2015-16, month by month, written as NHS
+  /// England's spreadsheets export them: titles, `Apr-15`, thousands
+  /// separators, a fall in parentheses, `n/k`, CRLF and a source note.
+  func sampleExport() throws -> String {
+    let file = SourceFile(
+      name: "<tutorial>", text: "from england | where fy == \"2015-16\" | select month, nhs, social_care, both, total")
+    let t = try evaluate(try Session.onePipeline(file, otherwise: Diagnostic("", at: nil))).table
+    func number(_ v: Value) -> String {
+      guard case .int(let n) = v else { return "" }
+      let text = n < 0 ? "(\(groupThousands(String(n.magnitude))))" : groupThousands(String(n))
+      // Excel quotes a field only when it holds the delimiter.
+      return text.contains(",") ? "\"\(text)\"" : text
+    }
+    var lines = [
+      "Delayed Transfers of Care: total delayed days, England",
+      "Published by NHS England; 2015-16",
+      "",
+      "month,nhs,social_care,both,total,change",
+    ]
+    var previous: Int64?
+    for r in 0..<t.rowCount {
+      guard case .date(let d) = t.columns[0][r], case .int(let total) = t.columns[4][r] else { continue }
+      let change = previous.map { number(.int(total - $0)) } ?? "n/k"
+      previous = total
+      lines.append(
+        ([ExcelFormat.format(date: d, "mmm-yy") ?? ""] + (1...4).map { number(t.columns[$0][r]) } + [change])
+          .joined(separator: ","))
+    }
+    lines += ["", "\"Source: NHS England, Delayed Transfers of Care statistics\",,,,,"]
+    return lines.joined(separator: "\r\n") + "\r\n"
+  }
+}
+
