@@ -38,7 +38,7 @@ public enum CellText {
 
   /// Empty, or one of `nullMarkers`: checked by length and first byte, so a
   /// value that is none of them costs two comparisons.
-  @inline(__always) public static func isNull(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
+  @inlinable public static func isNull(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
     let n = r.count
     if n == 0 { return true }
     if n > 5 { return false }
@@ -53,7 +53,7 @@ public enum CellText {
 
   static let markerBytes = nullMarkers.map { Array($0.utf8) }
 
-  static func slowIsNull(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
+  @usableFromInline static func slowIsNull(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
     markerBytes.contains { m in m.count == r.count && m.indices.allSatisfy { m[$0] == b[r.lowerBound + $0] } }
   }
 

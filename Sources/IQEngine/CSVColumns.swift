@@ -538,13 +538,30 @@ extension CSVReader {
     }
   }
 
-  /// A field's bytes as they read: a doubled quote in a quoted field is one quote.
-  static func withField(
+  /// A field's bytes as they read: a doubled quote in a quoted field is
+  /// one quote, and a word of `nulls` is empty.
+  @inline(__always) static func withField(
     _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ escaped: Bool, _ nulls: NullWords?,
     _ body: (FieldBytes) -> Void
   ) {
-    guard escaped else { return body(FieldBytes(p: p, start: start, end: end, nulls: nulls)) }
-    unescape(p, start, end).withUnsafeBufferPointer { body(FieldBytes(p: $0, start: 0, end: $0.count, nulls: nulls)) }
+    if !escaped && nulls == nil { return body(FieldBytes(p: p, start: start, end: end)) }
+    withSpecialField(p, start, end, escaped, nulls, body)
+  }
+
+  /// `withField` for a quoted field with doubled quotes, or when the user
+  /// gave words that mean missing: such a word reads as an empty field.
+  static func withSpecialField(
+    _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ escaped: Bool, _ nulls: NullWords?,
+    _ body: (FieldBytes) -> Void
+  ) {
+    func visit(_ f: FieldBytes) {
+      if let nulls, nulls.contains(UnsafeBufferPointer(rebasing: f.p[f.trimmed])) {
+        return body(FieldBytes(p: f.p, start: f.start, end: f.start))
+      }
+      body(f)
+    }
+    guard escaped else { return visit(FieldBytes(p: p, start: start, end: end)) }
+    unescape(p, start, end).withUnsafeBufferPointer { visit(FieldBytes(p: $0, start: 0, end: $0.count)) }
   }
 
   static func unescape(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> [UInt8] {

@@ -234,22 +234,30 @@ struct FieldBytes {
   let p: UnsafeBufferPointer<UInt8>
   let start: Int
   let end: Int
-  /// More words that mean missing (`with nulls = (…)`), if any.
-  var nulls: NullWords? = nil
   var count: Int { end - start }
   subscript(k: Int) -> UInt8 { p[start + k] }
 
   var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: p[start..<end]) }
 
-  /// Empty, a missing-value marker (`NA`, `#N/A`, `[c]` …) or one of `nulls`,
-  /// spaces around it allowed.
-  var isNull: Bool {
+  /// Empty, or a missing-value marker (`NA`, `#N/A`, `[c]` …), spaces
+  /// around it allowed. (The words `with nulls` adds are made empty
+  /// before: `CSVReader.withField`.)
+  @inline(__always) var isNull: Bool {
     if count == 0 { return true }
+    // Every marker starts with one of `- * : . N n # [`; a value that
+    // starts otherwise (and not with a space) is not one.
+    switch p[start] {
+    case 45, 42, 58, 46, 78, 110, 35, 91, 32, 9: return CellText.isNull(p, trimmed)
+    default: return false
+    }
+  }
+
+  /// Where the bytes are without spaces and tabs at either end.
+  var trimmed: Range<Int> {
     var s = start, e = end
     while s < e && (p[s] == 32 || p[s] == 9) { s += 1 }
     while e > s && (p[e - 1] == 32 || p[e - 1] == 9) { e -= 1 }
-    if CellText.isNull(p, s..<e) { return true }
-    return nulls?.contains(UnsafeBufferPointer(rebasing: p[s..<e])) ?? false
+    return s..<e
   }
 
   var string: String { String(decoding: bytes, as: UTF8.self) }

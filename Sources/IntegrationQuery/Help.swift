@@ -103,7 +103,7 @@ public enum Help {
       Functions:  \(Builtin.functions.map(\.name).joined(separator: " "))
       Aggregates: \(Aggregate.allCases.map(\.rawValue).joined(separator: " "))
       Windows:    \(Window.allCases.map(\.rawValue).joined(separator: " "))
-      Topics:     money percent dates types null let scripts habits errors
+      Topics:     money percent dates types null let files scripts habits errors
 
       Dot-commands:
 

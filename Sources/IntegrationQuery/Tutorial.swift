@@ -316,4 +316,3 @@ extension Session {
     return lines.joined(separator: "\r\n") + "\r\n"
   }
 }
-

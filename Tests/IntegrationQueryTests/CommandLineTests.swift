@@ -228,10 +228,10 @@ final class CommandLineTests: XCTestCase {
     defer { try? FileManager.default.removeItem(atPath: path) }
     let env = ["IQ_TUTORIAL": path]
     let first = try iq(["-c", ".tutorial reset\nfrom areas | count"], env: env)
-    XCTAssertTrue(first.out.hasPrefix("Lesson 1 of 11"))
+    XCTAssertTrue(first.out.hasPrefix("Lesson 1 of 12"))
     XCTAssertTrue(first.out.contains("lesson 1 done"))
     // A new session carries on at lesson 2.
-    XCTAssertTrue(try iq(["-c", ".tutorial"], env: env).out.hasPrefix("Lesson 2 of 11: Keeping some rows"))
+    XCTAssertTrue(try iq(["-c", ".tutorial"], env: env).out.hasPrefix("Lesson 2 of 12: Keeping some rows"))
   }
 
   func testChartToSVG() throws {

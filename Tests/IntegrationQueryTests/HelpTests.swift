@@ -25,6 +25,22 @@ final class HelpTests: XCTestCase {
     XCTAssertGreaterThan(ran, 50)
   }
 
+  /// Every lesson of the tutorial is done by its own answer, files and all
+  /// (lesson 11 writes its export into the session's folder).
+  func testEveryLessonIsDoneByItsAnswer() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iq-lessons-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for (n, lesson) in Tutorial.lessons.enumerated() {
+      var out = ""
+      let s = Session.builtIn(results: Sink { out += $0 }, messages: Sink { _ in })
+      s.directory = dir.path
+      s.tutorialPath = dir.appendingPathComponent("progress").path
+      XCTAssertTrue(s.run(SourceFile(name: "<t>", text: ".tutorial \(n + 1)\n\(lesson.answer)")), lesson.answer)
+      XCTAssertTrue(out.contains("lesson \(n + 1) done"), "lesson \(n + 1) is not done by its answer:\n\(out)")
+    }
+  }
+
   func testEveryDotCommandExampleRuns() throws {
     for command in DotCommand.allCases {
       guard let example = command.example else { continue }

@@ -277,7 +277,7 @@ class ShellTests(unittest.TestCase):
     def test_tutorial_resumes_in_a_new_shell(self):
         sh = Shell(self.home)
         out = sh.run(".tutorial")
-        self.assertIn("Lesson 1 of 11", out)
+        self.assertIn("Lesson 1 of 12", out)
         sh.p.send("from areas | count\r")
         sh.p.expect_exact("lesson 1 done")
         sh.p.expect_exact(PROMPT)
