@@ -73,18 +73,25 @@ extension CSVReader {
   }
 
   /// Why a column of text is text, when most of its values look like
-  /// something else: the first that doesn't, by its line.
+  /// something else: the first that doesn't, by its line. Codes (numbers
+  /// with a leading zero) count as numbers here: a column of numbers and
+  /// codes is text because of its first code.
   static func whyText(_ column: Column, _ present: [Int], line: (Int) -> Int) -> String {
     var counts: [String: Int] = [:]
-    for r in present { if let k = look(column[r].asText) { counts[k, default: 0] += 1 } }
+    for r in present {
+      if let k = look(column[r].asText) { counts[k == "code" ? "number" : k, default: 0] += 1 }
+    }
     guard let (kind, n) = counts.max(by: { $0.value < $1.value }), n * 2 > present.count else { return "" }
-    if kind == "code" && n == present.count { return "codes with leading zeros, kept as text" }
+    func where_(_ r: Int) -> String {
+      "line \(groupThousands(String(line(r)))) has \(Value.text(column[r].asText).literalText)"
+    }
+    if n == present.count, let code = present.first(where: { look(column[$0].asText) == "code" }) {
+      return "codes: \(where_(code)), a leading zero, so the column is kept as text"
+    }
     guard let first = present.first(where: { look(column[$0].asText) != kind }) else { return "" }
-    let value = column[first].asText
-    let why = look(value) == "code" ? " (a leading zero: read as a code)" : ""
+    let why = look(column[first].asText) == "code" ? " (a leading zero: a code)" : ""
     let plural = ["money": "money", "percentage": "percentages", "date": "dates"][kind] ?? "numbers"
-    return
-      "most values are \(plural); line \(groupThousands(String(line(first)))) has \(Value.text(value).literalText)\(why)"
+    return "most values are \(plural); \(where_(first))\(why)"
   }
 
   /// The line a data record starts on, counting from `from`.
