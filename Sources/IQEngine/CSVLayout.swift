@@ -59,7 +59,7 @@ extension CSVReader {
         while first < rows.count && rows[first].filled <= 1 { first += 1 }
       }
       if header == 0 {
-        let n = rows[first].fields
+        let n = rows[first].fields.count
         return Layout(
           delimiter: delimiter, names: (1...max(1, n)).map { "column\($0)" }, unnamed: [],
           dataStart: rows[first].start, headerStart: rows[first].start)
@@ -67,15 +67,17 @@ extension CSVReader {
       var at = first
       if header == 1 && options.skip == nil {
         let need = max(2, widest - widest / 4)
-        let labels = rows[first...].prefix(20).first { $0.filled >= need && $0.cells.allSatisfy(isLabel) }
+        let labels = rows[first...].prefix(20).first { row in
+          row.filled >= need && row.fields.allSatisfy { isLabel(p, $0) }
+        }
         if let labels {
           at = rows[first...].firstIndex { $0.filled >= labels.filled }!
         }
       }
-      var cells = rows[at].cells
+      var cells = rows[at].cells(p)
       var dataStart = rows[at].next
       if header == 2 && at + 1 < rows.count {
-        let below = rows[at + 1].cells
+        let below = rows[at + 1].cells(p)
         cells = (0..<max(cells.count, below.count)).map { i in
           [i < cells.count ? cells[i] : "", i < below.count ? below[i] : ""].filter { !$0.isEmpty }
             .joined(separator: " ")
@@ -116,8 +118,18 @@ extension CSVReader {
 
     /// A header cell: empty, or text that is not a value (a year, as in
     /// `area,2015,2016`, is a label too).
-    static func isLabel(_ cell: String) -> Bool {
-      if cell.isEmpty { return true }
+    static func isLabel(_ p: UnsafeBufferPointer<UInt8>, _ field: SampleRow.Field) -> Bool {
+      guard !field.escaped else {
+        return CSVReader.unescape(p, field.start, field.end).withUnsafeBufferPointer {
+          isLabel(UnsafeBufferPointer(rebasing: $0[...]))
+        }
+      }
+      return isLabel(UnsafeBufferPointer(rebasing: p[field.start..<field.end]))
+    }
+
+    static func isLabel(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+      let r = CellText.trimmed(cell)
+      if r.isEmpty { return true }
       if let n = CellText.number(cell) {
         guard let y = n.int, !n.pound, !n.percent, (1800...2200).contains(y) else { return n.leadingZero }
         return true
@@ -137,26 +149,47 @@ extension CSVReader {
     /// The candidate that splits most sample lines into one same number
     /// (more than one) of fields; a comma when none splits any.
     static func detectDelimiter(_ p: UnsafeBufferPointer<UInt8>, _ sample: Range<Int>, name: String) -> UInt8 {
+      struct Counts: CSVVisitor {
+        struct Enough: Error {}
+        var counts: [Int: Int] = [:]
+        var records = 0
+        mutating func field(_ column: Int, _ s: Int, _ e: Int, cell: Int, escaped: Bool) {}
+        mutating func record(fields: Int, end: Int) throws {
+          if fields > 1 { counts[fields, default: 0] += 1 }
+          records += 1
+          if records >= Layout.sampleRows { throw Enough() }
+        }
+      }
       var best: (lines: Int, delimiter: UInt8) = (0, 44)
       for d: UInt8 in [44, 59, 9, 124] {
-        var counts: [Int: Int] = [:]
-        for row in sampleRows(p, sample, delimiter: d, name: name) where row.fields > 1 {
-          counts[row.fields, default: 0] += 1
-        }
-        let lines = counts.values.max() ?? 0
+        var v = Counts()
+        // Messages from here are not shown, so they need no text.
+        try? CSVScanner(bytes: p, delimiter: d, source: { SourceFile(name: name, text: "") }).scan(
+          from: sample.lowerBound, to: sample.upperBound, &v)
+        let lines = v.counts.values.max() ?? 0
         if lines > best.lines { best = (lines, d) }
       }
       return best.delimiter
     }
 
-    /// A record of the sample: its cells trimmed, how many are filled, its
-    /// field count, where it starts and where the next begins.
+    /// A record of the sample: where each field is, how many are filled,
+    /// where it starts and where the next begins.
     struct SampleRow {
-      var cells: [String]
+      struct Field {
+        var start: Int, end: Int, escaped: Bool
+      }
+      var fields: [Field]
       var filled: Int
-      var fields: Int
       var start: Int
       var next: Int
+
+      /// Its cells as text, trimmed.
+      func cells(_ p: UnsafeBufferPointer<UInt8>) -> [String] {
+        fields.map { f in
+          let bytes = f.escaped ? CSVReader.unescape(p, f.start, f.end) : Array(p[f.start..<f.end])
+          return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        }
+      }
     }
 
     /// The sample's first `sampleRows` records; an error stops them early
@@ -168,24 +201,25 @@ extension CSVReader {
         struct Enough: Error {}
         let p: UnsafeBufferPointer<UInt8>
         var rows: [SampleRow] = []
-        var cells: [String] = []
+        var fields: [SampleRow.Field] = []
+        var filled = 0
         var start = 0
 
         mutating func field(_ column: Int, _ s: Int, _ e: Int, cell: Int, escaped: Bool) {
           if column == 0 {
             start = cell
-            cells = []
+            fields = []
+            filled = 0
           }
-          let bytes = escaped ? CSVReader.unescape(p, s, e) : Array(p[s..<e])
-          cells.append(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces))
+          fields.append(SampleRow.Field(start: s, end: e, escaped: escaped))
+          if !CellText.trimmed(UnsafeBufferPointer(rebasing: p[s..<e])).isEmpty { filled += 1 }
         }
 
-        mutating func record(fields: Int, end: Int) throws {
+        mutating func record(fields count: Int, end: Int) throws {
           var next = end
           if next < p.count && p[next] == 13 { next += 1 }
           if next < p.count && p[next] == 10 { next += 1 }
-          rows.append(
-            SampleRow(cells: cells, filled: cells.count { !$0.isEmpty }, fields: fields, start: start, next: next))
+          rows.append(SampleRow(fields: fields, filled: filled, start: start, next: next))
           if rows.count >= Layout.sampleRows { throw Enough() }
         }
       }

@@ -425,7 +425,9 @@ extension Session {
       if Dataset.tableNames.contains(table) {
         throw Diagnostic("\(path): '\(table)' is a built-in table; rename the file", at: nil)
       }
-      let t = try CSVReader.read(path: path, cancellation: cancellation).table
+      let read = try CSVReader.read(path: path, cancellation: cancellation)
+      read.warnings.forEach(report)
+      let t = read.table
       catalog.add(
         table,
         Catalog.Entry(fields: t.fields, description: "from \(path)", source: path, rowCount: t.rowCount, load: { t }))
