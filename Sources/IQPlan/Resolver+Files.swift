@@ -5,8 +5,8 @@ import IQSyntax
 /// `from "PATH" with …` and `from stdin`: the options checked and read
 /// into `ReadOptions`, each error at the option that caused it.
 extension Resolver {
-  static let optionNames = ["skip", "header", "delimiter", "nulls", "types", "sheet", "range"]
-  static let typeNames = ["text", "int", "number", "money", "date", "bool"]
+  public static let optionNames = ["skip", "header", "delimiter", "nulls", "types", "sheet", "range"]
+  public static let typeNames = ["text", "int", "number", "money", "date", "bool"]
 
   func readOptions(_ options: [FileOption], workbook: Bool) throws -> ReadOptions {
     var out = ReadOptions()

@@ -82,7 +82,9 @@ public struct Completion: Equatable, Sendable {
       }
       let argument = String(parts[1])
       switch parts[0] {
-      case "describe": return word(before, cursor, session.catalog.names)
+      case "describe":
+        if argument.hasPrefix("\"") { return files(String(argument.dropFirst()), cursor: cursor) }
+        return word(before, cursor, session.catalog.names)
       case "mode": return word(before, cursor, OutputFormat.allCases.map(\.rawValue))
       case "timer": return word(before, cursor, ["on", "off"])
       case "help": return word(before, cursor, Help.topics.map(\.name) + DotCommand.allCases.map(\.rawValue))
@@ -126,8 +128,9 @@ public struct Completion: Equatable, Sendable {
     }
     if previous?.kind == .symbol(.pipe) { return offer(Verb.allCases.map(\.rawValue).filter { $0 != "from" }) }
     if ["from", "join", "append"].contains(previousWord) && previous?.kind == .identifier {
-      return offer(session.catalog.names + (previousWord == "join" ? ["left"] : []))
+      return offer(session.catalog.names + (previousWord == "join" ? ["left"] : []) + ["stdin"])
     }
+    if let options = fileOptions(significant, file: file, previous: previous) { return offer(options) }
     if previousWord == "left", significant.dropLast().last.map({ file.text(of: $0.span).lowercased() }) == "join" {
       return offer(session.catalog.names)
     }
@@ -142,6 +145,24 @@ public struct Completion: Equatable, Sendable {
       words.removeAll { $0.hasSuffix("(") && previousWord == "on" }
     }
     return offer(words)
+  }
+
+  /// After a file (`from "f.csv" `): `with`; after `with` or a comma
+  /// among its options: the options; after `name:` in `types`: the types.
+  static func fileOptions(_ tokens: [Token], file: SourceFile, previous: Token?) -> [String]? {
+    let step = tokens.lastIndex(where: { $0.kind == .symbol(.pipe) }).map { Array(tokens[($0 + 1)...]) } ?? tokens
+    func word(_ t: Token) -> String { file.text(of: t.span).lowercased() }
+    guard
+      let source = step.firstIndex(where: { $0.kind == .string || ($0.kind == .identifier && word($0) == "stdin") }),
+      source > 0, ["from", "join", "append", "left", "many"].contains(word(step[source - 1]))
+    else { return nil }
+    if source == step.count - 1 { return ["with"] }
+    guard word(step[source + 1]) == "with", let previous else { return nil }
+    if previous.kind == .symbol(.colon) { return Resolver.typeNames }
+    let open = step.lastIndex { $0.kind == .symbol(.leftParen) } ?? -1
+    let close = step.lastIndex { $0.kind == .symbol(.rightParen) } ?? -1
+    if word(previous) == "with" || (previous.kind == .symbol(.comma) && close >= open) { return Resolver.optionNames }
+    return nil
   }
 
   /// Columns of the pipeline's steps before the one at the cursor, with

@@ -43,6 +43,17 @@ final class CompletionTests: XCTestCase {
     XCTAssertEqual(complete("let x = fr"), ["from"])
   }
 
+  /// After a file: `with`, then its options, and in `types` the types.
+  func testFileOptions() {
+    XCTAssertEqual(complete("from \"f.csv\" w"), ["with"])
+    XCTAssertEqual(complete("from \"f.csv\" with sk"), ["skip"])
+    XCTAssertEqual(complete("from \"f.csv\" with skip = 2, n"), ["nulls"])
+    XCTAssertEqual(complete("from \"f.csv\" with types = (code: t"), ["text"])
+    XCTAssertEqual(complete("from areas | join left \"f.csv\" with h"), ["header"])
+    XCTAssertEqual(complete("from std"), ["stdin"])
+    XCTAssertTrue(complete("from \"f.csv\" with skip = 2 | wh").contains("where"))
+  }
+
   func testLetResultsAreTables() {
     session.catalog.add(
       "london", table: Table(fields: [Field("a", .int)], columns: [Column(.int([1]))]), description: "")
