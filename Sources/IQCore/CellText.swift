@@ -93,7 +93,7 @@ public enum CellText {
       guard sign() else { return nil }
     }
     // The whole part, with separators every three digits if any.
-    var mantissa: UInt64 = 0, digits = 0, significant = 0, exact = true
+    var mantissa: UInt64 = 0, digits = 0, exact = true
     var group = -1  // digits since the last separator; -1 before the first
     var firstGroup = 0
     let wholeStart = i
@@ -101,7 +101,7 @@ public enum CellText {
       let c = b[i]
       if c >= 48 && c <= 57 {
         if digits == 1 && b[wholeStart] == 48 { out.leadingZero = true }
-        accumulate(c, &mantissa, &significant, &exact)
+        accumulate(c, &mantissa, &exact)
         digits += 1
         if group >= 0 { group += 1 } else { firstGroup += 1 }
       } else if c == 44 {  // ,
@@ -120,7 +120,7 @@ public enum CellText {
       point = true
       i += 1
       while i < e && b[i] >= 48 && b[i] <= 57 {
-        accumulate(b[i], &mantissa, &significant, &exact)
+        accumulate(b[i], &mantissa, &exact)
         scale += 1
         i += 1
       }
@@ -169,12 +169,11 @@ public enum CellText {
     return out
   }
 
-  @inline(__always) static func accumulate(_ c: UInt8, _ m: inout UInt64, _ significant: inout Int, _ exact: inout Bool)
-  {
+  /// One more digit on the mantissa; `exact` goes false when it no longer fits.
+  @inline(__always) static func accumulate(_ c: UInt8, _ m: inout UInt64, _ exact: inout Bool) {
     let (a, o1) = m.multipliedReportingOverflow(by: 10)
     let (s, o2) = a.addingReportingOverflow(UInt64(c - 48))
     if o1 || o2 { exact = false } else { m = s }
-    significant += 1
   }
 
   static let powers: [Double] = (0...22).map { p in (0..<p).reduce(1.0) { r, _ in r * 10 } }

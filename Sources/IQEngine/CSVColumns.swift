@@ -127,7 +127,6 @@ extension CSVReader {
     var extra: Span?
     /// Filled cells in the record being read.
     var filled = 0
-    var recordStart = 0
     /// The first value that doesn't fit the type the user gave its column.
     var misfit: Diagnostic?
     var tail = Tail()
@@ -155,10 +154,7 @@ extension CSVReader {
     }
 
     mutating func field(_ c: Int, _ start: Int, _ end: Int, cell: Int, escaped: Bool) {
-      if c == 0 {
-        recordStart = cell
-        filled = 0
-      }
+      if c == 0 { filled = 0 }
       if end > start { filled += 1 }
       guard c < columns else {
         if c == columns { extra = Span(cell, end) }
