@@ -39,13 +39,13 @@ public enum Output {
 
   // MARK: - Plain values (csv, tsv, json)
 
+  /// csv and tsv, quoted as RFC 4180 says (as Excel writes both): a field
+  /// holding the separator, a quote or a line break is quoted, with its
+  /// quotes doubled. A row whose fields are all empty starts with `""`, since
+  /// a line of bare separators is blank and readers skip it.
   static func delimited(_ t: Table, separator: Character, cancellation: Cancellation) throws -> String {
     func field(_ s: String) -> String {
-      if separator == "\t" {
-        return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
-          .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
-      }
-      if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+      if s.contains(where: { $0 == separator || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
       }
       return s
@@ -53,9 +53,11 @@ public enum Output {
     var out = t.fields.map { field($0.name) }.joined(separator: String(separator)) + "\n"
     for r in 0..<t.rowCount {
       try cancellation.poll(r)
-      let line = t.columns.map { field($0[r].plainText) }.joined(separator: String(separator))
-      // A row of one empty field would be a blank line, which readers skip: quote it.
-      out += line.isEmpty && separator == "," ? "\"\"" : line
+      let fields = t.columns.map { field($0[r].plainText) }
+      out +=
+        fields.allSatisfy(\.isEmpty)
+        ? "\"\"" + String(repeating: separator, count: max(0, fields.count - 1))
+        : fields.joined(separator: String(separator))
       out += "\n"
     }
     return out
