@@ -16,7 +16,7 @@ public enum ExcelFormat {
   /// number placeholder (`0`, `#`).
   static func datePieces(_ code: String) -> [Piece]? {
     var pieces: [Piece] = []
-    var chars = Array(code)
+    let chars = Array(code)
     var i = 0
     var hasLetter = false
     while i < chars.count {
@@ -53,7 +53,6 @@ public enum ExcelFormat {
       pieces.append(.literal(String(c)))
       i += 1
     }
-    chars = []
     return hasLetter ? pieces : nil
   }
 
@@ -122,27 +121,22 @@ public enum ExcelFormat {
       while i < s.count && ((s[i] | 0x20) >= 97 && (s[i] | 0x20) <= 122) { i += 1 }
       return String(decoding: s[start..<i], as: UTF8.self).lowercased()
     }
+    /// Digits for `d` `dd` `m` `mm`; for longer codes a name, three letters at least.
+    func numberOrName(_ n: Int, _ names: [String]) -> Int? {
+      if n <= 2 { return number(2) }
+      let w = word()
+      guard w.count >= 3, let k = names.firstIndex(where: { $0.lowercased().hasPrefix(w) }) else { return nil }
+      return k + 1
+    }
     for p in pieces {
       switch p {
       case .day(let n):
-        if n <= 2 {
-          guard let v = number(2) else { return nil }
-          day = v
-        } else {
-          let w = word()
-          guard dayNames.contains(where: { $0.lowercased().hasPrefix(w) && w.count >= 3 }) else { return nil }
-        }
+        // A weekday's name says nothing the date doesn't.
+        guard let v = numberOrName(n, dayNames) else { return nil }
+        if n <= 2 { day = v }
       case .month(let n):
-        if n <= 2 {
-          guard let v = number(2) else { return nil }
-          month = v
-        } else {
-          let w = word()
-          guard w.count >= 3, let k = monthNames.firstIndex(where: { $0.lowercased().hasPrefix(w) }) else {
-            return nil
-          }
-          month = k + 1
-        }
+        guard let v = numberOrName(n, monthNames) else { return nil }
+        month = v
       case .year(let n):
         guard let v = number(n <= 2 ? 2 : 4) else { return nil }
         year = n <= 2 ? (v < 30 ? 2000 + v : 1900 + v) : v
@@ -196,7 +190,7 @@ public enum ExcelFormat {
 
     init?(_ code: String) {
       var seenDigit = false, afterPoint = false, done = false
-      var chars = Array(code)
+      let chars = Array(code)
       var i = 0
       while i < chars.count {
         let c = chars[i]
@@ -260,7 +254,6 @@ public enum ExcelFormat {
         }
         i += 1
       }
-      chars = []
       guard seenDigit else { return nil }
     }
 
