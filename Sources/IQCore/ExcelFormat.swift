@@ -159,11 +159,35 @@ public enum ExcelFormat {
   public static func format(number value: Double, _ code: String) -> String? {
     let sections = split(code)
     guard let positive = NumberSection(sections[0]) else { return nil }
-    if value == 0, sections.count >= 3, let zero = NumberSection(sections[2]) { return zero.write(0) }
-    if value < 0, sections.count >= 2, let negative = NumberSection(sections[1]) { return negative.write(-value) }
+    // A section with no digit placeholder is shown as its text (`-` for zero).
+    if value == 0, sections.count >= 3 { return NumberSection(sections[2])?.write(0) ?? literal(sections[2]) }
+    if value < 0, sections.count >= 2 { return NumberSection(sections[1])?.write(-value) ?? literal(sections[1]) }
     let text = positive.write(abs(value))
     // A value that rounds to zero shows no sign.
     return value < 0 && text.contains(where: { $0.isNumber && $0 != "0" }) ? "-" + text : text
+  }
+
+  /// A section's text without its codes: quotes and escapes taken off,
+  /// `_x` a space, `*x` nothing, `[…]` dropped.
+  static func literal(_ section: String) -> String {
+    var out = ""
+    var chars = section.makeIterator()
+    var quoted = false
+    while let c = chars.next() {
+      if c == "\"" {
+        quoted.toggle()
+      } else if quoted {
+        out.append(c)
+      } else if c == "\\" || c == "_" || c == "*" {
+        let next = chars.next()
+        if c == "\\", let next { out.append(next) } else if c == "_" { out.append(" ") }
+      } else if c == "[" {
+        while let d = chars.next(), d != "]" {}
+      } else {
+        out.append(c)
+      }
+    }
+    return out
   }
 
   /// The code's sections, split at `;` outside quotes.
