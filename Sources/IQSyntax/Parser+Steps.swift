@@ -118,7 +118,7 @@ extension Parser {
       let value: OptionValue
       if p.accept(.leftParen) {
         let open = Span(start, start + 1)
-        if p.tokens[p.pos + 1].kind == .symbol(.colon) {
+        if p.pos + 1 < p.tokens.count && p.tokens[p.pos + 1].kind == .symbol(.colon) {
           value = .types(
             try p.parseList { q in
               let column = try q.parseName("a column name")

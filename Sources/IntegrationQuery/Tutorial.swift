@@ -276,9 +276,9 @@ extension Session {
 
 extension Session {
   /// Writes a lesson's file into the current folder, unless it is there
-  /// already as iq writes it.
+  /// already as iq writes it (or the session writes no files: the fuzzers).
   func writeSampleFile(of lesson: Lesson) {
-    guard let name = lesson.sampleFile, let text = try? sampleExport() else { return }
+    guard let name = lesson.sampleFile, !readOnly, let text = try? sampleExport() else { return }
     let path = filePath(name, in: directory)
     if FileManager.default.contents(atPath: path) == Data(text.utf8) { return }
     try? text.write(toFile: path, atomically: true, encoding: .utf8)
