@@ -176,7 +176,8 @@ public enum CellText {
     if o1 || o2 { exact = false } else { m = s }
   }
 
-  static let powers: [Double] = (0...22).map { p in (0..<p).reduce(1.0) { r, _ in r * 10 } }
+  /// 1, 10, … 1e22: each exact in a double.
+  package static let powers: [Double] = (0...22).map { p in (0..<p).reduce(1.0) { r, _ in r * 10 } }
 
   /// Reads a date as people write them: ISO `2015-04-01`; UK day-first
   /// `01/04/2015`, `1/4/2015`, `01-04-2015`, `01.04.2015` (never
@@ -278,10 +279,7 @@ public enum CellText {
     return true
   }
 
-  static let months = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december",
-  ].map { Array($0.utf8) }
+  static let months = ExcelFormat.monthNames.map { Array($0.lowercased().utf8) }
 
   /// `Apr`, `April`, `Sept`, any case: 1 to 12.
   static func monthNumber(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {

@@ -35,14 +35,9 @@ public enum ExcelFormat {
       if c == "0" || c == "#" { return nil }
       if c == "\"" {
         // Quoted literal text.
-        var j = i + 1
-        var text = ""
-        while j < chars.count && chars[j] != "\"" {
-          text.append(chars[j])
-          j += 1
-        }
+        let (text, end) = enclosed(chars, after: i, until: "\"")
         pieces.append(.literal(text))
-        i = j + 1
+        i = end + 1
         continue
       }
       if c == "\\" && i + 1 < chars.count {
@@ -190,6 +185,14 @@ public enum ExcelFormat {
     return out
   }
 
+  /// The text after `chars[open]` up to the next `close` (or the end), and
+  /// where that `close` is.
+  static func enclosed(_ chars: [Character], after open: Int, until close: Character) -> (String, Int) {
+    var end = open + 1
+    while end < chars.count && chars[end] != close { end += 1 }
+    return (String(chars[min(open + 1, end)..<end]), end)
+  }
+
   /// The code's sections, split at `;` outside quotes.
   static func split(_ code: String) -> [String] {
     var sections = [""]
@@ -238,14 +241,7 @@ public enum ExcelFormat {
           percent = true
           literal = "%"
         case "\"":
-          var j = i + 1
-          var text = ""
-          while j < chars.count && chars[j] != "\"" {
-            text.append(chars[j])
-            j += 1
-          }
-          literal = text
-          i = j
+          (literal, i) = ExcelFormat.enclosed(chars, after: i, until: "\"")
         case "\\":
           if i + 1 < chars.count {
             literal = String(chars[i + 1])
@@ -253,14 +249,9 @@ public enum ExcelFormat {
           }
         case "[":
           // `[Red]`, `[$£-809]`: the currency symbol is kept, the rest dropped.
-          var j = i + 1
-          var text = ""
-          while j < chars.count && chars[j] != "]" {
-            text.append(chars[j])
-            j += 1
-          }
+          let (text, end) = ExcelFormat.enclosed(chars, after: i, until: "]")
           if text.hasPrefix("$") { literal = String(text.dropFirst().prefix { $0 != "-" }) }
-          i = j
+          i = end
         case "_", "*":
           // `_)` leaves a space as wide as `)`; `*` repeats to fill: a space will do.
           literal = " "

@@ -332,11 +332,10 @@ struct FieldBytes {
       k += 1
     }
     guard digits > 0, mantissa < (1 << 53) else { return nil }
-    let v = Double(mantissa) / FieldBytes.powers[scale]
+    let v = Double(mantissa) / CellText.powers[scale]
     return negative ? -v : v
   }
 
-  static let powers: [Double] = (0...22).map { pow(10, Double($0)) }
 
   /// `12.5%`, as 0.125.
   var percent: Double? {
