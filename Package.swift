@@ -5,8 +5,9 @@ import PackageDescription
 // the stages before it, so an import the wrong way is a compile error:
 //
 //   IQCore ← IQSyntax ─┬─ IQPlan ← IQEngine ← IQOutput ─┐
-//   IQCore ← IQBuiltins ┘    ↑         ↑                 ├─ IntegrationQuery ← iq
-//                          IQSQL    IQDataset ───────────┘
+//   IQCore ← IQBuiltins ┘    ↑         ↑ ↑               ├─ IntegrationQuery ← iq
+//                          IQSQL      │ IQDataset ───────┘
+//   IQCore ← IQWorkbook ──────────────┘ (and IntegrationQuery, which saves workbooks)
 let package = Package(
   name: "iq",
   products: [
@@ -14,7 +15,8 @@ let package = Package(
     .library(name: "IntegrationQuery", targets: ["IntegrationQuery"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
   ],
   targets: [
     // The C boundary to libedit: a module map and a shim header, nothing else.
@@ -27,6 +29,12 @@ let package = Package(
     // string literal in well under a second, where a Swift literal of the
     // same size slows every clean build (see ARCHITECTURE.md).
     .target(name: "CIQData", exclude: ["tables"]),
+    // libxml2's streaming (SAX2 push) parser, for the parts of a workbook.
+    .systemLibrary(
+      name: "CLibXML2",
+      pkgConfig: "libxml-2.0",
+      providers: [.apt(["libxml2-dev"])]
+    ),
     // What glibc has that Swift's Glibc module does not export (malloc_trim, memmem).
     .target(name: "CIQSystem"),
 
@@ -37,10 +45,16 @@ let package = Package(
     .target(name: "IQSyntax", dependencies: ["IQCore"]),
     // The builtin functions, each declared once: name, typing, kernel, SQL, help.
     .target(name: "IQBuiltins", dependencies: ["IQCore", "CIQSystem"]),
+    // Excel workbooks (.xlsx) ↔ tables: the zip container, each part's XML
+    // streamed, cells to typed columns; and a table written as a workbook.
+    .target(
+      name: "IQWorkbook",
+      dependencies: ["IQCore", "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+    ),
     // AST → plan: the catalog, the resolver.
     .target(name: "IQPlan", dependencies: ["IQSyntax", "IQBuiltins"]),
     // Plan → table: the executor, kernels, grouping, sorting, the CSV reader.
-    .target(name: "IQEngine", dependencies: ["IQPlan", "CIQSystem"]),
+    .target(name: "IQEngine", dependencies: ["IQPlan", "IQWorkbook", "CIQSystem"]),
     // Plan → SQL.
     .target(name: "IQSQL", dependencies: ["IQPlan"]),
     // Table → text: output formats and charts.
@@ -51,7 +65,7 @@ let package = Package(
     // completion. Everything testable without a terminal.
     .target(
       name: "IntegrationQuery",
-      dependencies: ["IQOutput", "IQSQL", "IQDataset", "IQBuiltins"]
+      dependencies: ["IQOutput", "IQSQL", "IQDataset", "IQBuiltins", "IQWorkbook"]
     ),
     // Thin executable: argument parsing, the libedit line editor, the process's exit.
     .executableTarget(

@@ -84,36 +84,9 @@ extension CSVReader {
         }
         dataStart = rows[at + 1].next
       }
-      let (names, unnamed) = columnNames(cells)
+      let (names, unnamed) = uniqueColumnNames(cells) { "column_\($0 + 1)" }
       return Layout(
         delimiter: delimiter, names: names, unnamed: unnamed, dataStart: dataStart, headerStart: rows[at].start)
-    }
-
-    /// Header cells as column names: trimmed, `column_N` for an empty one,
-    /// and a suffix for a name met before (`a`, `a_2`).
-    static func columnNames(_ cells: [String]) -> ([String], Set<Int>) {
-      var names: [String] = []
-      var unnamed: Set<Int> = []
-      var taken: Set<String> = []
-      // The next suffix to try for each name, so a thousand `a`s stay linear.
-      var nextSuffix: [String: Int] = [:]
-      for (i, cell) in cells.enumerated() {
-        var n = cell
-        if n.isEmpty {
-          n = "column_\(i + 1)"
-          unnamed.insert(i)
-        }
-        var unique = n
-        var k = nextSuffix[n] ?? 2
-        while taken.contains(unique) {
-          unique = "\(n)_\(k)"
-          k += 1
-        }
-        nextSuffix[n] = k
-        names.append(unique)
-        taken.insert(unique)
-      }
-      return (names, unnamed)
     }
 
     /// A header cell: empty, or text that is not a value (a year, as in

@@ -1,6 +1,7 @@
 import Foundation
 import IQCore
 import IQPlan
+import IQWorkbook
 
 /// Reads delimited text as Excel and NHS systems export it (LANGUAGE.md
 /// §6 and §10): RFC 4180 quoting, CRLF or LF, UTF-8 with or without a BOM;
@@ -38,6 +39,11 @@ public enum CSVReader {
     let attributes = try? FileManager.default.attributesOfItem(atPath: file)
     if let kind = attributes?[.type] as? FileAttributeType, kind != .typeRegular {
       throw Diagnostic("\(path) is not a regular file; iq reads only regular files", at: nil)
+    }
+    if WorkbookReader.extensions.contains((path as NSString).pathExtension.lowercased()) {
+      let read = try WorkbookReader.read(
+        file: file, name: path, options: options, columns: wanted, cancellation: cancellation)
+      return FileRead(table: read.table, warnings: read.warnings)
     }
     try FileKind.refuseUnlessText(path)
     let fd = open(file, O_RDONLY)
