@@ -19,11 +19,11 @@ public struct Executor {
   /// Checked between steps and polled in every long loop.
   public let cancellation: Cancellation
   /// `save` writes here; the session decides how (and reports what).
-  public var save: (Table, String, Span) throws -> Void
+  public var save: (Table, String, String?, Span) throws -> Void
 
   public init(
     catalog: Catalog, warnings: Warnings, cancellation: Cancellation,
-    save: @escaping (Table, String, Span) throws -> Void
+    save: @escaping (Table, String, String?, Span) throws -> Void
   ) {
     self.catalog = catalog
     self.warnings = warnings
@@ -39,7 +39,7 @@ public struct Executor {
   /// what a `save` step names; `after` sees each step's table (`.explain`).
   public static func run(
     _ plan: Plan, catalog: Catalog, cancellation: Cancellation, after: (Int, Table) -> Void = { _, _ in },
-    save: @escaping (Table, String, Span) throws -> Void
+    save: @escaping (Table, String, String?, Span) throws -> Void
   ) throws -> QueryOutcome {
     let warnings = Warnings()
     let executor = Executor(catalog: catalog, warnings: warnings, cancellation: cancellation, save: save)
@@ -138,8 +138,8 @@ public struct Executor {
     case .append(let source, let mapping):
       return try append(source, mapping: mapping, to: t)
 
-    case .save(let path, let span):
-      try save(t, path, span)
+    case .save(let path, let span, let sheet):
+      try save(t, path, sheet, span)
       return t
 
     case .chart(let spec):

@@ -70,7 +70,8 @@ public enum PlanStep: Sendable {
   case distinct([Int])
   /// For each output column, its position in the appended table, if it has one.
   case append(TableSource, mapping: [Int?])
-  case save(String, Span)
+  /// A file, where its name is, and a workbook's sheet.
+  case save(String, Span, sheet: String?)
   /// The last step: the input becomes the chart's columns (x, y[, series]).
   case chart(ChartSpec)
 }

@@ -41,7 +41,8 @@ extension PlanStep {
     case .distinct(let xs): return "distinct \(positions(xs))"
     case .append(let source, let mapping):
       return "append \(source.dump) mapping " + mapping.map { $0.map { "#\($0)" } ?? "null" }.joined(separator: ", ")
-    case .save(let path, _): return "save \(Value.text(path).literalText)"
+    case .save(let path, _, let sheet):
+      return "save \(Value.text(path).literalText)" + (sheet.map { " with sheet = \(Value.text($0).literalText)" } ?? "")
     case .chart(let spec):
       let series = spec.series.map { " by \($0.typedDump)" } ?? ""
       let path = spec.path.map { " to \(Value.text($0).literalText)" } ?? ""

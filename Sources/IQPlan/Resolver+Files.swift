@@ -24,6 +24,11 @@ extension Resolver {
       guard seen.insert(name).inserted else {
         throw Diagnostic("\(name) is given twice", at: o.name.span, help: "give each option once")
       }
+      if workbook && name == "delimiter" {
+        throw Diagnostic(
+          "delimiter is for delimited text; this is a workbook", at: o.name.span,
+          help: "for a workbook use sheet, range, skip, header, nulls or types")
+      }
       switch name {
       case "skip": out.skip = try count(o, 0...1_000_000, "skip = 3 (lines above the header)")
       case "header": out.header = try count(o, 0...2, "header = 0 (no header), 1 or 2 (two rows joined)")
@@ -96,6 +101,40 @@ extension Resolver {
       out[p.column.text] = type
     }
     return out
+  }
+
+  /// `save "out.xlsx" with sheet = "Regions"`: the one option a save takes,
+  /// and only for a workbook; the name one Excel allows.
+  func saveSheet(_ options: [FileOption], workbook: Bool) throws -> String? {
+    var sheet: String?
+    for o in options {
+      guard o.name.text.lowercased() == "sheet" else {
+        throw Diagnostic(
+          "save takes one option, sheet (for a workbook), not \(o.name.text)", at: o.name.span,
+          help: "save \"out.xlsx\" with sheet = \"Regions\"")
+      }
+      guard workbook else {
+        throw Diagnostic(
+          "sheet is for saving a workbook (.xlsx)", at: o.name.span, help: "save \"out.xlsx\" with sheet = \"Regions\"")
+      }
+      guard sheet == nil else { throw Diagnostic("sheet is given twice", at: o.name.span, help: "give it once") }
+      guard case .literal(.text(let s)) = o.value else { throw wrongValue(o, "sheet = \"Regions\"") }
+      let trimmed = s.trimmingCharacters(in: .whitespaces)
+      let bad = s.first { ":\\/?*[]".contains($0) }
+      guard !trimmed.isEmpty, s.count <= 31, bad == nil, !s.hasPrefix("'"), !s.hasSuffix("'"),
+        trimmed.lowercased() != "history"
+      else {
+        let why =
+          trimmed.isEmpty
+          ? "is empty"
+          : s.count > 31 ? "is longer than 31 characters" : bad.map { "has \($0)" } ?? "isn't one Excel allows"
+        throw Diagnostic(
+          "a sheet's name \(why)", at: o.span,
+          help: "Excel's sheet names have 1 to 31 characters, none of : \\ / ? * [ ], and don't start or end with '")
+      }
+      sheet = s
+    }
+    return sheet
   }
 
   /// Every column `types` names must be one the file has.

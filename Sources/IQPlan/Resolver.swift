@@ -128,14 +128,19 @@ public struct Resolver {
       return try resolveChart(
         kind, x: xe, y: ye, series: seriesName, path: path, input: input, hasOrder: hasOrder, scope: scope, verb: verb)
 
-    case .save(let path, let span):
+    case .save(let path, let span, let options):
       let ext = (path as NSString).pathExtension.lowercased()
-      guard OutputFormat(fileExtension: ext) != nil else {
+      if ext == "xlsm" || ext == "xls" {
+        throw Diagnostic(
+          "iq saves workbooks as .xlsx, not .\(ext)", at: span, help: "name the file .xlsx",
+          fix: Diagnostic.Fix(span, Value.text((path as NSString).deletingPathExtension + ".xlsx").literalText))
+      }
+      guard OutputFormat(fileExtension: ext) != nil || ext == "xlsx" else {
         throw Diagnostic(
           "can't tell the format of '\(path)' from its extension", at: span,
-          help: "name the file .csv, .tsv, .json or .md")
+          help: "name the file .csv, .tsv, .json, .md or .xlsx")
       }
-      return (.save(path, span), input, hasOrder)
+      return (.save(path, span, sheet: try saveSheet(options, workbook: ext == "xlsx")), input, hasOrder)
     }
   }
 

@@ -128,7 +128,8 @@ public enum StepKind: Equatable, Sendable {
   case distinct([Name])
   case count
   case append(SourceRef)
-  case save(String, Span)
+  /// `save "out.xlsx" with sheet = "Regions"`: the options are checked by the resolver.
+  case save(String, Span, options: [FileOption])
   case chart(ChartKind, x: Expr, y: Expr, series: Name?, path: FileName?)
 }
 

@@ -74,7 +74,7 @@ extension Step {
     case .distinct(let names): return "(distinct\(names.map { " " + $0.text }.joined()))"
     case .count: return "(count)"
     case .append(let s): return "(append \(source(s)))"
-    case .save(let p, _): return "(save \"\(p)\")"
+    case .save(let p, _, let options): return "(save \"\(p)\"\(dump(options)))"
     case .chart(let k, let x, let y, let series, let path):
       return
         "(chart \(k.rawValue) \(x.dump) \(y.dump)\(series.map { " by \($0.text)" } ?? "")\(path.map { " to \"\($0.text)\"" } ?? ""))"

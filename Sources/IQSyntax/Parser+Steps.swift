@@ -75,10 +75,10 @@ extension Parser {
       kind = try parseChart()
 
     case .save:
-      // save_step = "save" STRING
+      // save_step = "save" STRING [ with_options ]
       guard current.kind == .string else { throw expected("a file name in quotes, e.g. save \"out.csv\"") }
       let t = advance()
-      kind = .save(try unescape(t), t.span)
+      kind = .save(try unescape(t), t.span, options: try parseOptions())
     }
     return Step(verb: verb, kind: kind, span: Span(start, previousEnd))
   }

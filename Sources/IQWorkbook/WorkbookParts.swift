@@ -46,12 +46,14 @@ final class WorkbookPart: XMLEvents {
     var hidden: Bool
   }
   var sheets: [Sheet] = []
+  var sheetIDs: [Int] = []
   /// Serial 0 is 1904-01-01 (old Mac workbooks), not 1899-12-30.
   var date1904 = false
 
   override func start(_ name: XMLName, _ a: XMLAttributes) {
     if name.is("sheet"), let n = a.string("name"), let id = a.string("id") {
       sheets.append(Sheet(name: n, relationship: id, hidden: (a.string("state") ?? "visible") != "visible"))
+      sheetIDs.append(a.int("sheetId") ?? 0)
     } else if name.is("workbookPr"), let v = a.string("date1904") {
       date1904 = v == "1" || v.lowercased() == "true"
     }

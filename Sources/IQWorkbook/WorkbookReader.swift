@@ -92,6 +92,7 @@ struct Book {
   let name: String
   let workbookPart: String
   let sheets: [WorkbookPart.Sheet]
+  let sheetIDs: [Int]
   let date1904: Bool
   /// Relationship id → part, for the workbook's own links.
   let parts: [String: String]
@@ -122,6 +123,7 @@ struct Book {
     let workbook = WorkbookPart()
     try archive.parse(main, workbook)
     sheets = workbook.sheets
+    sheetIDs = workbook.sheetIDs
     date1904 = workbook.date1904
     let rels = Relationships()
     let relsPart = Relationships.partFor(main)

@@ -103,8 +103,10 @@ public enum Explain {
       )
     case .append(let s):
       return ("Add the rows of \(source(s)) below: \(rows(outRows)).", nil)
-    case .save(let path, _):
-      return ("Save the \(rows(outRows)) to \(path).", nil)
+    case .save(let path, _, let options):
+      let sheet =
+        options.first { $0.name.text.lowercased() == "sheet" }.map { " (sheet \(file.text(of: $0.span)))" } ?? ""
+      return ("Save the \(rows(outRows)) to \(path)\(sheet).", nil)
     case .chart(let kind, let x, let y, _, _):
       let what = kind == .spc ? "an SPC (XmR) chart" : "a \(kind.rawValue) chart"
       return ("Draw \(what) of \(file.text(of: y.span)) by \(file.text(of: x.span)).", nil)

@@ -5,6 +5,7 @@ import IQEngine
 import IQOutput
 import IQPlan
 import IQSyntax
+import IQWorkbook
 
 /// Where a session writes: results, and messages (diagnostics, notes).
 public struct Sink {
@@ -267,8 +268,8 @@ public final class Session {
     let plan = try resolver().resolve(p)
     defer { catalog.forgetFiles() }
     return try Executor.run(plan, catalog: catalog, cancellation: cancellation, after: after) {
-      [unowned self] t, path, span in
-      if saving { try self.save(t, to: path, span: span) }
+      [unowned self] t, path, sheet, span in
+      if saving { try self.save(t, to: path, sheet: sheet, span: span) }
     }
   }
 
@@ -356,19 +357,46 @@ public final class Session {
   }
 
   /// `save`: written beside the target and renamed over it, so a failed
-  /// write leaves any old file whole.
-  func save(_ t: Table, to path: String, span: Span) throws {
+  /// write leaves any old file whole. A workbook with `sheet` keeps the
+  /// target's other sheets.
+  func save(_ t: Table, to path: String, sheet: String? = nil, span: Span) throws {
     try checkWritable(path, span: span)
-    let format = OutputFormat(fileExtension: (path as NSString).pathExtension)!
-    try writeAtomically(
-      try Output.render(t, as: format, limits: .unlimited, cancellation: cancellation), to: path, span: span)
-    messages.write("saved \(groupThousands(String(t.rowCount))) row\(t.rowCount == 1 ? "" : "s") to \(path)\n")
+    if (path as NSString).pathExtension.lowercased() == "xlsx" {
+      let file = filePath(path, in: directory)
+      let existing = sheet != nil && FileManager.default.fileExists(atPath: file) ? file : nil
+      try replaceAtomically(path, span: span) { temp in
+        try WorkbookWriter.write(
+          t, sheet: sheet, existing: existing, name: path, to: temp, cancellation: cancellation)
+      }
+    } else {
+      let format = OutputFormat(fileExtension: (path as NSString).pathExtension)!
+      try writeAtomically(
+        try Output.render(t, as: format, limits: .unlimited, cancellation: cancellation), to: path, span: span)
+    }
+    let into = sheet.map { " (sheet \($0))" } ?? ""
+    messages.write("saved \(groupThousands(String(t.rowCount))) row\(t.rowCount == 1 ? "" : "s") to \(path)\(into)\n")
   }
 
-  /// Writes beside the target, flushes it to disk and renames it over the
-  /// target: a failed or interrupted write leaves any old file whole. The
-  /// new file keeps the old one's permissions.
+  /// Writes text beside the target and renames it over the target.
   func writeAtomically(_ text: String, to path: String, span: Span) throws {
+    try replaceAtomically(path, span: span) { temp in
+      let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+      guard fd >= 0 else { throw SystemError(code: errno) }
+      defer { close(fd) }
+      if let e = writeAll(fd, text) { throw SystemError(code: e) }
+    }
+  }
+
+  /// An errno from writing a file.
+  struct SystemError: Error {
+    var code: Int32
+  }
+
+  /// `write` makes the new file at a temporary path beside the target; it
+  /// is flushed to disk and renamed over the target: a failed or
+  /// interrupted write leaves any old file whole. The new file keeps the
+  /// old one's permissions.
+  func replaceAtomically(_ path: String, span: Span, write: (String) throws -> Void) throws {
     let file = filePath(path, in: directory)
     let url = URL(fileURLWithPath: file)
     let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).iq-\(getpid()).tmp")
@@ -379,13 +407,22 @@ public final class Session {
     }
     var old = stat()
     let mode = stat(file, &old) == 0 ? old.st_mode & 0o777 : 0o644
-    let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-    guard fd >= 0 else { throw Diagnostic("can't save to '\(path)': \(String(cString: strerror(errno)))", at: span) }
-    if let e = writeAll(fd, text) {
-      close(fd)
-      throw fail(e)
+    unlink(temp)
+    do {
+      try write(temp)
+    } catch let e as SystemError {
+      throw fail(e.code)
+    } catch var d as Diagnostic {
+      unlink(temp)
+      if d.span == nil { d.span = span }
+      throw d
+    } catch {
+      unlink(temp)
+      throw error
     }
-    if fsync(fd) != 0 {
+    let fd = open(temp, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw fail(errno) }
+    if fchmod(fd, mode) != 0 || fsync(fd) != 0 {
       let e = errno
       close(fd)
       throw fail(e)
