@@ -23,7 +23,12 @@ struct SheetLayout {
     self.date1904 = date1904
     self.place = place
     nulls = Set(CellText.nullMarkers + options.nulls)
+    nullShared = []
+    nullShared = strings.map(isNull)
   }
+
+  /// For each shared string, whether it means missing (`*`, `n/a`, …).
+  private var nullShared: [Bool]
 
   /// A filled cell: its column, and its place in that column's cells.
   struct Cell {
@@ -51,7 +56,7 @@ struct SheetLayout {
     for (c, column) in part.columns.enumerated() {
       var i = column.first(atOrAfter: first)
       while i < column.count && Int(column.rows[i]) < first + n {
-        if filled(column, i) { sample[Int(column.rows[i]) - first].append(Cell(column: c, index: i)) }
+        sample[Int(column.rows[i]) - first].append(Cell(column: c, index: i))
         i += 1
       }
     }
@@ -105,7 +110,7 @@ struct SheetLayout {
     for column in part.columns {
       var i = column.first(atOrAfter: dataStart)
       while i < column.count && Int(column.rows[i]) < end {
-        if filled(column, i) { counts[Int(column.rows[i]) - dataStart] += 1 }
+        counts[Int(column.rows[i]) - dataStart] += 1
         i += 1
       }
     }
@@ -147,7 +152,7 @@ struct SheetLayout {
       var i = column.first(atOrAfter: dataStart)
       var hasData = false
       while i < column.count && Int(column.rows[i]) < dataStart + dataEnd {
-        if rowOf[Int(column.rows[i]) - dataStart] >= 0 && filled(column, i) {
+        if rowOf[Int(column.rows[i]) - dataStart] >= 0 {
           hasData = true
           break
         }
@@ -226,14 +231,6 @@ struct SheetLayout {
     }
   }
 
-  /// A cell that is more than empty text.
-  func filled(_ column: RawColumn, _ i: Int) -> Bool {
-    switch column.kinds[i] {
-    case .shared, .text: return !text(column, i).allSatisfy { $0 == " " || $0 == "\t" }
-    default: return true
-    }
-  }
-
   /// A header cell: text, or a whole number that is a year (`2015`).
   func isLabel(_ cell: Cell) -> Bool {
     let column = part.columns[cell.column]
@@ -278,7 +275,7 @@ struct SheetLayout {
   /// The first text of a note row, for the warning.
   func noteText(_ row: Int) -> String {
     for (c, column) in part.columns.enumerated() {
-      if let i = cellAt(row, c), filled(column, i) {
+      if let i = cellAt(row, c) {
         let s = display(column, i)
         return s.count > 60 ? String(s.prefix(57)) + "…" : s
       }
@@ -329,10 +326,13 @@ struct SheetLayout {
         sawDate = true
         if midnight && date(x).seconds != 0 { midnight = false }
         allShared = false
-      case .shared, .text:
+      case .shared:
+        if nullShared[Int(x)] { continue }
+        sawText = true
+      case .text:
         if isNull(text(column, i)) { continue }
         sawText = true
-        if column.kinds[i] == .text { allShared = false }
+        allShared = false
       case .bool:
         sawBool = true
         allShared = false
@@ -378,17 +378,14 @@ struct SheetLayout {
       // Shared strings as codes: each different string once.
       var codes = [UInt32](repeating: 0, count: n)
       var dictionary = [""]
-      var codeOf: [Int: UInt32] = [:]
+      var codeOf = [UInt32](repeating: 0, count: strings.count)
       for p in present {
         let s = Int(column.values[p.index])
-        if let code = codeOf[s] {
-          codes[p.row] = code
-        } else {
-          let code = UInt32(dictionary.count)
-          dictionary.append(s < strings.count ? strings[s] : "")
-          codeOf[s] = code
-          codes[p.row] = code
+        if codeOf[s] == 0 {
+          codeOf[s] = UInt32(dictionary.count)
+          dictionary.append(strings[s])
         }
+        codes[p.row] = codeOf[s]
       }
       built.column = Column(.coded(codes, dictionary: dictionary), valid: valid)
     } else {
@@ -399,9 +396,14 @@ struct SheetLayout {
     return built
   }
 
+  /// Blank, a marker of missing (`n/a`, `*`, `[c]`), or a word `nulls` adds.
   func isNull(_ s: String) -> Bool {
-    let t = s.trimmingCharacters(in: .whitespaces)
-    return t.isEmpty || nulls.contains(t)
+    var s = s
+    return s.withUTF8 { b in
+      let r = CellText.trimmed(b)
+      if CellText.isNull(b, r) { return true }
+      return !options.nulls.isEmpty && nulls.contains(String(decoding: b[r], as: UTF8.self))
+    }
   }
 
   /// A column as the type `types` gives it: each cell converted by the

@@ -130,7 +130,15 @@ final class SheetPart: XMLEvents {
   private var inValue = false, inInline = false, inPhonetic = false, hasValue = false
   private var buffer = TextBuffer()
 
-  init(styles: [NumberKind], bounds: CellRange?, part: String, date1904: Bool, sizeOnly: Bool = false) {
+  /// For each shared string, whether it is blank (spaces or nothing): such
+  /// a cell is left out as if empty.
+  private let blankShared: [Bool]
+
+  init(
+    styles: [NumberKind], bounds: CellRange?, part: String, date1904: Bool, blankShared: [Bool] = [],
+    sizeOnly: Bool = false
+  ) {
+    self.blankShared = blankShared
     self.styles = styles
     self.date1904 = date1904
     self.bounds = bounds
@@ -238,7 +246,10 @@ final class SheetPart: XMLEvents {
       value = x
       raw = style < styles.count ? RawKind(rawValue: styles[style].rawValue)! : .number
     case 115:  // s: a shared string
-      guard let x = number(), x >= 0, x == x.rounded() else { return bad("a shared string number") }
+      guard let x = number(), x >= 0, x == x.rounded(), x < Double(blankShared.count) else {
+        return bad("a shared string number")
+      }
+      if blankShared[Int(x)] { return }
       value = x
       raw = .shared
     case 98:  // b
@@ -255,6 +266,7 @@ final class SheetPart: XMLEvents {
       value = Double(days) + (date1904 ? 24107 : 25569)
       raw = .date
     default:  // str (a formula's text), inlineStr
+      if buffer.bytes.allSatisfy({ $0 == 32 || $0 == 9 }) { return }
       texts.append(buffer.string)
       value = Double(texts.count - 1)
       raw = .text
@@ -278,6 +290,7 @@ final class SheetPart: XMLEvents {
   private func number() -> Double? {
     let n = buffer.bytes.count
     guard n > 0 else { return nil }
+    if let x = SheetPart.plainDecimal(buffer.bytes) { return x }
     buffer.bytes.append(0)
     defer { buffer.bytes.removeLast() }
     return buffer.bytes.withUnsafeBufferPointer { b -> Double? in
@@ -290,6 +303,34 @@ final class SheetPart: XMLEvents {
       }
       return x
     }
+  }
+
+  /// `-12`, `3.25`: digits with at most one point and 15 digits, as most
+  /// cells are written, read exactly without `strtod` (a whole number of
+  /// at most 15 digits over a power of ten up to 10^22 is one correctly
+  /// rounded division).
+  @inline(__always) static func plainDecimal(_ b: [UInt8]) -> Double? {
+    var i = 0
+    let negative = b[0] == 45
+    if negative { i = 1 }
+    var m: UInt64 = 0
+    var digits = 0, decimals = 0, point = false
+    while i < b.count {
+      let c = b[i]
+      if c >= 48 && c <= 57 {
+        m = m &* 10 &+ UInt64(c - 48)
+        digits += 1
+        if point { decimals += 1 }
+      } else if c == 46 && !point {
+        point = true
+      } else {
+        return nil
+      }
+      i += 1
+    }
+    guard digits > 0, digits <= 15 else { return nil }
+    let x = decimals == 0 ? Double(m) : Double(m) / CellText.powers[decimals]
+    return negative ? -x : x
   }
 
   /// After the part: cells in row order (a producer may write rows out of

@@ -51,10 +51,12 @@ public enum WorkbookReader {
       return r
     }
     let styles = try book.styles()
-    let part = SheetPart(styles: styles, bounds: bounds, part: sheet.part, date1904: book.date1904)
+    let strings = try book.sharedStrings()
+    let blank = strings.map { s in s.utf8.allSatisfy { $0 == 32 || $0 == 9 } }
+    let part = SheetPart(
+      styles: styles, bounds: bounds, part: sheet.part, date1904: book.date1904, blankShared: blank)
     try book.archive.parse(sheet.part, part)
     part.finish()
-    let strings = try part.columns.contains(where: { $0.kinds.contains(.shared) }) ? book.sharedStrings() : []
     var layout = SheetLayout(
       part: part, strings: strings, options: options, bounds: bounds, date1904: book.date1904,
       place: "\(name) (sheet \(sheet.name))")
@@ -184,11 +186,9 @@ struct Book {
     return styles.kinds
   }
 
+  /// The shared strings; none when the workbook has no such part.
   func sharedStrings() throws -> [String] {
-    guard let part = linked("/sharedStrings") else {
-      throw Diagnostic(
-        "\(name) is damaged: its cells use shared strings and it has none", at: nil, help: WorkbookError.repairHelp)
-    }
+    guard let part = linked("/sharedStrings"), archive.has(part) else { return [] }
     let strings = SharedStringsPart()
     try archive.parse(part, strings)
     return strings.strings

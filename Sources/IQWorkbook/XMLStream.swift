@@ -7,10 +7,12 @@ import IQCore
 /// part (the workbook, its styles, shared strings, a sheet).
 class XMLEvents {
   /// Set by a subclass to stop the parse with this error.
-  var failure: Diagnostic?
+  var failure: Diagnostic? { didSet { stopped = true } }
   /// Set by a subclass that has read what it needs: the rest of the part
   /// is neither inflated nor parsed.
-  var done = false
+  var done = false { didSet { stopped = true } }
+  /// Either of those: checked after every element, so a plain flag.
+  private(set) var stopped = false
 
   func start(_ name: XMLName, _ attributes: XMLAttributes) {}
   func end(_ name: XMLName) {}
@@ -141,12 +143,12 @@ final class XMLStream {
     sax.startElementNs = { ctx, name, _, _, _, _, count, _, attributes in
       let s = stream(ctx)
       s.events.start(XMLName(p: name!), XMLAttributes(p: attributes, count: Int(count)))
-      if s.events.failure != nil || s.events.done { s.stop() }
+      if s.events.stopped { s.stop() }
     }
     sax.endElementNs = { ctx, name, _, _ in
       let s = stream(ctx)
       s.events.end(XMLName(p: name!))
-      if s.events.failure != nil { s.stop() }
+      if s.events.stopped { s.stop() }
     }
     sax.characters = { ctx, p, n in stream(ctx).events.text(p!, Int(n)) }
     sax.ignorableWhitespace = sax.characters
