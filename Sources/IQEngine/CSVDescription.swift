@@ -1,5 +1,6 @@
 import Foundation
 import IQCore
+import IQWorkbook
 
 /// What `.describe "FILE"` shows: what the reader found in a file (its
 /// delimiter, where its header is, notes left out) and each column's type;
@@ -22,6 +23,9 @@ extension CSVReader {
   public static func describe(_ file: FileSource, in directory: String?, cancellation: Cancellation) throws
     -> FileDescription
   {
+    if WorkbookReader.extensions.contains((file.path as NSString).pathExtension.lowercased()) {
+      return try describeWorkbook(file, in: directory, cancellation: cancellation)
+    }
     let read = try CSVReader.read(path: file.path, in: directory, options: file.options, cancellation: cancellation)
     guard let data = FileManager.default.contents(atPath: filePath(file.path, in: directory)) else {
       throw Diagnostic("can't read \(file.path)", at: nil)
@@ -51,7 +55,7 @@ extension CSVReader {
         switch t.fields[c].type {
         case .text:
           note = whyText(column, present) { row in
-            lineOfRecord(p, from: layout.dataStart, delimiter: layout.delimiter, record: row)
+            "line \(groupThousands(String(lineOfRecord(p, from: layout.dataStart, delimiter: layout.delimiter, record: row))))"
           }
         default: break
         }
@@ -76,14 +80,14 @@ extension CSVReader {
   /// something else: the first that doesn't, by its line. Codes (numbers
   /// with a leading zero) count as numbers here: a column of numbers and
   /// codes is text because of its first code.
-  static func whyText(_ column: Column, _ present: [Int], line: (Int) -> Int) -> String {
+  static func whyText(_ column: Column, _ present: [Int], place: (Int) -> String) -> String {
     var counts: [String: Int] = [:]
     for r in present {
       if let k = look(column[r].asText) { counts[k == "code" ? "number" : k, default: 0] += 1 }
     }
     guard let (kind, n) = counts.max(by: { $0.value < $1.value }), n * 2 > present.count else { return "" }
     func where_(_ r: Int) -> String {
-      "line \(groupThousands(String(line(r)))) has \(Value.text(column[r].asText).literalText)"
+      "\(place(r)) has \(Value.text(column[r].asText).literalText)"
     }
     if n == present.count, let code = present.first(where: { look(column[$0].asText) == "code" }) {
       return "codes: \(where_(code)), a leading zero, so the column is kept as text"
@@ -92,6 +96,48 @@ extension CSVReader {
     let why = look(column[first].asText) == "code" ? " (a leading zero: a code)" : ""
     let plural = ["money": "money", "percentage": "percentages", "date": "dates"][kind] ?? "numbers"
     return "most values are \(plural); \(where_(first))\(why)"
+  }
+
+  /// A workbook: its sheets and their sizes, the sheet read, where its
+  /// header is, and each column's type (with the first cell that kept a
+  /// mostly-numeric column text).
+  static func describeWorkbook(_ file: FileSource, in directory: String?, cancellation: Cancellation) throws
+    -> FileDescription
+  {
+    let path = filePath(file.path, in: directory)
+    guard FileManager.default.fileExists(atPath: path) else { throw Diagnostic("no such file: \(file.path)", at: nil) }
+    let sheets = try WorkbookReader.sheets(file: path, name: file.path, cancellation: cancellation)
+    let read = try WorkbookReader.read(file: path, name: file.path, options: file.options, cancellation: cancellation)
+    func size(_ s: WorkbookReader.SheetInfo) -> String {
+      let rows = "\(groupThousands(String(s.rows))) row\(s.rows == 1 ? "" : "s")"
+      let columns = "\(s.columns) column\(s.columns == 1 ? "" : "s")"
+      return "\(s.name) (\(rows) × \(columns)\(s.hidden ? ", hidden" : ""))"
+    }
+    let t = read.table
+    let header: String
+    switch read.headerRows.count {
+    case 0: header = "no header: columns are named by their letters"
+    case 1: header = "header: row \(read.headerRows[0])"
+    default: header = "header: rows \(read.headerRows[0])–\(read.headerRows[1]), joined"
+    }
+    let above = (read.headerRows.first ?? read.firstDataRow) - 1
+    var facts = [
+      "\(file.path): Excel workbook, \(sheets.count) sheet\(sheets.count == 1 ? "" : "s"): "
+        + sheets.map(size).joined(separator: ", "),
+      "sheet: \(read.sheet)",
+      header + (above > 0 ? " (the \(above) row\(above == 1 ? "" : "s") above it skipped)" : ""),
+      "rows: \(groupThousands(String(t.rowCount)))",
+    ]
+    facts += read.warnings.map(\.message)
+    let columns = t.fields.indices.map { c -> FileDescription.ColumnInfo in
+      let column = t.columns[c]
+      let present = (0..<t.rowCount).filter { !column.isNull($0) }
+      let note =
+        t.fields[c].type == .text
+        ? whyText(column, present) { row in "cell \(read.letters[c])\(read.sheetRows[row])" } : ""
+      return FileDescription.ColumnInfo(name: t.fields[c].name, type: t.fields[c].type, values: present.count, note: note)
+    }
+    return FileDescription(facts: facts, columns: columns)
   }
 
   /// The line a data record starts on, counting from `from`.

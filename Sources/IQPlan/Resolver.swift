@@ -132,8 +132,8 @@ public struct Resolver {
       let ext = (path as NSString).pathExtension.lowercased()
       if ext == "xlsm" || ext == "xls" {
         throw Diagnostic(
-          "iq saves workbooks as .xlsx, not .\(ext)", at: span, help: "name the file .xlsx",
-          fix: Diagnostic.Fix(span, Value.text((path as NSString).deletingPathExtension + ".xlsx").literalText))
+          "iq saves workbooks as .xlsx, not .\(ext)", at: span,
+          help: "name the file .xlsx (iq writes no macros, and no Excel 97–2003 files)")
       }
       guard OutputFormat(fileExtension: ext) != nil || ext == "xlsx" else {
         throw Diagnostic(

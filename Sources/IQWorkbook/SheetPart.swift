@@ -112,7 +112,8 @@ final class SheetPart: XMLEvents {
   /// Only the declared size is wanted (`.describe` listing the sheets).
   private let sizeOnly: Bool
   private let date1904: Bool
-  let part: String
+  /// `budget.xlsx (sheet Regions)`, for messages.
+  let place: String
 
   var columns: [RawColumn] = []
   /// Inline and formula text, and error cells' text.
@@ -135,14 +136,14 @@ final class SheetPart: XMLEvents {
   private let blankShared: [Bool]
 
   init(
-    styles: [NumberKind], bounds: CellRange?, part: String, date1904: Bool, blankShared: [Bool] = [],
+    styles: [NumberKind], bounds: CellRange?, place: String, date1904: Bool, blankShared: [Bool] = [],
     sizeOnly: Bool = false
   ) {
     self.blankShared = blankShared
     self.styles = styles
     self.date1904 = date1904
     self.bounds = bounds
-    self.part = part
+    self.place = place
     self.sizeOnly = sizeOnly
   }
 
@@ -204,7 +205,7 @@ final class SheetPart: XMLEvents {
     }
     if !placed { column += 1 }
     if column >= CellRange.maxColumns {
-      failure = Diagnostic("\(part) is damaged: a row has more than \(CellRange.maxColumns) cells", at: nil)
+      failure = Diagnostic("\(place) is damaged: it has a row of more than \(CellRange.maxColumns) cells, more than a sheet can", at: nil, help: WorkbookError.repairHelp)
     }
   }
 
@@ -230,7 +231,8 @@ final class SheetPart: XMLEvents {
   override func text(_ p: UnsafePointer<UInt8>, _ n: Int) {
     if inValue && !buffer.append(p, n) {
       failure = Diagnostic(
-        "\(part): the cell \(CellRange.letters(column))\(row + 1) is longer than a workbook cell can hold", at: nil)
+        "\(place) is damaged: the cell \(CellRange.letters(column))\(row + 1) is longer than a workbook cell can hold",
+        at: nil)
     }
   }
 
@@ -282,7 +284,7 @@ final class SheetPart: XMLEvents {
   private func bad(_ what: String) {
     let shown = String(decoding: buffer.bytes.prefix(40), as: UTF8.self)
     failure = Diagnostic(
-      "\(part) is damaged: the cell \(CellRange.letters(column))\(row + 1) should hold \(what) and holds \"\(shown)\"",
+      "\(place) is damaged: the cell \(CellRange.letters(column))\(row + 1) should hold \(what) and holds \"\(shown)\"",
       at: nil, help: WorkbookError.repairHelp)
   }
 

@@ -90,7 +90,7 @@ final class WorkbookArchive {
   /// Streams a part through `events`, chunk by chunk as it inflates.
   func parse(_ part: String, _ events: XMLEvents) throws {
     guard let entry = entry(part) else { throw missing(part) }
-    let stream = XMLStream(events, part: part)
+    let stream = XMLStream(events, part: part, workbook: name)
     do {
       try inflate(entry, part: part) { chunk in try stream.feed(chunk) }
       try stream.finish()
@@ -110,7 +110,7 @@ final class WorkbookArchive {
       WorkbookArchive.inflateCeiling,
       max(WorkbookArchive.inflateFloor, Int64(entry.compressedSize) * WorkbookArchive.ratio))
     let bomb = Diagnostic(
-      "\(name) is refused: its part \(part) inflates past \(limit >> 20) MB from \(entry.compressedSize) bytes, as a zip bomb does",
+      "\(name) is refused: its part \(part) inflates past \(groupThousands(String(limit >> 20))) MB from \(groupThousands(String(entry.compressedSize))) bytes, as a zip bomb does",
       at: nil)
     if Int64(entry.uncompressedSize) > limit { throw bomb }
     var total: Int64 = 0

@@ -54,7 +54,8 @@ public enum WorkbookReader {
     let strings = try book.sharedStrings()
     let blank = strings.map { s in s.utf8.allSatisfy { $0 == 32 || $0 == 9 } }
     let part = SheetPart(
-      styles: styles, bounds: bounds, part: sheet.part, date1904: book.date1904, blankShared: blank)
+      styles: styles, bounds: bounds, place: "\(name) (sheet \(sheet.name))", date1904: book.date1904,
+      blankShared: blank)
     try book.archive.parse(sheet.part, part)
     part.finish()
     var layout = SheetLayout(
@@ -70,13 +71,19 @@ public enum WorkbookReader {
       guard let part = book.parts[s.relationship] else {
         return SheetInfo(name: s.name, hidden: s.hidden, rows: 0, columns: 0)
       }
-      // The declared size, from the part's start; a sheet without one is counted.
-      let head = SheetPart(styles: [], bounds: nil, part: part, date1904: false, sizeOnly: true)
-      try book.archive.parse(part, head)
-      if let d = head.dimension {
-        return SheetInfo(name: s.name, hidden: s.hidden, rows: d.bottom + 1, columns: d.right + 1)
+      // A big sheet's declared size, from the part's start; a small one's
+      // (or one that declares none) counted, as producers' declarations
+      // can be wrong (tablib's bad_dimensions.xlsx declares a million rows).
+      let place = "\(name) (sheet \(s.name))"
+      if let entry = book.archive.entry(part), entry.compressedSize > 4 << 20 {
+        let head = SheetPart(styles: [], bounds: nil, place: place, date1904: false, sizeOnly: true)
+        try book.archive.parse(part, head)
+        if let d = head.dimension {
+          return SheetInfo(name: s.name, hidden: s.hidden, rows: d.bottom + 1, columns: d.right + 1)
+        }
       }
-      let all = SheetPart(styles: [], bounds: nil, part: part, date1904: false)
+      let blank = try book.sharedStrings().map { _ in false }
+      let all = SheetPart(styles: [], bounds: nil, place: place, date1904: false, blankShared: blank)
       try book.archive.parse(part, all)
       return SheetInfo(name: s.name, hidden: s.hidden, rows: all.rowCount, columns: all.columns.count)
     }

@@ -75,15 +75,16 @@ struct XMLAttributes {
 final class XMLStream {
   private var context: xmlParserCtxtPtr?
   let events: XMLEvents
-  /// The part, for messages.
-  let part: String
+  /// The part and its workbook, for messages.
+  let part: String, workbook: String
   /// A DTD was met: a workbook has none, and entity declarations are how
   /// XML is made to expand past any memory (the "billion laughs").
   private(set) var sawDTD = false
 
-  init(_ events: XMLEvents, part: String) {
+  init(_ events: XMLEvents, part: String, workbook: String) {
     self.events = events
     self.part = part
+    self.workbook = workbook
   }
 
   /// Thrown when the events are done before the part ends.
@@ -96,7 +97,7 @@ final class XMLStream {
     if context == nil {
       var sax = XMLStream.handler
       context = xmlCreatePushParserCtxt(&sax, Unmanaged.passUnretained(self).toOpaque(), nil, 0, nil)
-      guard context != nil else { throw Diagnostic("out of memory reading \(part)", at: nil) }
+      guard context != nil else { throw Diagnostic("out of memory reading \(workbook)", at: nil) }
       xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue))
     }
     var offset = 0
@@ -119,18 +120,19 @@ final class XMLStream {
   private func check(_ code: Int32) throws {
     if sawDTD {
       throw Diagnostic(
-        "\(part) has a document type declaration, which a workbook never has; iq refuses it (it can declare entities that expand past any memory)",
+        "\(workbook) is refused: its part \(part) has a document type declaration, which a workbook never has (it can declare entities that expand past any memory)",
         at: nil)
     }
     if let failure = events.failure { throw failure }
     if events.done { throw XMLStream.Finished() }
     if code != 0 {
-      var message = "it is not well-formed XML"
+      var detail = ""
       if let e = xmlCtxtGetLastError(context), let m = e.pointee.message {
-        message = String(cString: m).trimmingCharacters(in: .whitespacesAndNewlines)
-        message += " (line \(e.pointee.line))"
+        detail = " (line \(e.pointee.line): " + String(cString: m).trimmingCharacters(in: .whitespacesAndNewlines) + ")"
       }
-      throw Diagnostic("\(part) is damaged: \(message)", at: nil, help: WorkbookError.repairHelp)
+      throw Diagnostic(
+        "\(workbook) is damaged: its part \(part) is not well-formed XML\(detail)", at: nil,
+        help: WorkbookError.repairHelp)
     }
   }
 

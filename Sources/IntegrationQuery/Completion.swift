@@ -2,6 +2,7 @@ import Foundation
 import IQCore
 import IQPlan
 import IQSyntax
+import IQWorkbook
 
 /// What the shell needs to know about a statement being typed: whether it
 /// is complete, and what may come at the cursor. Plain functions, tested
@@ -103,6 +104,11 @@ public struct Completion: Equatable, Sendable {
       if let previous, ["from", "join", "append", "left"].contains(previous) {
         return files(String(file.text(of: last.span).dropFirst()), cursor: cursor)
       }
+      if let sheets = sheetNames(Array(tokens.dropLast()), file: file, session: session) {
+        let partial = String(file.text(of: last.span).dropFirst())
+        return Completion(
+          start: cursor - partial.utf8.count, candidates: sheets.filter { $0.hasPrefix(partial) && $0 != partial })
+      }
       return Completion(start: cursor, candidates: [])
     }
     // The word being typed, if the cursor is at the end of one.
@@ -163,6 +169,21 @@ public struct Completion: Equatable, Sendable {
     let close = step.lastIndex { $0.kind == .symbol(.rightParen) } ?? -1
     if word(previous) == "with" || (previous.kind == .symbol(.comma) && close >= open) { return Resolver.optionNames }
     return nil
+  }
+
+  /// After `sheet = "` in the options of a workbook (`from "f.xlsx" with
+  /// sheet = "`): the workbook's sheet names.
+  static func sheetNames(_ tokens: [Token], file: SourceFile, session: Session) -> [String]? {
+    func word(_ t: Token) -> String { file.text(of: t.span).lowercased() }
+    guard tokens.count >= 4, tokens[tokens.count - 1].kind == .symbol(.assign), word(tokens[tokens.count - 2]) == "sheet"
+    else { return nil }
+    let step = tokens.lastIndex(where: { $0.kind == .symbol(.pipe) }).map { Array(tokens[($0 + 1)...]) } ?? tokens
+    guard let source = step.firstIndex(where: { $0.kind == .string }), source > 0,
+      ["from", "join", "append", "left", "many"].contains(word(step[source - 1]))
+    else { return nil }
+    let path = String(file.text(of: step[source].span).dropFirst().dropLast())
+    guard WorkbookReader.extensions.contains((path as NSString).pathExtension.lowercased()) else { return nil }
+    return WorkbookReader.sheetNames(file: filePath(path, in: session.directory))
   }
 
   /// Columns of the pipeline's steps before the one at the cursor, with
