@@ -135,7 +135,8 @@ extension CSVReader {
       let note =
         t.fields[c].type == .text
         ? whyText(column, present) { row in "cell \(read.letters[c])\(read.sheetRows[row])" } : ""
-      return FileDescription.ColumnInfo(name: t.fields[c].name, type: t.fields[c].type, values: present.count, note: note)
+      return FileDescription.ColumnInfo(
+        name: t.fields[c].name, type: t.fields[c].type, values: present.count, note: note)
     }
     return FileDescription(facts: facts, columns: columns)
   }

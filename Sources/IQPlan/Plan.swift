@@ -5,8 +5,6 @@ import IQSyntax
 /// The resolved plan: every name bound to a column position, every type
 /// known. Only this reaches the evaluator.
 
-
-
 public indirect enum ResolvedKind: Sendable {
   case constant(Value)
   case column(Int)

@@ -42,7 +42,8 @@ extension PlanStep {
     case .append(let source, let mapping):
       return "append \(source.dump) mapping " + mapping.map { $0.map { "#\($0)" } ?? "null" }.joined(separator: ", ")
     case .save(let path, _, let sheet):
-      return "save \(Value.text(path).literalText)" + (sheet.map { " with sheet = \(Value.text($0).literalText)" } ?? "")
+      return "save \(Value.text(path).literalText)"
+        + (sheet.map { " with sheet = \(Value.text($0).literalText)" } ?? "")
     case .chart(let spec):
       let series = spec.series.map { " by \($0.typedDump)" } ?? ""
       let path = spec.path.map { " to \(Value.text($0).literalText)" } ?? ""
@@ -57,7 +58,8 @@ extension TableSource {
     case .named(let name): return name
     case .file(let file, let columns):
       return (file.isStandardInput ? "stdin" : Value.text(file.path).literalText)
-        + (file.options.isEmpty ? "" : " with options") + (columns.map { " reading " + $0.sorted().joined(separator: ", ") } ?? "")
+        + (file.options.isEmpty ? "" : " with options")
+        + (columns.map { " reading " + $0.sorted().joined(separator: ", ") } ?? "")
     }
   }
 }

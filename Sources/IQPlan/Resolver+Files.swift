@@ -44,7 +44,8 @@ extension Resolver {
         if name == "range" {
           guard case .literal(.text(let r)) = o.value,
             r.range(
-              of: #"^\$?[A-Za-z]{1,3}\$?[0-9]{1,7}(:\$?[A-Za-z]{1,3}\$?[0-9]{1,7})?$"#, options: .regularExpression) != nil
+              of: #"^\$?[A-Za-z]{1,3}\$?[0-9]{1,7}(:\$?[A-Za-z]{1,3}\$?[0-9]{1,7})?$"#, options: .regularExpression)
+              != nil
           else { throw wrongValue(o, "range = \"A3:K200\" (from the top left cell to the bottom right)") }
           out.range = r
         } else {

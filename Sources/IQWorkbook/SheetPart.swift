@@ -205,7 +205,9 @@ final class SheetPart: XMLEvents {
     }
     if !placed { column += 1 }
     if column >= CellRange.maxColumns {
-      failure = Diagnostic("\(place) is damaged: it has a row of more than \(CellRange.maxColumns) cells, more than a sheet can", at: nil, help: WorkbookError.repairHelp)
+      failure = Diagnostic(
+        "\(place) is damaged: it has a row of more than \(CellRange.maxColumns) cells, more than a sheet can", at: nil,
+        help: WorkbookError.repairHelp)
     }
   }
 

@@ -175,7 +175,8 @@ public struct Completion: Equatable, Sendable {
   /// sheet = "`): the workbook's sheet names.
   static func sheetNames(_ tokens: [Token], file: SourceFile, session: Session) -> [String]? {
     func word(_ t: Token) -> String { file.text(of: t.span).lowercased() }
-    guard tokens.count >= 4, tokens[tokens.count - 1].kind == .symbol(.assign), word(tokens[tokens.count - 2]) == "sheet"
+    guard tokens.count >= 4, tokens[tokens.count - 1].kind == .symbol(.assign),
+      word(tokens[tokens.count - 2]) == "sheet"
     else { return nil }
     let step = tokens.lastIndex(where: { $0.kind == .symbol(.pipe) }).map { Array(tokens[($0 + 1)...]) } ?? tokens
     guard let source = step.firstIndex(where: { $0.kind == .string }), source > 0,

@@ -58,7 +58,7 @@ public enum DotCommand: String, CaseIterable, Sendable {
     case .timer: return "print how long each query took"
     case .output:
       return
-        "send results to a file, in the format its name says (.csv, .tsv, .json, .md; else as on screen); .output alone sends them back to the screen"
+        "send results to a file, in the format its name says (.csv, .tsv, .json, .md, .xlsx: a sheet per result; else as on screen); .output alone sends them back to the screen"
     case .read: return "run the statements in a script file"
     case .history: return "the statements you have entered"
     case .sources: return "where the built-in data comes from, and its licences"

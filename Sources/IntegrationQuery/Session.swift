@@ -46,6 +46,9 @@ public final class Session {
   /// `.output FILE` sends results here until `.output` alone.
   /// `.output FILE`: where results go, and the format its extension says (nil: the session's).
   var outputFile: (fd: Int32, path: String, format: OutputFormat?)?
+  /// `.output out.xlsx`: each result is a sheet of this workbook
+  /// (`Sheet1`, `Sheet2`, …), saved as it comes.
+  var outputWorkbook: (path: String, sheets: Int)?
   /// Lines of history, for `.history` (the shell sets this).
   public var history: () -> [String] = { [] }
   /// Set by `.quit`.
@@ -297,6 +300,12 @@ public final class Session {
   }
 
   func emit(_ table: Table, warnings: Int = 0) throws {
+    if let book = outputWorkbook {
+      let n = book.sheets + 1
+      outputWorkbook?.sheets = n
+      try save(table, to: book.path, sheet: n == 1 ? nil : "Sheet\(n)", span: .none)
+      return
+    }
     var limits = outputFile == nil ? self.limits : TableLimits(maxRows: nil)
     limits.warnings = warnings
     let format = outputFile?.format ?? self.format
@@ -436,8 +445,13 @@ public final class Session {
     printedResult = false
     if let out = outputFile { close(out.fd) }
     outputFile = nil
+    outputWorkbook = nil
     guard let path, !path.isEmpty else { return }
     try checkWritable(path, span: span)
+    if (path as NSString).pathExtension.lowercased() == "xlsx" {
+      outputWorkbook = (path, 0)
+      return
+    }
     let fd = open(filePath(path, in: directory), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else {
       throw Diagnostic(
@@ -451,12 +465,13 @@ public final class Session {
 }
 
 extension Session {
-  /// `--data DIR`: every `*.csv` and `*.tsv` in DIR becomes a table named after the file.
+  /// `--data DIR`: every `*.csv`, `*.tsv` and `*.xlsx` (its first sheet) in
+  /// DIR becomes a table named after the file.
   public func loadDirectory(_ dir: String) throws {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
       throw Diagnostic("can't read the folder '\(dir)'", at: nil)
     }
-    for name in names.sorted() where [".csv", ".tsv"].contains(where: name.lowercased().hasSuffix) {
+    for name in names.sorted() where [".csv", ".tsv", ".xlsx", ".xlsm"].contains(where: name.lowercased().hasSuffix) {
       let path = (dir as NSString).appendingPathComponent(name)
       let table = (name as NSString).deletingPathExtension
       if Dataset.tableNames.contains(table) {

@@ -42,7 +42,7 @@ struct IQ: ParsableCommand {
   @Option(help: "Output format: table, csv, tsv, json or markdown (default: table on a terminal, csv otherwise).")
   var format: String?
 
-  @Option(help: ArgumentHelp("Also load every *.csv in DIR as a table named after the file.", valueName: "dir"))
+  @Option(help: ArgumentHelp("Also load every *.csv, *.tsv and *.xlsx (its first sheet) in DIR as a table named after the file.", valueName: "dir"))
   var data: [String] = []
 
   @Option(

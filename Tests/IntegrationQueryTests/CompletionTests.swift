@@ -54,6 +54,17 @@ final class CompletionTests: XCTestCase {
     XCTAssertTrue(complete("from \"f.csv\" with skip = 2 | wh").contains("where"))
   }
 
+  func testSheetNamesOfAWorkbook() {
+    let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden").path
+    session.directory = golden
+    let book = "fixtures/workbooks/openpyxl_types.xlsx"
+    XCTAssertEqual(complete("from \"\(book)\" with sheet = \""), ["Regions", "Notes", "Hidden"])
+    XCTAssertEqual(complete("from \"\(book)\" with skip = 1, sheet = \"No"), ["Notes"])
+    XCTAssertEqual(complete("from areas | join \"\(book)\" with sheet = \"R"), ["Regions"])
+    // Not a workbook: no sheets to offer.
+    XCTAssertEqual(complete("from \"f.csv\" with sheet = \""), [])
+  }
+
   func testLetResultsAreTables() {
     session.catalog.add(
       "london", table: Table(fields: [Field("a", .int)], columns: [Column(.int([1]))]), description: "")
