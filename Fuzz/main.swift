@@ -1,7 +1,7 @@
 import Foundation
 
-// One libFuzzer binary for the three targets, so they are built once;
-// IQ_FUZZ_TARGET (query, csv or shell) picks the one a run exercises.
+// One libFuzzer binary for the four targets, so they are built once;
+// IQ_FUZZ_TARGET (query, csv, shell or workbook) picks the one a run exercises.
 let fuzzTarget = ProcessInfo.processInfo.environment["IQ_FUZZ_TARGET"] ?? "query"
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -9,6 +9,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
   switch fuzzTarget {
   case "csv": return fuzzCSV(data, size)
   case "shell": return fuzzShell(data, size)
+  case "workbook": return fuzzWorkbook(data, size)
   default: return fuzzQuery(data, size)
   }
 }
