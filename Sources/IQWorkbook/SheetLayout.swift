@@ -181,6 +181,9 @@ struct SheetLayout {
         skip: wanted.map { !$0.contains(names[k]) } ?? false)
       errors += built.errors
       if firstError == nil, let e = built.firstError { firstError = e }
+      // A column the query doesn't read is left out, as the CSV reader does
+      // (its error cells still count, so the warning is the same either way).
+      if let wanted, !wanted.contains(names[k]) { continue }
       fields.append(Field(names[k], built.column.type))
       columns.append(built.column)
     }
