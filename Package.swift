@@ -83,7 +83,7 @@ let package = Package(
     .executableTarget(name: "build-dataset", dependencies: ["IQDataset"]),
     .testTarget(
       name: "IntegrationQueryTests",
-      dependencies: ["IntegrationQuery"],
+      dependencies: ["IntegrationQuery", "IQWorkbook"],
       exclude: ["Golden", "Plans", "Builtins"],
       plugins: ["GoldenCases"]
     ),

@@ -121,7 +121,6 @@ struct SheetLayout {
       if let firstNote = after.first(where: { counts[$0] > 0 }), counts[last + 1] == 0 {
         notes = after.filter { counts[$0] > 0 }
         dataEnd = firstNote
-        _ = firstNote
       }
     }
     var rowOf = [Int32](repeating: -1, count: counts.count)
@@ -173,6 +172,7 @@ struct SheetLayout {
 
     var fields: [Field] = []
     var columns: [Column] = []
+    var letters: [String] = []
     var errors = 0
     var firstError: (String, String)?
     for (k, c) in columnIndices.enumerated() {
@@ -186,11 +186,12 @@ struct SheetLayout {
       if let wanted, !wanted.contains(names[k]) { continue }
       fields.append(Field(names[k], built.column.type))
       columns.append(built.column)
+      letters.append(CellRange.letters(c))
     }
     var warnings: [Diagnostic] = []
     if !notes.isEmpty {
       let row = dataStart + notes[0]
-      let text = sample.isEmpty ? "" : noteText(row)
+      let text = noteText(row)
       let many =
         notes.count == 1
         ? "1 row under the table in \(place) is a note and was"
@@ -213,7 +214,7 @@ struct SheetLayout {
     return WorkbookReader.Read(
       table: Table(fields: fields, columns: columns, rowCount: rowCount), warnings: warnings, sheet: sheet,
       headerRows: headerRows.map { first + $0 + 1 }, firstDataRow: dataStart + 1,
-      letters: columnIndices.map(CellRange.letters), sheetRows: sheetRows)
+      letters: letters, sheetRows: sheetRows)
   }
 
   // MARK: - Cells
