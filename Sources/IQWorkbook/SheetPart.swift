@@ -284,7 +284,10 @@ final class SheetPart: XMLEvents {
   }
 
   private func bad(_ what: String) {
-    let shown = String(decoding: buffer.bytes.prefix(40), as: UTF8.self)
+    // Damaged data can be anything: control characters are not shown.
+    let shown = String(
+      String.UnicodeScalarView(
+        String(decoding: buffer.bytes.prefix(40), as: UTF8.self).unicodeScalars.map { $0.value < 32 ? "?" : $0 }))
     failure = Diagnostic(
       "\(place) is damaged: the cell \(CellRange.letters(column))\(row + 1) should hold \(what) and holds \"\(shown)\"",
       at: nil, help: WorkbookError.repairHelp)

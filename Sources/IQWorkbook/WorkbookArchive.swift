@@ -91,10 +91,36 @@ final class WorkbookArchive {
   func parse(_ part: String, _ events: XMLEvents) throws {
     guard let entry = entry(part) else { throw missing(part) }
     let stream = XMLStream(events, part: part, workbook: name)
+    let feed: (Data) throws -> Void = { data in try data.withUnsafeBytes { try stream.feed($0) } }
     do {
-      try inflate(entry, part: part) { chunk in try stream.feed(chunk) }
+      // A big part inflates on a second thread while this one parses.
+      if entry.compressedSize >= WorkbookArchive.pipelineFrom {
+        try pipelined(entry, part: part, feed)
+      } else {
+        try inflate(entry, part: part, feed)
+      }
       try stream.finish()
     } catch is XMLStream.Finished {}
+  }
+
+  /// Parts this big (compressed) are inflated and parsed at once, on two threads.
+  static let pipelineFrom = 1 << 20
+
+  /// Inflates `entry` on a thread of its own, a few chunks ahead of `body`.
+  private func pipelined(_ entry: Entry, part: String, _ body: (Data) throws -> Void) throws {
+    let chunks = Chunks()
+    let inflater = Thread { [self] in
+      do {
+        try inflate(entry, part: part) { data in try chunks.put(data) }
+        chunks.close(nil)
+      } catch {
+        chunks.close(error)
+      }
+    }
+    inflater.start()
+    // However the parse ends, the inflater is stopped and waited for.
+    defer { chunks.stopAndWait() }
+    while let data = try chunks.take() { try body(data) }
   }
 
   /// A part's bytes, for the small ones a writer copies or edits.
@@ -105,7 +131,7 @@ final class WorkbookArchive {
     return out
   }
 
-  private func inflate(_ entry: Entry, part: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+  private func inflate(_ entry: Entry, part: String, _ body: (Data) throws -> Void) throws {
     let limit = min(
       WorkbookArchive.inflateCeiling,
       max(WorkbookArchive.inflateFloor, Int64(entry.compressedSize) * WorkbookArchive.ratio))
@@ -119,12 +145,14 @@ final class WorkbookArchive {
         try self.cancellation.check()
         total += Int64(data.count)
         if total > limit { throw bomb }
-        try data.withUnsafeBytes { try body($0) }
+        try body(data)
       }
     } catch let d as Diagnostic {
       throw d
     } catch let f as XMLStream.Finished {
       throw f
+    } catch let stop as Chunks.Stopped {
+      throw stop
     } catch {
       throw Diagnostic(
         "\(name) is damaged: its part \(part) can't be unpacked (\(Self.describe(error)))", at: nil,
@@ -139,5 +167,57 @@ final class WorkbookArchive {
     case Archive.ArchiveError.cancelledOperation: return "cancelled"
     default: return "corrupt data"
     }
+  }
+}
+
+/// Inflated chunks on their way from the inflating thread to the parsing
+/// one: at most `capacity` wait, so a part is never held whole.
+final class Chunks: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var items: [Data] = []
+  private var closed = false, stopped = false
+  private var error: Error?
+  static let capacity = 4
+
+  /// Thrown to the inflater when the parse has ended.
+  struct Stopped: Error {}
+
+  func put(_ data: Data) throws {
+    condition.lock()
+    defer { condition.unlock() }
+    while items.count >= Chunks.capacity && !stopped { condition.wait() }
+    if stopped { throw Stopped() }
+    items.append(data)
+    condition.broadcast()
+  }
+
+  /// The inflater is done, with the error it met if any.
+  func close(_ error: Error?) {
+    condition.lock()
+    self.error = error
+    closed = true
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The next chunk; nil at the end; the inflater's error when it has one.
+  func take() throws -> Data? {
+    condition.lock()
+    defer { condition.unlock() }
+    while items.isEmpty && !closed { condition.wait() }
+    if !items.isEmpty {
+      condition.broadcast()
+      return items.removeFirst()
+    }
+    if let error { throw error }
+    return nil
+  }
+
+  func stopAndWait() {
+    condition.lock()
+    stopped = true
+    condition.broadcast()
+    while !closed { condition.wait() }
+    condition.unlock()
   }
 }

@@ -141,6 +141,39 @@ final class WorkbookTests: XCTestCase {
       try WorkbookReader.sheets(file: path, name: "book.xlsx", cancellation: Cancellation()).map(\.name), ["Sheet1"])
   }
 
+  /// A sheet over a megabyte zipped inflates on a second thread: it reads
+  /// whole, and a part damaged in the middle is an error, not a hang.
+  func testBigSheetInflatedAlongside() throws {
+    let dir = try folder()
+    var g = SystemRandomNumberGenerator()
+    let n = 120_000
+    let t = Table(
+      fields: [Field("a", .int), Field("b", .number)],
+      columns: [
+        Column(.int((0..<n).map { _ in Int64.random(in: 0..<1_000_000_000, using: &g) })),
+        Column(.number((0..<n).map { _ in Double.random(in: 0..<1, using: &g) })),
+      ])
+    let path = dir + "/big.xlsx"
+    try WorkbookWriter.write(t, sheet: nil, existing: nil, name: "big.xlsx", to: path, cancellation: Cancellation())
+    let zipped = try XCTUnwrap(
+      Book(file: path, name: "big.xlsx", cancellation: Cancellation()).archive.entry("xl/worksheets/sheet1.xml"))
+    XCTAssertGreaterThan(zipped.compressedSize, UInt64(WorkbookArchive.pipelineFrom))
+    let back = try WorkbookReader.read(
+      file: path, name: "big.xlsx", options: ReadOptions(), cancellation: Cancellation())
+    XCTAssertEqual(back.table.rowCount, n)
+    XCTAssertEqual(back.table.columns[0][n - 1], t.columns[0][n - 1])
+    XCTAssertEqual(back.table.columns[1][n / 2], t.columns[1][n / 2])
+    // Bytes in the middle of the file overwritten: the sheet's deflate stream is damaged.
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    for i in (bytes.count / 2)..<(bytes.count / 2 + 4096) { bytes[i] = UInt8(truncatingIfNeeded: i &* 7) }
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    XCTAssertThrowsError(
+      try WorkbookReader.read(file: path, name: "big.xlsx", options: ReadOptions(), cancellation: Cancellation())
+    ) { e in
+      XCTAssertTrue((e as? Diagnostic)?.message.hasPrefix("big.xlsx (sheet Sheet1) is damaged") == true, "\(e)")
+    }
+  }
+
   func testLimitsExcelWouldRepair() {
     let long = Table(fields: [Field("t", .text)], columns: [Column(.text([String(repeating: "x", count: 32_768)]))])
     XCTAssertThrowsError(try SheetWriter.check(long, name: "t.xlsx")) { e in
