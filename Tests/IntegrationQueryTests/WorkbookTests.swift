@@ -170,7 +170,9 @@ final class WorkbookTests: XCTestCase {
     XCTAssertThrowsError(
       try WorkbookReader.read(file: path, name: "big.xlsx", options: ReadOptions(), cancellation: Cancellation())
     ) { e in
-      XCTAssertTrue((e as? Diagnostic)?.message.hasPrefix("big.xlsx (sheet Sheet1) is damaged") == true, "\(e)")
+      // Which damage shows first (bad XML, a bad number, a bad checksum) depends on the random bytes.
+      let message = (e as? Diagnostic)?.message ?? ""
+      XCTAssertTrue(message.hasPrefix("big.xlsx") && message.contains("is damaged"), "\(e)")
     }
   }
 
