@@ -145,6 +145,12 @@ def libreoffice():
                  "--outdir", tmp, os.path.join(OUT, name)],
                 check=True, capture_output=True)
             shutil.copy(os.path.join(tmp, name), os.path.join(OUT, name.replace("openpyxl_", "libreoffice_")))
+        # A macro-enabled workbook (.xlsm: its workbook part has the macroEnabled type).
+        subprocess.run(
+            [soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to",
+             "xlsm:Calc MS Excel 2007 VBA XML", "--outdir", tmp, os.path.join(OUT, "openpyxl_group_above.xlsx")],
+            check=True, capture_output=True)
+        shutil.copy(os.path.join(tmp, "openpyxl_group_above.xlsm"), os.path.join(OUT, "libreoffice_macros.xlsm"))
 
 
 def encrypted():
