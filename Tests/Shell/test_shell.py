@@ -101,6 +101,17 @@ class ShellTests(unittest.TestCase):
         sh.p.expect_exact(PROMPT)
         sh.close()
 
+    def test_tab_completes_a_sheet_name(self):
+        book = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "IntegrationQueryTests", "Golden",
+                                            "fixtures", "workbooks", "openpyxl_publication.xlsx"))
+        sh = Shell(self.home)
+        # The workbook's one sheet is FFT: Tab after `sheet = "` writes it.
+        sh.p.send('from "%s" with sheet = "\t' % book)
+        sh.wait_for('sheet = "FFT')
+        out = sh.run('" | count')
+        self.assertIn("3", out)
+        sh.close()
+
     def test_multi_line_statement_comes_back_whole(self):
         sh = Shell(self.home)
         sh.p.send("from areas |\r")
