@@ -208,7 +208,8 @@ extension CSVReader {
 /// What kind of file a path or its first bytes say it is: delimited text,
 /// or something iq refuses by name rather than reading as CSV.
 enum FileKind {
-  /// Extensions of delimited text.
+  /// Extensions of delimited text (workbooks, `.xlsx` and `.xlsm`, go to
+  /// the workbook reader before this is asked).
   static let text: Set<String> = ["csv", "tsv", "txt"]
 
   /// Refuses a path whose extension is not delimited text, naming what it is.
@@ -217,23 +218,19 @@ enum FileKind {
     if text.contains(ext) { return }
     let save = "save it from the program that made it as CSV UTF-8"
     switch ext {
-    case "xlsx", "xlsm":
-      throw Diagnostic(
-        "\(path) is an Excel workbook, and iq can't read workbooks yet", at: nil,
-        help: "in Excel: File › Save As › CSV UTF-8 (Comma delimited), then from \"…csv\"")
     case "xls":
       throw Diagnostic(
         "\(path) is an Excel 97–2003 workbook (.xls), which iq doesn't read", at: nil,
-        help: "in Excel: File › Save As › CSV UTF-8 (Comma delimited)")
+        help: "in Excel: File › Save As › Excel Workbook (.xlsx), then from \"…xlsx\"")
     case "":
       throw Diagnostic(
         "can't tell what kind of file \(path) is: it has no extension", at: nil,
-        help: "iq reads .csv, .tsv and .txt files; if it is delimited text, name it .csv")
+        help: "iq reads .csv, .tsv and .txt files and .xlsx workbooks; if it is delimited text, name it .csv")
     default:
       let kind = described[ext].map { ": \($0)" } ?? ""
       throw Diagnostic(
         "\(path) is not delimited text (.\(ext)\(kind))", at: nil,
-        help: "iq reads .csv, .tsv and .txt files; \(save)")
+        help: "iq reads .csv, .tsv and .txt files and .xlsx workbooks; \(save)")
     }
   }
 
@@ -266,7 +263,9 @@ enum FileKind {
     if let what {
       throw Diagnostic(
         "\(name) is \(what), not delimited text", at: nil,
-        help: "in Excel: File › Save As › CSV UTF-8 (Comma delimited)")
+        help: starts([0x50, 0x4B, 0x03, 0x04])
+          ? "if it is an Excel workbook, name it .xlsx; iq reads workbooks too"
+          : "in Excel: File › Save As › CSV UTF-8 (Comma delimited)")
     }
   }
 }
