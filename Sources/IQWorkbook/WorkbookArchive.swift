@@ -45,6 +45,8 @@ final class WorkbookArchive {
   /// Part names in lower case, for producers that differ from their own
   /// relationships in case (OPC part names are case-insensitive).
   private let folded: [String: String]
+  /// The file's size: no part can be longer zipped.
+  private let fileSize: UInt64
 
   /// A part may inflate to this, or to `ratio` times its compressed size
   /// if that is more: a real sheet compresses 5 to 30 times; a zip bomb a
@@ -61,6 +63,7 @@ final class WorkbookArchive {
       throw Diagnostic("can't read \(name): permission denied or unreadable", at: nil)
     }
     let head = [UInt8](handle.readData(ofLength: 1 << 20))
+    fileSize = (try? handle.seekToEnd()) ?? 0
     try? handle.close()
     try WorkbookError.refuseUnlessZip(head, name: name)
     do {
@@ -132,13 +135,20 @@ final class WorkbookArchive {
   }
 
   private func inflate(_ entry: Entry, part: String, _ body: (Data) throws -> Void) throws {
-    let limit = min(
-      WorkbookArchive.inflateCeiling,
-      max(WorkbookArchive.inflateFloor, Int64(entry.compressedSize) * WorkbookArchive.ratio))
+    guard entry.compressedSize <= fileSize else {
+      throw Diagnostic(
+        "\(name) is damaged: its part \(part) claims more bytes than the file holds", at: nil,
+        help: WorkbookError.repairHelp)
+    }
+    // A damaged directory can claim any size (ZIP64 sizes run to 2^64): clamped, never trapped on.
+    let compressed = Int64(clamping: entry.compressedSize)
+    let (scaled, overflow) = compressed.multipliedReportingOverflow(by: WorkbookArchive.ratio)
+    let limit = min(WorkbookArchive.inflateCeiling, max(WorkbookArchive.inflateFloor, overflow ? .max : scaled))
+
     let bomb = Diagnostic(
       "\(name) is refused: its part \(part) inflates past \(groupThousands(String(limit >> 20))) MB from \(groupThousands(String(entry.compressedSize))) bytes, as a zip bomb does",
       at: nil)
-    if Int64(entry.uncompressedSize) > limit { throw bomb }
+    if Int64(clamping: entry.uncompressedSize) > limit { throw bomb }
     var total: Int64 = 0
     do {
       _ = try archive.extract(entry, bufferSize: 1 << 20, skipCRC32: false) { data in

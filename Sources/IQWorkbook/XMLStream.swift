@@ -98,7 +98,10 @@ final class XMLStream {
       var sax = XMLStream.handler
       context = xmlCreatePushParserCtxt(&sax, Unmanaged.passUnretained(self).toOpaque(), nil, 0, nil)
       guard context != nil else { throw Diagnostic("out of memory reading \(workbook)", at: nil) }
-      xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue))
+      // The parts are UTF-8 (OOXML): an encoding the XML declaration names is not
+      // looked up, so bytes that aren't UTF-8 are a parse error, not a conversion.
+      xmlCtxtUseOptions(
+        context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_IGNORE_ENC.rawValue))
     }
     var offset = 0
     // libxml2 takes an Int32 length: big chunks go in pieces.
