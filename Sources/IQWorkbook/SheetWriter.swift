@@ -34,7 +34,7 @@ struct XMLBytes {
   mutating func text(_ s: String) {
     var utf8 = s.utf8
     let plain = utf8.withContiguousStorageIfAvailable { b in
-      !b.contains { $0 < 32 || $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 95 }
+      !b.contains { $0 < 32 || $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 95 || $0 == 0xEF }
     }
     if plain == true {
       bytes.append(contentsOf: utf8)
@@ -61,6 +61,10 @@ struct XMLBytes {
         bytes.append(95)
       case 95 where XMLBytes.looksEscaped(b, i):
         raw("_x005F_")
+      case 0xEF where i + 2 < b.count && b[i + 1] == 0xBF && (b[i + 2] == 0xBE || b[i + 2] == 0xBF):
+        // U+FFFE and U+FFFF are not XML characters.
+        raw(b[i + 2] == 0xBE ? "_xFFFE_" : "_xFFFF_")
+        i += 2
       default: bytes.append(c)
       }
       i += 1

@@ -67,6 +67,8 @@ public enum WorkbookReader {
   /// The sheets of a workbook, with their sizes.
   public static func sheets(file: String, name: String, cancellation: Cancellation) throws -> [SheetInfo] {
     let book = try Book(file: file, name: name, cancellation: cancellation)
+    // Counting cells needs to know how many shared strings there are, once.
+    var blank: [Bool]?
     return try book.sheets.map { s in
       guard let part = book.parts[s.relationship] else {
         return SheetInfo(name: s.name, hidden: s.hidden, rows: 0, columns: 0)
@@ -82,8 +84,8 @@ public enum WorkbookReader {
           return SheetInfo(name: s.name, hidden: s.hidden, rows: d.bottom + 1, columns: d.right + 1)
         }
       }
-      let blank = try book.sharedStrings().map { _ in false }
-      let all = SheetPart(styles: [], bounds: nil, place: place, date1904: false, blankShared: blank)
+      if blank == nil { blank = try book.sharedStrings().map { _ in false } }
+      let all = SheetPart(styles: [], bounds: nil, place: place, date1904: false, blankShared: blank ?? [])
       try book.archive.parse(part, all)
       return SheetInfo(name: s.name, hidden: s.hidden, rows: all.rowCount, columns: all.columns.count)
     }

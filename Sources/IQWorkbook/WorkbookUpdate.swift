@@ -42,11 +42,13 @@ final class ContentTypesPart: XMLEvents {
 /// number format: what iq's own styles are numbered after.
 final class StyleCounts: XMLEvents {
   var fonts = 0, cellStyles = 0, formats = 0, highestFormat = 163
-  private var inFonts = false, inCellXfs = false
+  private var inFonts = false, inCellXfs = false, inFormats = false
 
   override func start(_ name: XMLName, _ a: XMLAttributes) {
     if name.is("fonts") {
       inFonts = true
+    } else if name.is("numFmts") {
+      inFormats = true
     } else if name.is("cellXfs") {
       inCellXfs = true
     } else if inFonts && name.is("font") {
@@ -54,13 +56,21 @@ final class StyleCounts: XMLEvents {
     } else if inCellXfs && name.is("xf") {
       cellStyles += 1
     } else if name.is("numFmt"), let id = a.int("numFmtId") {
-      formats += 1
+      // Conditional formats (dxfs) have numbers too: none may be reused,
+      // but only the list's own are counted in it.
+      if inFormats { formats += 1 }
       highestFormat = max(highestFormat, id)
     }
   }
 
   override func end(_ name: XMLName) {
-    if name.is("fonts") { inFonts = false } else if name.is("cellXfs") { inCellXfs = false }
+    if name.is("fonts") {
+      inFonts = false
+    } else if name.is("numFmts") {
+      inFormats = false
+    } else if name.is("cellXfs") {
+      inCellXfs = false
+    }
   }
 }
 
@@ -119,8 +129,10 @@ extension WorkbookWriter {
       stylesXML = edited
       styles = SheetWriter.Styles(header: first, money: first + 1, date: first + 2)
     } else {
+      var m = n + 1
+      while ids.contains("rId\(m)") { m += 1 }
       links.append(
-        Relationships.Link(id: "rId\(n + 1)", target: "styles.xml", type: relationships + "/styles", external: false))
+        Relationships.Link(id: "rId\(m)", target: "styles.xml", type: relationships + "/styles", external: false))
     }
 
     // The workbook part: a new sheet listed after the others.

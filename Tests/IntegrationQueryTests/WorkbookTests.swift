@@ -45,7 +45,10 @@ final class WorkbookTests: XCTestCase {
     XCTAssertEqual(TextBuffer.unescape("_x005F_x000D_"), "_x000D_")
     XCTAssertEqual(TextBuffer.unescape("_xZZZZ_ stays"), "_xZZZZ_ stays")
     XCTAssertEqual(TextBuffer.unescape("ends _x"), "ends _x")
-    for s in ["plain", "a & <b> \"c\"", "tab\tline\nend", "cr\r", "bell\u{7}", "_x000D_ literal", "£ é 雪 🙂"] {
+    for s in [
+      "plain", "a & <b> \"c\"", "tab\tline\nend", "cr\r", "bell\u{7}", "_x000D_ literal", "£ é 雪 🙂",
+      "not XML: \u{FFFE}\u{FFFF}",
+    ] {
       var x = XMLBytes()
       x.text(s)
       let written = String(decoding: x.bytes, as: UTF8.self)
