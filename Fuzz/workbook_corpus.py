@@ -20,7 +20,7 @@ for path in sorted(glob.glob(os.path.join(here, "..", "Tests", "IntegrationQuery
                 found = [n for n in names if n.endswith(suffix)]
                 return z.read(found[0]) if found else b""
             parts = [part("worksheets/sheet1.xml"), part("sharedStrings.xml"), part("styles.xml"), part("workbook.xml")]
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except Exception:  # a damaged fixture (the fuzzer's own finds among them) seeds only whole
         continue
     joined = b"\x01" + b"\x00".join(parts)
     if len(joined) < 16000:
