@@ -124,14 +124,17 @@ extension Resolver {
       guard sheet == nil else { throw Diagnostic("sheet is given twice", at: o.name.span, help: "give it once") }
       guard case .literal(.text(let s)) = o.value else { throw wrongValue(o, "sheet = \"Regions\"") }
       let trimmed = s.trimmingCharacters(in: .whitespaces)
-      let bad = s.first { ":\\/?*[]".contains($0) }
+      let bad = s.first { ":\\/?*[]".contains($0) || $0.unicodeScalars.contains { $0.value < 32 } }
       guard !trimmed.isEmpty, s.count <= 31, bad == nil, !s.hasPrefix("'"), !s.hasSuffix("'"),
         trimmed.lowercased() != "history"
       else {
         let why =
           trimmed.isEmpty
           ? "is empty"
-          : s.count > 31 ? "is longer than 31 characters" : bad.map { "has \($0)" } ?? "isn't one Excel allows"
+          : s.count > 31
+            ? "is longer than 31 characters"
+            : bad.map { $0.isLetter || $0.isPunctuation || $0.isSymbol ? "has \($0)" : "has a control character" }
+              ?? "isn't one Excel allows"
         throw Diagnostic(
           "a sheet's name \(why)", at: o.span,
           help: "Excel's sheet names have 1 to 31 characters, none of : \\ / ? * [ ], and don't start or end with '")
