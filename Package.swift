@@ -35,7 +35,8 @@ let package = Package(
       pkgConfig: "libxml-2.0",
       providers: [.apt(["libxml2-dev"])]
     ),
-    // What glibc has that Swift's Glibc module does not export (malloc_trim, memmem).
+    // What glibc has that Swift's Glibc module does not export (malloc_trim,
+    // memmem), and libxml2's error handler that prints nothing (a variadic C function).
     .target(name: "CIQSystem"),
 
     // Spans, source files, diagnostics; values, money, dates; columns and
@@ -49,7 +50,7 @@ let package = Package(
     // streamed, cells to typed columns; and a table written as a workbook.
     .target(
       name: "IQWorkbook",
-      dependencies: ["IQCore", "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+      dependencies: ["IQCore", "CLibXML2", "CIQSystem", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
     ),
     // AST → plan: the catalog, the resolver.
     .target(name: "IQPlan", dependencies: ["IQSyntax", "IQBuiltins"]),

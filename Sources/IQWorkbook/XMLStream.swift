@@ -1,3 +1,4 @@
+import CIQSystem
 import CLibXML2
 import IQCore
 
@@ -95,6 +96,12 @@ final class XMLStream {
   /// Parses the next chunk (the last when `last`); throws the first error.
   func feed(_ bytes: UnsafeRawBufferPointer, last: Bool = false) throws {
     if context == nil {
+      // Errors raised outside a parser's context (a UTF-16 or UCS-4 part's
+      // bad bytes, found by libxml2's own converters) go to this thread's
+      // global handler, which would print them to standard error.
+      xmlSetStructuredErrorFunc(nil) { _, _ in }
+      // And some (`xmlParseChunk: encoder error`) go straight to the generic one.
+      iq_quiet_libxml2()
       var sax = XMLStream.handler
       context = xmlCreatePushParserCtxt(&sax, Unmanaged.passUnretained(self).toOpaque(), nil, 0, nil)
       guard context != nil else { throw Diagnostic("out of memory reading \(workbook)", at: nil) }

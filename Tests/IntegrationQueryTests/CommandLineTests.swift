@@ -272,6 +272,19 @@ final class CommandLineTests: XCTestCase {
     }
   }
 
+  /// libxml2 prints some errors itself (`xmlParseChunk: encoder error`);
+  /// iq reports them once, as its own, and nothing else reaches the screen.
+  func testWorkbookErrorsAreIqsOnly() throws {
+    // Parts in UCS-4 and UTF-16 with bytes their converters refuse.
+    for book in ["ucs4_part", "utf16_part"] {
+      let r = try iq(["-c", "from \"Tests/IntegrationQueryTests/Golden/fixtures/workbooks/\(book).xlsx\""])
+      XCTAssertEqual(r.status, 1)
+      let lines = r.err.split(separator: "\n")
+      XCTAssertTrue(lines.first?.contains("is damaged: its part xl/worksheets/sheet1.xml") == true, r.err)
+      XCTAssertFalse(r.err.contains("xmlParseChunk") || r.err.contains("encoding error"), r.err)
+    }
+  }
+
   func testNoColourWhenNotATerminal() throws {
     let r = try iq(["-c", "from nowhere"])
     XCTAssertFalse(r.err.contains("\u{1B}["))

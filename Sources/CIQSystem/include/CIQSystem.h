@@ -12,4 +12,8 @@ void iq_release_free_memory(void);
 /// linear time); an empty needle always does.
 int iq_contains_bytes(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 
+/// Stops libxml2 printing its errors to standard error, on this thread:
+/// the workbook reader reports them itself, from the parser's context.
+void iq_quiet_libxml2(void);
+
 #endif
