@@ -172,15 +172,16 @@ public struct Completion: Equatable, Sendable {
   }
 
   /// After `sheet = "` in the options of a workbook (`from "f.xlsx" with
-  /// sheet = "`): the workbook's sheet names.
+  /// sheet = "`, `save "f.xlsx" with sheet = "`): the workbook's sheet names.
   static func sheetNames(_ tokens: [Token], file: SourceFile, session: Session) -> [String]? {
     func word(_ t: Token) -> String { file.text(of: t.span).lowercased() }
     guard tokens.count >= 4, tokens[tokens.count - 1].kind == .symbol(.assign),
       word(tokens[tokens.count - 2]) == "sheet"
     else { return nil }
     let step = tokens.lastIndex(where: { $0.kind == .symbol(.pipe) }).map { Array(tokens[($0 + 1)...]) } ?? tokens
+    // A workbook read, or saved to (its sheets are the ones a save can replace).
     guard let source = step.firstIndex(where: { $0.kind == .string }), source > 0,
-      ["from", "join", "append", "left", "many"].contains(word(step[source - 1]))
+      ["from", "join", "append", "left", "many", "save"].contains(word(step[source - 1]))
     else { return nil }
     let path = String(file.text(of: step[source].span).dropFirst().dropLast())
     guard WorkbookReader.extensions.contains((path as NSString).pathExtension.lowercased()) else { return nil }

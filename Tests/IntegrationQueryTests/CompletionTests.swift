@@ -61,6 +61,7 @@ final class CompletionTests: XCTestCase {
     XCTAssertEqual(complete("from \"\(book)\" with sheet = \""), ["Regions", "Notes", "Hidden"])
     XCTAssertEqual(complete("from \"\(book)\" with skip = 1, sheet = \"No"), ["Notes"])
     XCTAssertEqual(complete("from areas | join \"\(book)\" with sheet = \"R"), ["Regions"])
+    XCTAssertEqual(complete("from areas | save \"\(book)\" with sheet = \"H"), ["Hidden"])
     // Not a workbook: no sheets to offer.
     XCTAssertEqual(complete("from \"f.csv\" with sheet = \""), [])
   }
