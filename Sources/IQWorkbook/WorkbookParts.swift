@@ -66,24 +66,47 @@ enum NumberKind: UInt8 {
 }
 
 /// `xl/styles.xml`: for each cell style (an `s="…"` index), what its number
-/// format makes of a number.
+/// format makes of a number (the reader); and how many fonts, formats and
+/// cell styles there are, what iq's own are numbered after when it adds a
+/// sheet (the writer).
 final class StylesPart: XMLEvents {
   private var codes: [Int: String] = [:]
+  /// Each cell style's number format, by the style's index.
   private var formatIDs: [Int] = []
-  private var inCellXfs = false
+  private(set) var fonts = 0, formats = 0, highestFormat = 163
+  private var inFonts = false, inFormats = false, inCellXfs = false
+
+  /// The cell styles (`cellXfs`), so the first one iq appends is this.
+  var cellStyles: Int { formatIDs.count }
 
   override func start(_ name: XMLName, _ a: XMLAttributes) {
-    if name.is("numFmt"), let id = a.int("numFmtId"), let code = a.string("formatCode") {
-      codes[id] = code
+    if name.is("numFmt"), let id = a.int("numFmtId") {
+      if let code = a.string("formatCode") { codes[id] = code }
+      // Conditional formats (dxfs) have numbers too: none may be reused,
+      // but only the list's own are counted in it.
+      if inFormats { formats += 1 }
+      highestFormat = max(highestFormat, id)
+    } else if name.is("fonts") {
+      inFonts = true
+    } else if name.is("numFmts") {
+      inFormats = true
     } else if name.is("cellXfs") {
       inCellXfs = true
+    } else if inFonts && name.is("font") {
+      fonts += 1
     } else if inCellXfs && name.is("xf") {
       formatIDs.append(a.int("numFmtId") ?? 0)
     }
   }
 
   override func end(_ name: XMLName) {
-    if name.is("cellXfs") { inCellXfs = false }
+    if name.is("fonts") {
+      inFonts = false
+    } else if name.is("numFmts") {
+      inFormats = false
+    } else if name.is("cellXfs") {
+      inCellXfs = false
+    }
   }
 
   /// Each style's kind, by its index.

@@ -38,42 +38,6 @@ final class ContentTypesPart: XMLEvents {
   }
 }
 
-/// How many fonts and cell styles a styles part has, and its highest
-/// number format: what iq's own styles are numbered after.
-final class StyleCounts: XMLEvents {
-  var fonts = 0, cellStyles = 0, formats = 0, highestFormat = 163
-  private var inFonts = false, inCellXfs = false, inFormats = false
-
-  override func start(_ name: XMLName, _ a: XMLAttributes) {
-    if name.is("fonts") {
-      inFonts = true
-    } else if name.is("numFmts") {
-      inFormats = true
-    } else if name.is("cellXfs") {
-      inCellXfs = true
-    } else if inFonts && name.is("font") {
-      fonts += 1
-    } else if inCellXfs && name.is("xf") {
-      cellStyles += 1
-    } else if name.is("numFmt"), let id = a.int("numFmtId") {
-      // Conditional formats (dxfs) have numbers too: none may be reused,
-      // but only the list's own are counted in it.
-      if inFormats { formats += 1 }
-      highestFormat = max(highestFormat, id)
-    }
-  }
-
-  override func end(_ name: XMLName) {
-    if name.is("fonts") {
-      inFonts = false
-    } else if name.is("numFmts") {
-      inFormats = false
-    } else if name.is("cellXfs") {
-      inCellXfs = false
-    }
-  }
-}
-
 extension WorkbookWriter {
   /// A copy of `existing` with the sheet `sheet` added (at the end) or
   /// replaced (in its place, under its name). Parts iq doesn't change are
@@ -122,7 +86,7 @@ extension WorkbookWriter {
     var stylesXML: String?
     let stylesPart = book.linked("/styles")
     if let stylesPart, archive.has(stylesPart) {
-      let counts = StyleCounts()
+      let counts = StylesPart()
       try archive.parse(stylesPart, counts)
       let text = String(decoding: try archive.bytes(stylesPart), as: UTF8.self)
       let (edited, first) = try appendStyles(text, counts, name: name, part: stylesPart)
@@ -216,7 +180,7 @@ extension WorkbookWriter {
 
   /// `text` (a styles part) with iq's bold font, number formats and three
   /// cell styles appended; and the index of the first of those styles.
-  static func appendStyles(_ text: String, _ counts: StyleCounts, name: String, part: String) throws -> (String, Int) {
+  static func appendStyles(_ text: String, _ counts: StylesPart, name: String, part: String) throws -> (String, Int) {
     var s = text
     func closing(_ element: String) -> Range<String.Index>? {
       s.range(of: "</([A-Za-z0-9_]+:)?\(element)>", options: .regularExpression)
