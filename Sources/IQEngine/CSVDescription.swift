@@ -48,21 +48,22 @@ extension CSVReader {
         "rows: \(groupThousands(String(t.rowCount)))",
       ]
       facts += read.warnings.map(\.message)
-      let columns = t.fields.indices.map { c -> FileDescription.ColumnInfo in
-        let column = t.columns[c]
-        let present = (0..<t.rowCount).filter { !column.isNull($0) }
-        var note = ""
-        switch t.fields[c].type {
-        case .text:
-          note = whyText(column, present) { row in
-            "line \(groupThousands(String(lineOfRecord(p, from: layout.dataStart, delimiter: layout.delimiter, record: row))))"
-          }
-        default: break
-        }
-        return FileDescription.ColumnInfo(
-          name: t.fields[c].name, type: t.fields[c].type, values: present.count, note: note)
+      let columns = columnInfos(t) { _, row in
+        "line \(groupThousands(String(lineOfRecord(p, from: layout.dataStart, delimiter: layout.delimiter, record: row))))"
       }
       return FileDescription(facts: facts, columns: columns)
+    }
+  }
+
+  /// Each column's type and count of values, and for a text column why
+  /// it is text; `place` names a column's row in the file (`line 5`, `cell B7`).
+  static func columnInfos(_ t: Table, place: (Int, Int) -> String) -> [FileDescription.ColumnInfo] {
+    t.fields.indices.map { c in
+      let column = t.columns[c]
+      let present = (0..<t.rowCount).filter { !column.isNull($0) }
+      let note = t.fields[c].type == .text ? whyText(column, present) { place(c, $0) } : ""
+      return FileDescription.ColumnInfo(
+        name: t.fields[c].name, type: t.fields[c].type, values: present.count, note: note)
     }
   }
 
@@ -129,15 +130,7 @@ extension CSVReader {
       "rows: \(groupThousands(String(t.rowCount)))",
     ]
     facts += read.warnings.map(\.message)
-    let columns = t.fields.indices.map { c -> FileDescription.ColumnInfo in
-      let column = t.columns[c]
-      let present = (0..<t.rowCount).filter { !column.isNull($0) }
-      let note =
-        t.fields[c].type == .text
-        ? whyText(column, present) { row in "cell \(read.letters[c])\(read.sheetRows[row])" } : ""
-      return FileDescription.ColumnInfo(
-        name: t.fields[c].name, type: t.fields[c].type, values: present.count, note: note)
-    }
+    let columns = columnInfos(t) { c, row in "cell \(read.letters[c])\(read.sheetRows[row])" }
     return FileDescription(facts: facts, columns: columns)
   }
 
