@@ -156,12 +156,8 @@ public struct Completion: Equatable, Sendable {
   /// After a file (`from "f.csv" `): `with`; after `with` or a comma
   /// among its options: the options; after `name:` in `types`: the types.
   static func fileOptions(_ tokens: [Token], file: SourceFile, previous: Token?) -> [String]? {
-    let step = tokens.lastIndex(where: { $0.kind == .symbol(.pipe) }).map { Array(tokens[($0 + 1)...]) } ?? tokens
     func word(_ t: Token) -> String { file.text(of: t.span).lowercased() }
-    guard
-      let source = step.firstIndex(where: { $0.kind == .string || ($0.kind == .identifier && word($0) == "stdin") }),
-      source > 0, ["from", "join", "append", "left", "many"].contains(word(step[source - 1]))
-    else { return nil }
+    guard let (step, source) = fileInStep(tokens, file: file, after: readingWords, orStdin: true) else { return nil }
     if source == step.count - 1 { return ["with"] }
     guard word(step[source + 1]) == "with", let previous else { return nil }
     if previous.kind == .symbol(.colon) { return Resolver.typeNames }
@@ -171,17 +167,33 @@ public struct Completion: Equatable, Sendable {
     return nil
   }
 
+  /// The words a file read by a step follows: `from "f.csv"`, `join left many "f.csv"`.
+  static let readingWords: Set<String> = ["from", "join", "append", "left", "many"]
+
+  /// The step being typed (the tokens after the last `|`), and where in it
+  /// its file is: the first string (or `stdin`) that follows one of `words`.
+  static func fileInStep(_ tokens: [Token], file: SourceFile, after words: Set<String>, orStdin: Bool = false)
+    -> (step: [Token], source: Int)?
+  {
+    func word(_ t: Token) -> String { file.text(of: t.span).lowercased() }
+    let step = tokens.lastIndex(where: { $0.kind == .symbol(.pipe) }).map { Array(tokens[($0 + 1)...]) } ?? tokens
+    guard
+      let source = step.firstIndex(where: {
+        $0.kind == .string || (orStdin && $0.kind == .identifier && word($0) == "stdin")
+      }),
+      source > 0, words.contains(word(step[source - 1]))
+    else { return nil }
+    return (step, source)
+  }
+
   /// After `sheet = "` in the options of a workbook (`from "f.xlsx" with
   /// sheet = "`, `save "f.xlsx" with sheet = "`): the workbook's sheet names.
   static func sheetNames(_ tokens: [Token], file: SourceFile, session: Session) -> [String]? {
     func word(_ t: Token) -> String { file.text(of: t.span).lowercased() }
     guard tokens.count >= 4, tokens[tokens.count - 1].kind == .symbol(.assign),
-      word(tokens[tokens.count - 2]) == "sheet"
-    else { return nil }
-    let step = tokens.lastIndex(where: { $0.kind == .symbol(.pipe) }).map { Array(tokens[($0 + 1)...]) } ?? tokens
-    // A workbook read, or saved to (its sheets are the ones a save can replace).
-    guard let source = step.firstIndex(where: { $0.kind == .string }), source > 0,
-      ["from", "join", "append", "left", "many", "save"].contains(word(step[source - 1]))
+      word(tokens[tokens.count - 2]) == "sheet",
+      // A workbook read, or saved to (its sheets are the ones a save can replace).
+      let (step, source) = fileInStep(tokens, file: file, after: readingWords.union(["save"]))
     else { return nil }
     let path = String(file.text(of: step[source].span).dropFirst().dropLast())
     guard WorkbookReader.extensions.contains((path as NSString).pathExtension.lowercased()) else { return nil }
