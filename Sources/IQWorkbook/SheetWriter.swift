@@ -241,9 +241,16 @@ struct SheetWriter {
     zip(t.fields, t.columns).map { f, c in
       var longest = 0
       switch c.data {
-      case .int(let a): longest = a.indices.filter { !c.isNull($0) }.map { String(a[$0]).count }.max() ?? 0
+      case .int(let a):
+        // The widest int is the largest or the smallest: two strings, not one a row.
+        let present = a.indices.lazy.filter { !c.isNull($0) }.map { a[$0] }
+        longest = [present.max(), present.min()].compactMap { $0.map { String($0).count } }.max() ?? 0
       case .number(let a):
-        longest = min(11, a.indices.filter { !c.isNull($0) }.map { shortestText(a[$0]).count }.max() ?? 0)
+        // Shown in at most 11 characters: the scan stops at the first that needs them.
+        for r in a.indices where !c.isNull(r) {
+          longest = max(longest, min(11, shortestText(a[r]).count))
+          if longest == 11 { break }
+        }
       case .money(let a):
         let biggest = a.indices.filter { !c.isNull($0) }.map { a[$0].magnitude }.max() ?? 0
         let digits = String(biggest / 100).count
