@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
-"""Differential testing of iq against SQLite.
+"""Differential testing of iq against real SQL engines.
 
 Generates random, valid, typed iq pipelines over the built-in tables
 (seeded, so a run can be repeated), runs each in iq and, through its
-`--sql` translation, in SQLite on the same data, and compares the results
-row by row (iq's translation keeps iq's row order, so order is compared
-too). Floating-point values agree within a relative 1e-9.
+`--sql --dialect D` translation, in the engine on the same data (loaded
+from `iq --export-dataset D`), and compares the results row by row (iq's
+translation keeps iq's row order, so order is compared too).
+Floating-point values agree within a relative 1e-9.
 
-    Scripts/difftest.py [--queries N] [--seed S] [--iq PATH] [--show-failures K]
+    Scripts/difftest.py [--engine sqlite|duckdb|postgres|spark] [--queries N] [--seed S] [--iq PATH]
 
 Prints how many queries agreed; exits 1 on any disagreement. Queries that
-use something with no SQLite equivalent are reported as untranslatable and
-left out of the comparison (iq says which step).
+use something the dialect can't express are reported as untranslatable
+and left out of the comparison (iq says which step).
 """
 import argparse
 import csv
@@ -19,22 +20,24 @@ import io
 import math
 import os
 import random
-import sqlite3
 import subprocess
 import sys
 from decimal import Decimal
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import engines  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TABLES = ["areas", "delayed_days", "england", "bcf", "care_home_admissions", "delay_reasons"]
 
 
-def run_iq(iq, script):
-    p = subprocess.run([iq, "--format", "csv"], input=script, capture_output=True, text=True)
+def run_iq(iq, script, dialect="sqlite"):
+    p = subprocess.run([iq, "--format", "csv", "--dialect", dialect], input=script, capture_output=True, text=True)
     return p.stdout, p.stderr
 
 
-def load(iq, db):
-    """The built-in tables into SQLite: money as integer pence, dates as ISO text."""
+def load(iq):
+    """Each built-in table's columns and types, and some of each column's values."""
     schemas, values = {}, {}
     for t in TABLES:
         out, _ = run_iq(iq, f".describe {t}\n")
@@ -43,25 +46,6 @@ def load(iq, db):
         schemas[t] = schema
         data, _ = run_iq(iq, f"from {t}\n")
         rows = list(csv.reader(io.StringIO(data)))[1:]
-        sqltype = {"int": "INTEGER", "number": "REAL", "money": "INTEGER", "bool": "INTEGER"}
-        cols = ", ".join(f'"{c}" {sqltype.get(ty, "TEXT")}' for c, ty in schema)
-        db.execute(f'CREATE TABLE "{t}" ({cols})')
-
-        def convert(v, ty):
-            if v == "":
-                return None
-            if ty == "int":
-                return int(v)
-            if ty == "number":
-                return float(v)
-            if ty == "money":
-                return int(Decimal(v) * 100)
-            return v
-
-        db.executemany(
-            f'INSERT INTO "{t}" VALUES ({", ".join("?" for _ in schema)})',
-            [[convert(v, ty) for v, (_, ty) in zip(r, schema)] for r in rows],
-        )
         values[t] = {c: sorted({r[i] for r in rows if r[i] != ""})[:50] for i, (c, _) in enumerate(schema)}
     return schemas, values
 
@@ -238,24 +222,9 @@ def same(a, b):
     return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
 
 
-def sqlite_rows(db, sql):
-    cur = db.execute(sql)
-    out = []
-    for row in cur.fetchall():
-        cells = []
-        for v in row:
-            if v is None:
-                cells.append("")
-            elif isinstance(v, float):
-                cells.append(repr(v))
-            else:
-                cells.append(str(v))
-        out.append(cells)
-    return out
-
-
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--engine", default="sqlite", choices=["sqlite", "duckdb", "postgres", "spark"])
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--iq", default=os.path.join(ROOT, ".build", "debug", "iq"))
@@ -263,8 +232,8 @@ def main():
     ap.add_argument("--show-failures", type=int, default=5)
     args = ap.parse_args()
 
-    db = sqlite3.connect(":memory:")
-    schemas, values = load(args.iq, db)
+    engine = engines.start(args.engine, args.iq)
+    schemas, values = load(args.iq)
     gen = Generator(random.Random(args.seed), schemas, values)
     queries = [gen.query() for _ in range(args.queries)]
 
@@ -275,7 +244,7 @@ def main():
         script = ""
         for i, q in enumerate(batch):
             script += f'.sql {q}\n"@@SQL {i}@@"\n{q}\n"@@END {i}@@"\n'
-        out, err = run_iq(args.iq, script)
+        out, err = run_iq(args.iq, script, engines.DIALECT[args.engine])
         parts = out.split("\n")
         # Split stdout into each query's SQL and result by the markers.
         i, mode, sql, result = 0, "sql", [], []
@@ -302,10 +271,10 @@ def main():
                 failures.append((q, sql_text, "iq gave no result", ""))
                 continue
             try:
-                expected = sqlite_rows(db, sql_text)
-            except sqlite3.Error as e:
+                expected = engine.rows(sql_text)
+            except engine.error as e:
                 disagreed += 1
-                failures.append((q, sql_text, f"SQLite error: {e}", ""))
+                failures.append((q, sql_text, f"{args.engine} error: {str(e).splitlines()[0] if str(e) else e}", ""))
                 continue
             got = rows[1:]
             ok = len(got) == len(expected) and all(
@@ -315,13 +284,14 @@ def main():
                 agreed += 1
             else:
                 disagreed += 1
-                failures.append((q, sql_text, f"iq: {got[:3]} …", f"sqlite: {expected[:3]} …"))
+                failures.append((q, sql_text, f"iq: {got[:3]} …", f"{args.engine}: {expected[:3]} …"))
     for q, sql_text, a, b in failures[: args.show_failures]:
         print(f"DISAGREE: {q}\n  {a}\n  {b}\n")
     compared = agreed + disagreed + iq_errors
-    print(f"difftest: {args.queries} queries (seed {args.seed}): {agreed} agreed, {disagreed} disagreed, "
+    engine.close()
+    print(f"difftest [{args.engine}]: {args.queries} queries (seed {args.seed}): {agreed} agreed, {disagreed} disagreed, "
           f"{iq_errors} iq errors, {untranslatable} not translatable")
-    print(f"difftest: {agreed} passed, {disagreed + iq_errors} failed")
+    print(f"difftest [{args.engine}]: {agreed} passed, {disagreed + iq_errors} failed")
     return 0 if disagreed + iq_errors == 0 else 1
 
 

@@ -68,7 +68,9 @@ public struct HelpPage: Sendable {
 /// `OVER (…)` that makes it a window over the group (unless `inDerive` is
 /// false: then it has none in derive); or why it has none.
 public enum AggregateSQL: Sendable {
-  case call(inDerive: Bool, @Sendable (_ argument: String, _ over: String, _ result: DataType) -> String)
+  case call(
+    inDerive: Bool, @Sendable (_ argument: String, _ over: String, _ result: DataType, _ dialect: SQLDialect,
+      _ argumentType: DataType?) throws -> String)
   case none(String)
 }
 
@@ -92,7 +94,7 @@ extension Aggregate {
       }
       return Column(.int(counts))
     },
-    sql: .call(inDerive: true) { x, over, _ in "COUNT(\(x))\(over)" })
+    sql: .call(inDerive: true) { x, over, _, d, given in d.bigint("COUNT(\(x))\(over)") })
 
   public static let count_distinct = Aggregate(
     "count_distinct", help: nil, result: { _ in .int }, explained: { "count the different \($0 ?? "")" },
@@ -108,7 +110,19 @@ extension Aggregate {
       }
       return Column(.int(counts))
     },
-    sql: .call(inDerive: false) { x, _, _ in "COUNT(DISTINCT \(x))" })
+    sql: .call(inDerive: true) { x, over, _, d, given in
+      guard !over.isEmpty else { return d.bigint("COUNT(DISTINCT \(x))") }
+      // No engine counts distinct values over a window; two dense ranks,
+      // one each way, add up to the number of values plus one, and a null
+      // (ranked as a value) is taken off again.
+      let window = String(over.dropLast())
+      let key = d.codePoint(x)
+      let separator = window.hasSuffix("(") ? "" : " "
+      return """
+        (DENSE_RANK()\(window)\(separator)ORDER BY \(key) ASC) + DENSE_RANK()\(window)\(separator)ORDER BY \(key) DESC) - 1 \
+        - MAX(CASE WHEN \(x) IS NULL THEN 1 ELSE 0 END)\(over))
+        """
+    })
 
   public static let sum = Aggregate(
     "sum",
@@ -146,7 +160,10 @@ extension Aggregate {
         return Column.repeating(.null, type: type, count: groups.count)
       }
     },
-    sql: .call(inDerive: true) { x, over, _ in "SUM(\(x))\(over)" })
+    sql: .call(inDerive: true) { x, over, result, d, given in
+      // PostgreSQL sums integers as numerics and DuckDB as 128-bit: back to 64.
+      result == .number ? "SUM(\(x))\(over)" : d.bigint("SUM(\(x))\(over)")
+    })
 
   public static let avg = Aggregate(
     "avg",
@@ -191,8 +208,9 @@ extension Aggregate {
       }
       return Column(.number(means), valid: valid)
     },
-    sql: .call(inDerive: true) { x, over, result in
-      result == .money ? "CAST(ROUND(AVG(\(x))\(over)) AS INTEGER)" : "AVG(\(x))\(over)"
+    sql: .call(inDerive: true) { x, over, result, d, given in
+      let mean = "AVG(\(d.double(x)))\(over)"
+      return result == .money ? d.roundedToWhole(mean) : mean
     })
 
   public static let min = pick(
@@ -216,6 +234,21 @@ extension Aggregate {
     explained: { "take the first \($0 ?? "")" }, sql: nil
   ) { _, _, _ in false }
 
+  /// first and last: the value of the group's first (or last) row where it
+  /// isn't null, by iq's row order (`_ord`), which SQL's aggregates otherwise ignore.
+  private static func picked(last: Bool) -> AggregateSQL {
+    .call(inDerive: false) { x, _, _, d, given in
+      let place = "CASE WHEN \(x) IS NOT NULL THEN _ord END"
+      switch d {
+      case .duckdb: return "\(last ? "arg_max" : "arg_min")(\(x), \(place))"
+      case .spark: return "\(last ? "max_by" : "min_by")(\(x), \(place))"
+      case .postgres:
+        return "(array_agg(\(x) ORDER BY _ord \(last ? "DESC" : "ASC")) FILTER (WHERE \(x) IS NOT NULL))[1]"
+      default: throw SQLRefusal("\(last ? "last" : "first")() (\(d.title) has no aggregate that keeps an order)")
+      }
+    }
+  }
+
   public static let last = pick("last", help: nil, explained: { "take the last \($0 ?? "")" }, sql: nil) {
     _, _, _ in true
   }
@@ -238,8 +271,8 @@ extension Aggregate {
         }
         return x.gather(pick)
       },
-      sql: sql.map { f in .call(inDerive: true) { x, over, _ in "\(f)(\(x))\(over)" } }
-        ?? .none("\(name)() (SQLite has no such aggregate)"))
+      sql: sql.map { f in .call(inDerive: true) { x, over, result, d, given in "\(f)(\(result == .text ? d.codePoint(x) : x))\(over)" } }
+        ?? picked(last: name == "last"))
   }
 
   public static let median = Aggregate(
@@ -282,7 +315,17 @@ extension Aggregate {
       }
       return Column(.number(out), valid: values.map { !$0.isEmpty })
     },
-    sql: .none("median() (SQLite has no such aggregate)"))
+    sql: .call(inDerive: true) { x, over, result, d, given in
+      let middle: String
+      switch (d, over.isEmpty) {
+      case (.duckdb, _): middle = "quantile_cont(\(x), 0.5)\(over)"
+      case (.spark, _): middle = "percentile(\(x), 0.5)\(over)"
+      case (.postgres, true): middle = "percentile_cont(0.5) WITHIN GROUP (ORDER BY \(x))"
+      case (.tsql, false): middle = "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY \(x))\(over)"
+      default: throw SQLRefusal("median()\(over.isEmpty ? "" : " in derive") (\(d.title) has no such aggregate here)")
+      }
+      return result == .money ? d.roundedToWhole(middle) : d.double(middle)
+    })
 
   public static let stddev = Aggregate(
     "stddev",
@@ -315,7 +358,15 @@ extension Aggregate {
       }
       return Column(.number(deviations), valid: n.map { $0 > 1 })
     },
-    sql: .none("stddev() (SQLite has no such aggregate)"))
+    sql: .call(inDerive: true) { x, over, result, d, given in
+      // Money's spread is in pounds, as iq gives it.
+      let pounds = given == .money ? "(\(d.double(x)) / 100)" : d.double(x)
+      switch d {
+      case .sqlite: throw SQLRefusal("stddev() (SQLite has no such aggregate)")
+      case .tsql: return "STDEV(\(pounds))\(over)"
+      default: return "stddev_samp(\(pounds))\(over)"
+      }
+    })
 }
 
 /// The mean of two amounts in pence, rounded half away from zero, without overflow.

@@ -27,7 +27,7 @@ public struct Builtin: Sendable {
   /// Whether the kernel is called for a row with a null argument; if not
   /// (most functions), such a row is null.
   public let seesNulls: Bool
-  /// Its SQL (SQLite's dialect).
+  /// Its SQL, in each dialect.
   public let sql: SQL
 
   public init(
@@ -158,7 +158,8 @@ public struct Row {
 public enum SQL: Sendable {
   /// From the arguments' SQL, their types and the result's type. A rule
   /// throws `SQLRefusal` when one form of the call has no equivalent.
-  case rule(@Sendable (_ arguments: [String], _ types: [DataType], _ result: DataType) throws -> String)
+  case rule(
+    @Sendable (_ arguments: [String], _ types: [DataType], _ result: DataType, _ dialect: SQLDialect) throws -> String)
   /// No SQL equivalent; the reason is shown to the user.
   case none(String)
 }

@@ -22,10 +22,10 @@ extension Builtin {
       }
       throw unreadable(s, as: "a number", try: "try_number", at: row.span)
     },
-    sql: .rule { a, types, _ in
+    sql: .rule { a, types, _, d in
       switch types[0] {
-      case .int, .number: return "CAST(\(a[0]) AS REAL)"
-      case .money: return "(\(a[0]) / 100.0)"
+      case .int, .number: return d.double(a[0])
+      case .money: return "(\(d.double(a[0])) / 100)"
       default: throw SQLRefusal("number() of \(article(types[0]))")
       }
     })
@@ -45,7 +45,7 @@ extension Builtin {
       row.couldNotRead(s)
       return .null
     },
-    sql: .none("try_number() (SQLite has no way to tell a value it can't read)"))
+    sql: .none("try_number() (SQL has no way to tell a value it can't read)"))
 
   static func toNumber(_ v: Value, _ span: Span) throws -> Value {
     switch v {
@@ -85,10 +85,10 @@ extension Builtin {
       if let v = readMoney(s) { return v }
       throw unreadable(s, as: "money", try: "try_money", at: row.span)
     },
-    sql: .rule { a, types, _ in
+    sql: .rule { a, types, _, d in
       switch types[0] {
       case .int: return "(\(a[0]) * 100)"
-      case .number: return "CAST(ROUND(\(a[0]) * 100) AS INTEGER)"
+      case .number: return d.roundedToWhole("\(a[0]) * 100")
       case .money: return a[0]
       default: throw SQLRefusal("money() of text")
       }
@@ -109,7 +109,7 @@ extension Builtin {
       row.couldNotRead(s)
       return .null
     },
-    sql: .none("try_money() (SQLite has no way to tell a value it can't read)"))
+    sql: .none("try_money() (SQL has no way to tell a value it can't read)"))
 
   static func toMoney(_ v: Value, _ span: Span) throws -> Value {
     switch v {
@@ -141,7 +141,25 @@ extension Builtin {
       return .text
     },
     kernel: { a, _ in .text(a[0].asText) },
-    sql: .none("text() (SQLite's differs from iq's)"))
+    sql: .rule { a, types, _, d in try asText(a[0], types[0], d, in: "text") })
+
+  /// A value as text, written as iq writes it, for the types every
+  /// dialect writes the same way (a number's or money's digits differ).
+  static func asText(_ x: String, _ type: DataType, _ d: SQLDialect, in name: String) throws -> String {
+    switch type {
+    case .text: return x
+    case .null: return "CAST(NULL AS \(d.storage(.text)))"
+    case .int: return "CAST(\(x) AS \(d == .tsql ? "NVARCHAR(20)" : d.storage(.text)))"
+    case .date:
+      if d == .sqlite { return x }
+      return d == .tsql ? "CONVERT(NVARCHAR(10), \(x), 23)" : "CAST(\(x) AS \(d.storage(.text)))"
+    case .bool:
+      return d == .tsql || d == .sqlite
+        ? "CASE \(x) WHEN 1 THEN 'true' WHEN 0 THEN 'false' END"
+        : "CASE WHEN \(x) THEN 'true' WHEN NOT \(x) THEN 'false' END"
+    default: throw SQLRefusal("\(name)() of \(article(type)) (iq writes its digits its own way)")
+    }
+  }
 
   static let date = Builtin(
     "date", usage: "date(text[, format])",
@@ -155,7 +173,7 @@ extension Builtin {
       guard case .text(let s) = a[0] else { return .null }
       throw unreadable(s, as: "a date" + (a.count > 1 ? " written \(a[1].asText)" : ""), try: "try_date", at: row.span)
     },
-    sql: .rule { a, types, _ in
+    sql: .rule { a, types, _, d in
       guard types[0] == .date, a.count == 1 else { throw SQLRefusal("date() of text") }
       return a[0]
     })
@@ -170,7 +188,7 @@ extension Builtin {
       if case .text(let s) = a[0] { row.couldNotRead(s) }
       return .null
     },
-    sql: .none("try_date() (SQLite has no way to tell a value it can't read)"))
+    sql: .none("try_date() (SQL has no way to tell a value it can't read)"))
 
   static func dateTyping(_ call: inout Call, _ usage: String) throws -> DataType {
     try call.arity(1...2, usage)
@@ -219,7 +237,7 @@ extension Builtin {
       }
       return .text(text)
     },
-    sql: .none("format() (SQLite has no Excel format codes)"))
+    sql: .none("format() (SQL has no Excel format codes)"))
 }
 
 extension Value {

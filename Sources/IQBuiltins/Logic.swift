@@ -13,7 +13,7 @@ extension Builtin {
       return try call.oneType()
     },
     kernel: { a, _ in a.first { !$0.isNull } ?? .null },
-    sql: .rule { a, _, _ in "coalesce(\(a.joined(separator: ", "))\(a.count == 1 ? ", NULL" : ""))" })
+    sql: .rule { a, _, _, d in "coalesce(\(a.joined(separator: ", "))\(a.count == 1 ? ", NULL" : ""))" })
 
   static let `if` = Builtin(
     "if", usage: "if(condition, then, else)",
@@ -36,7 +36,7 @@ extension Builtin {
       if case .bool(true) = a[0] { return a[1] }
       return a[2]
     },
-    sql: .rule { a, _, _ in "CASE WHEN \(a[0]) THEN \(a[1]) ELSE \(a[2]) END" })
+    sql: .rule { a, _, _, d in "CASE WHEN \(a[0]) THEN \(a[1]) ELSE \(a[2]) END" })
 
   static let is_null = Builtin(
     "is_null", usage: "is_null(x)", summary: "true where x is null.",
@@ -47,5 +47,5 @@ extension Builtin {
       return .bool
     },
     kernel: { a, _ in .bool(a[0].isNull) },
-    sql: .rule { a, _, _ in "(\(a[0]) IS NULL)" })
+    sql: .rule { a, _, _, d in "(\(a[0]) IS NULL)" })
 }

@@ -26,7 +26,7 @@ extension Builtin {
       default: return .null
       }
     },
-    sql: .rule { a, _, _ in "abs(\(a[0]))" })
+    sql: .rule { a, _, _, d in "abs(\(a[0]))" })
 
   static let round = Builtin(
     "round", usage: "round(x[, digits])",
@@ -46,9 +46,12 @@ extension Builtin {
       }
       return try rounded(a[0], digits: Int(d), span: row.span)
     },
-    sql: .rule { a, types, _ in
+    sql: .rule { a, types, _, d in
       let digits = a.count > 1 ? a[1] : "0"
       switch types[0] {
+      case .number where d == .postgres:
+        // PostgreSQL rounds a double's ties to even; a numeric's away from zero.
+        return d.double("round(CAST(\(a[0]) AS NUMERIC), CAST(\(digits) AS INT))")
       case .number: return "round(\(a[0]), \(digits))"
       case .int where a.count == 1: return a[0]
       default: throw SQLRefusal("round of \(article(types[0])) with digits")
@@ -85,9 +88,9 @@ extension Builtin {
         default: return a[0]
         }
       },
-      sql: .rule { a, types, _ in
+      sql: .rule { a, types, _, d in
         switch types[0] {
-        case .number: return "CAST(\(name)(\(a[0])) AS INTEGER)"
+        case .number: return d.bigint("\(d == .tsql && name == "ceil" ? "CEILING" : name)(\(a[0]))")
         case .int: return a[0]
         default: throw SQLRefusal("\(name) of money")
         }
@@ -107,7 +110,7 @@ extension Builtin {
       guard case .number(let x) = a[0] else { return .null }
       return x < 0 ? .null : .number(x.squareRoot())
     },
-    sql: .rule { a, _, _ in "CASE WHEN \(a[0]) >= 0 THEN sqrt(\(a[0])) END" })
+    sql: .rule { a, _, _, d in "CASE WHEN \(a[0]) >= 0 THEN sqrt(\(a[0])) END" })
 
   static let mod = Builtin(
     "mod", usage: "mod(a, b)", summary: "The remainder of a ÷ b (there is no % operator: % means percent).",
@@ -139,9 +142,13 @@ extension Builtin {
       default: return .null
       }
     },
-    sql: .rule { a, _, result in
-      guard result == .int else { throw SQLRefusal("mod of numbers") }
-      return "(\(a[0]) % \(a[1]))"
+    sql: .rule { a, _, result, d in
+      switch (result, d) {
+      case (.int, _): return "(\(a[0]) % NULLIF(\(a[1]), 0))"
+      case (_, .duckdb): return "fmod(\(a[0]), NULLIF(\(a[1]), 0))"
+      case (_, .spark): return "(\(a[0]) % NULLIF(\(a[1]), 0))"
+      default: throw SQLRefusal("mod of numbers (\(d.title)'s works on whole numbers)")
+      }
     })
 
   static let pct_change = Builtin(
@@ -169,7 +176,7 @@ extension Builtin {
       }
       return .number(try finite((new - old) / old, in: "pct_change", span: row.span))
     },
-    sql: .rule { a, _, _ in "((CAST(\(a[0]) AS REAL) - \(a[1])) / \(a[1]))" })
+    sql: .rule { a, _, _, d in "((\(d.double(a[0])) - \(a[1])) / NULLIF(\(a[1]), 0))" })
 
   /// Rounds half away from zero to `digits` places (negative: tens, hundreds).
   static func rounded(_ v: Value, digits: Int, span: Span) throws -> Value {

@@ -14,7 +14,7 @@ extension Builtin {
     "upper", summary: "Text in upper case.", example: "from areas | select upper(name) | take 2"
   ) { $0.uppercased() }
 
-  /// lower and upper: SQLite's know only ASCII, so neither has SQL.
+  /// lower and upper: SQLite changes only A to Z, so it has no SQL for them.
   private static func caseChange(
     _ name: String, summary: String, example: String, _ change: @escaping @Sendable (String) -> String
   ) -> Builtin {
@@ -29,7 +29,10 @@ extension Builtin {
         guard case .text(let s) = a[0] else { return .null }
         return .text(change(s))
       },
-      sql: .none("\(name)() (SQLite's differs from iq's)"))
+      sql: .rule { a, _, _, d in
+        guard d != .sqlite else { throw SQLRefusal("\(name)() (SQLite's changes only A to Z)") }
+        return "\(name)(\(a[0]))"
+      })
   }
 
   static let trim = Builtin(
@@ -45,7 +48,16 @@ extension Builtin {
       guard case .text(let s) = a[0] else { return .null }
       return .text(s.trimmingCharacters(in: .whitespaces))
     },
-    sql: .rule { a, _, _ in "trim(\(a[0]), ' ' || char(9) || char(160))" })
+    sql: .rule { a, _, _, d in
+      // Spaces, tabs and no-break spaces, as iq trims.
+      switch d {
+      case .sqlite: return "trim(\(a[0]), ' ' || char(9) || char(160))"
+      case .tsql: return "TRIM(NCHAR(32) + NCHAR(9) + NCHAR(160) FROM \(a[0]))"
+      case .spark: return "trim(BOTH concat(' ', char(9), char(160)) FROM \(a[0]))"
+      case .duckdb: return "trim(\(a[0]), ' ' || chr(9) || chr(160))"
+      case .postgres: return "btrim(\(a[0]), ' ' || chr(9) || chr(160))"
+      }
+    })
 
   static let length = Builtin(
     "length", usage: "length(text)", summary: "The number of characters.",
@@ -59,12 +71,12 @@ extension Builtin {
       guard case .text(let s) = a[0] else { return .null }
       return .int(Int64(s.count))
     },
-    sql: .rule { a, _, _ in "length(\(a[0]))" })
+    sql: .rule { a, _, _, d in d.length(a[0]) })
 
   static let contains = textTest(
     "contains", summary: "true where the text contains the part (case matters).",
     example: "from areas | where contains(name, \"upon\") | select name",
-    sql: { "(instr(\($0), \($1)) > 0)" }
+    sql: { s, t, d in "(\(d.position(t, in: s)) > 0)" }
   ) { text, part in
     // Byte for byte, as starts_with and ends_with compare and SQLite's instr
     // does. (Foundation's range(of:) compared by UTF-16 and trapped on some
@@ -78,18 +90,22 @@ extension Builtin {
   static let starts_with = textTest(
     "starts_with", summary: "true where the text begins with the part.",
     example: "from areas | where starts_with(name, \"North \") | select name",
-    sql: { "(substr(\($0), 1, length(\($1))) = \($1))" }
+    sql: { s, t, d in "(\(d.codePoint(d.substring(s, "1", d.length(t)))) = \(t))" }
   ) { text, part in text.utf8.starts(with: part.utf8) }
 
   static let ends_with = textTest(
     "ends_with", summary: "true where the text ends with the part.",
     example: "from areas | where ends_with(name, \"shire\") | count",
-    sql: { "(\($1) = '' OR substr(\($0), -length(\($1))) = \($1))" }
+    sql: { s, t, d in
+      d == .sqlite
+        ? "(\(t) = '' OR substr(\(s), -length(\(t))) = \(t))"
+        : "(\(d.length(t)) = 0 OR \(d.codePoint("right(\(s), CAST(\(d.length(t)) AS INT))")) = \(t))"
+    }
   ) { text, part in text.utf8.reversed().starts(with: part.utf8.reversed()) }
 
   /// contains, starts_with, ends_with: a test of text against a part of it.
   private static func textTest(
-    _ name: String, summary: String, example: String, sql: @escaping @Sendable (String, String) -> String,
+    _ name: String, summary: String, example: String, sql: @escaping @Sendable (String, String, SQLDialect) -> String,
     _ test: @escaping @Sendable (String, String) -> Bool
   ) -> Builtin {
     let usage = "\(name)(text, part)"
@@ -105,7 +121,7 @@ extension Builtin {
         guard case .text(let s) = a[0], case .text(let t) = a[1] else { return .null }
         return .bool(test(s, t))
       },
-      sql: .rule { a, _, _ in sql(a[0], a[1]) })
+      sql: .rule { a, _, _, d in sql(a[0], a[1], d) })
   }
 
   static let concat = Builtin(
@@ -117,7 +133,9 @@ extension Builtin {
       return .text
     },
     kernel: { a, _ in .text(a.filter { !$0.isNull }.map(\.asText).joined()) },
-    sql: .none("concat() (SQLite's differs from iq's)"))
+    sql: .rule { a, types, _, d in
+      d.concat(try zip(a, types).map { "coalesce(\(try asText($0.0, $0.1, d, in: "concat")), '')" })
+    })
 
   static let replace = Builtin(
     "replace", usage: "replace(text, old, new)", summary: "The text with every old part made new (case matters).",
@@ -131,7 +149,7 @@ extension Builtin {
       guard case .text(let s) = a[0], case .text(let old) = a[1], case .text(let new) = a[2] else { return .null }
       return .text(old.isEmpty ? s : s.replacingOccurrences(of: old, with: new, options: .literal))
     },
-    sql: .rule { a, _, _ in "replace(\(a[0]), \(a[1]), \(a[2]))" })
+    sql: .rule { a, _, _, d in "replace(\(d.codePoint(a[0])), \(a[1]), \(a[2]))" })
 
   static let substr = Builtin(
     "substr", usage: "substr(text, start[, length])",
@@ -159,7 +177,7 @@ extension Builtin {
       }
       return .text(characters(s, from: Int(min(start - 1, Int64(Int32.max))), count: length))
     },
-    sql: .rule { a, _, _ in "substr(\(a[0]), \(a[1])\(a.count > 2 ? ", " + a[2] : ""))" })
+    sql: .rule { a, _, _, d in d.substring(a[0], a[1], a.count > 2 ? a[2] : nil) })
 
   static let left = Builtin(
     "left", usage: "left(text, n)", summary: "The first n characters of the text.",
@@ -170,7 +188,7 @@ extension Builtin {
       guard n >= 0 else { throw Diagnostic("left's count can't be negative (\(n))", at: row.span) }
       return .text(characters(s, from: 0, count: n))
     },
-    sql: .rule { a, _, _ in "substr(\(a[0]), 1, \(a[1]))" })
+    sql: .rule { a, _, _, d in d.substring(a[0], "1", a[1]) })
 
   static let right = Builtin(
     "right", usage: "right(text, n)", summary: "The last n characters of the text.",
@@ -181,7 +199,10 @@ extension Builtin {
       guard n >= 0 else { throw Diagnostic("right's count can't be negative (\(n))", at: row.span) }
       return .text(String(s.suffix(Int(min(n, Int64(Int32.max))))))
     },
-    sql: .rule { a, _, _ in "CASE WHEN \(a[1]) <= 0 THEN '' ELSE substr(\(a[0]), -(\(a[1]))) END" })
+    sql: .rule { a, _, _, d in
+      let tail = d == .sqlite ? "substr(\(a[0]), -(\(a[1])))" : "right(\(a[0]), CAST(\(a[1]) AS INT))"
+      return "CASE WHEN \(a[1]) <= 0 THEN '' ELSE \(tail) END"
+    })
 
   static let split_part = Builtin(
     "split_part", usage: "split_part(text, separator, n)",
@@ -203,7 +224,16 @@ extension Builtin {
       let pieces = s.components(separatedBy: sep)
       return .text(n <= pieces.count ? pieces[Int(n) - 1] : "")
     },
-    sql: .none("split_part() (SQLite has none)"))
+    sql: .rule { a, _, _, d in
+      switch d {
+      case .duckdb, .postgres, .spark:
+        // An empty separator: the whole text is the one piece, as in iq.
+        let n = "CAST(\(a[2]) AS INT)"
+        return "CASE WHEN \(a[1]) = '' THEN CASE WHEN \(a[2]) = 1 THEN \(a[0]) ELSE '' END "
+          + "ELSE coalesce(split_part(\(a[0]), \(a[1]), \(n)), '') END"
+      default: throw SQLRefusal("split_part() (\(d.title) has none)")
+      }
+    })
 
   private static func lengthTyping(_ call: inout Call, _ usage: String) throws -> DataType {
     try call.arity(2...2, usage)

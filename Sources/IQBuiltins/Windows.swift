@@ -29,7 +29,7 @@ extension Window: Equatable {
 }
 
 public enum WindowSQL: Sendable {
-  case rule(@Sendable (_ arguments: [String], _ partition: String) -> String)
+  case rule(@Sendable (_ arguments: [String], _ partition: String, _ dialect: SQLDialect) throws -> String)
   case none(String)
 }
 
@@ -97,7 +97,7 @@ extension Window {
       }
       return Column(.int(out))
     },
-    sql: .rule { _, partition in "ROW_NUMBER() OVER (\(partition)ORDER BY _ord)" })
+    sql: .rule { _, partition, d in "ROW_NUMBER() OVER (\(partition)ORDER BY _ord)" })
 
   public static let rank = Window(
     name: "rank",
@@ -172,7 +172,7 @@ extension Window {
         }
         return x.gather(pick)
       },
-      sql: .rule { a, partition in
+      sql: .rule { a, partition, d in
         "\(name.uppercased())(\(a[0]), \(a.count > 1 ? a[1] : "1")) OVER (\(partition)ORDER BY _ord)"
       })
   }
@@ -217,5 +217,5 @@ extension Window {
       for v in out { b.append(v) }
       return b.finish()
     },
-    sql: .rule { a, partition in "SUM(\(a[0])) OVER (\(partition)ORDER BY _ord ROWS UNBOUNDED PRECEDING)" })
+    sql: .rule { a, partition, d in "SUM(\(a[0])) OVER (\(partition)ORDER BY _ord ROWS UNBOUNDED PRECEDING)" })
 }

@@ -3,74 +3,143 @@ import IQCore
 import IQPlan
 import IQSyntax
 
-/// Translates a resolved pipeline to SQL (SQLite's dialect) that computes
-/// the same table, in the same row order: every step becomes a CTE that
-/// carries a hidden `_ord` column, the row's place in iq's order.
-/// `iq --sql 'QUERY'` prints it; the differential tester runs it on SQLite.
-public enum SQLTranslator {
-  public static func translate(_ plan: Plan) throws -> String {
-    var ctes: [String] = []
-    var input: [Field] = []
-    for (n, planned) in plan.steps.enumerated() {
-      let (step, fields, span) = (planned.step, planned.fields, planned.span)
-      let prev = "s\(n)"
-      let sql = try translate(step, input: input, output: fields, prev: prev, span: span, verb: planned.verb)
-      if let sql {
-        ctes.append("s\(n + 1) AS (\n  \(sql)\n)")
-      } else {
-        ctes.append("s\(n + 1) AS (SELECT * FROM \(prev))")
-      }
-      input = fields
-    }
-    // Present values as iq prints them in csv: money with two places, true/false.
+/// Translates a resolved pipeline to SQL in one dialect that computes the
+/// same table, in the same row order: every step becomes a CTE that
+/// carries a hidden `_ord` column, the row's place in iq's order, and the
+/// last SELECT orders by it. Money travels between steps as whole pence
+/// (see `SQLDialect`). `iq --sql --dialect D` prints it, `--engine` runs
+/// it, and the differential tester compares it with iq's own answer.
+public struct SQLTranslator {
+  public var dialect: SQLDialect
+  /// A table's columns as the engine stores them (money in pounds, but in SQLite).
+  public var fieldsOf: (String) -> [Field]?
+  /// Whether a table carries iq's row order in a `_row` column, as the
+  /// built-in tables do when `--export-dataset` writes them. Other tables
+  /// are read in the order the engine gives.
+  public var hasRowColumn: (String) -> Bool
+  /// `let` results translated so far, in order: their names, and the CTEs
+  /// that compute them ahead of the query's own.
+  public private(set) var letNames: [String] = []
+  var letCTEs: [String] = []
+
+  public init(
+    dialect: SQLDialect, fieldsOf: @escaping (String) -> [Field]?, hasRowColumn: @escaping (String) -> Bool
+  ) {
+    self.dialect = dialect
+    self.fieldsOf = fieldsOf
+    self.hasRowColumn = hasRowColumn
+  }
+
+  /// The whole statement: the CTEs, then the result with money and
+  /// booleans as the dialect stores them.
+  public func translate(_ plan: Plan) throws -> String {
+    let (ctes, last) = try steps(plan)
     let columns = plan.fields.map { f -> String in
       let c = quote(f.name)
-      switch f.type {
-      // printf would write a null as 0.00.
-      case .money: return "CASE WHEN \(c) IS NOT NULL THEN printf('%.2f', \(c) / 100.0) END AS \(c)"
-      case .bool: return "CASE WHEN \(c) THEN 'true' WHEN NOT \(c) THEN 'false' END AS \(c)"
+      switch (dialect, f.type) {
+      // SQLite has no decimal: money is printed with two places, as iq's csv does
+      // (printf would write a null as 0.00).
+      case (.sqlite, .money): return "CASE WHEN \(c) IS NOT NULL THEN printf('%.2f', \(c) / 100.0) END AS \(c)"
+      case (.sqlite, .bool): return "CASE WHEN \(c) THEN 'true' WHEN NOT \(c) THEN 'false' END AS \(c)"
+      case (_, .money): return "\(dialect.stored(fromPence: c)) AS \(c)"
       default: return c
       }
     }
-    return "WITH\n" + ctes.joined(separator: ",\n")
-      + "\nSELECT \(columns.joined(separator: ", ")) FROM s\(plan.steps.count) ORDER BY _ord;\n"
+    return "WITH\n" + (letCTEs + ctes).joined(separator: ",\n")
+      + "\nSELECT \(columns.joined(separator: ", ")) FROM \(last) ORDER BY _ord;\n"
   }
 
-  static func quote(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+  /// A `let` result a later query may read: its steps become CTEs, the
+  /// last named after it (`WITH "peak" AS (…)`), so every dialect can read
+  /// it as a table.
+  public mutating func addLet(_ plan: Plan, name: String) throws {
+    let (ctes, last) = try steps(plan, prefix: "\(name)_s")
+    letCTEs += ctes + ["\(quote(name)) AS (SELECT * FROM \(last))"]
+    letNames.append(name)
+  }
 
-  static func notTranslatable(_ what: String, _ span: Span, verb: Verb) -> Diagnostic {
+  func steps(_ plan: Plan, prefix: String = "s") throws -> (ctes: [String], last: String) {
+    var ctes: [String] = []
+    var input: [Field] = []
+    for (n, planned) in plan.steps.enumerated() {
+      let prev = "\(prefix)\(n)"
+      let sql = try translate(
+        planned.step, input: input, output: planned.fields, prev: prev, span: planned.span, verb: planned.verb)
+      ctes.append("\(prefix)\(n + 1) AS (\n  \(sql ?? "SELECT * FROM \(prev)")\n)")
+      input = planned.fields
+    }
+    return (ctes, "\(prefix)\(plan.steps.count)")
+  }
+
+  func quote(_ name: String) -> String { dialect.identifier(name) }
+
+  func notTranslatable(_ what: String, _ span: Span, verb: Verb) -> Diagnostic {
     Diagnostic(
-      "not translatable to SQL: \(what)", at: span,
-      help: "the '\(verb.rawValue)' step has no SQLite equivalent here; iq runs it itself")
+      "not translatable to \(dialect.title): \(what)", at: span,
+      help: "the '\(verb.rawValue)' step has no \(dialect.title) equivalent here; iq runs it itself")
   }
 
-  static func list(_ fields: [Field], prefix: String = "") -> String {
+  func list(_ fields: [Field], prefix: String = "") -> String {
     fields.map { prefix + quote($0.name) }.joined(separator: ", ")
   }
 
-  static func translate(_ step: PlanStep, input: [Field], output: [Field], prev: String, span: Span, verb: Verb) throws
+  /// A stored table read as the steps expect it: its columns (money as
+  /// pence) and its row order as `_ord`.
+  func scan(_ table: String, span: Span, verb: Verb) throws -> String {
+    if letNames.contains(table) { return "SELECT * FROM \(quote(table))" }
+    guard let fields = fieldsOf(table) else { throw notTranslatable("the table \(table)", span, verb: verb) }
+    let cols = fields.map { f in
+      f.type == .money && dialect != .sqlite
+        ? "\(dialect.pence(fromStored: quote(f.name))) AS \(quote(f.name))" : quote(f.name)
+    }
+    return "SELECT \(cols.joined(separator: ", ")), ROW_NUMBER() OVER (\(tableOrder(table))) AS _ord FROM \(quote(table))"
+  }
+
+  /// How a stored table's rows are put in order.
+  func tableOrder(_ table: String) -> String {
+    if hasRowColumn(table) { return "ORDER BY \(quote("_row"))" }
+    switch dialect {
+    case .spark: return "ORDER BY monotonically_increasing_id()"
+    case .tsql: return "ORDER BY (SELECT NULL)"
+    default: return ""
+    }
+  }
+
+  /// The first n rows by `order`.
+  func firstRows(_ n: Int, columns: String, from: String, order: String) -> String {
+    dialect == .tsql
+      ? "SELECT TOP (\(n)) \(columns) FROM \(from) ORDER BY \(order)"
+      : "SELECT \(columns) FROM \(from) ORDER BY \(order) LIMIT \(n)"
+  }
+
+  func sortKey(_ sql: String, _ type: DataType, descending: Bool) -> String {
+    dialect.orderKey(type == .text ? dialect.codePoint(sql) : sql, descending: descending)
+  }
+
+  func translate(_ step: PlanStep, input: [Field], output: [Field], prev: String, span: Span, verb: Verb) throws
     -> String?
   {
+    let context = SQLExpression(translator: self, fields: input, groups: [], verb: verb)
     func expr(_ e: ResolvedExpr, _ fields: [Field] = input, groups: [ResolvedExpr] = []) throws -> String {
-      try SQLExpression(fields: fields, groups: groups, verb: verb).sql(e)
+      try SQLExpression(translator: self, fields: fields, groups: groups, verb: verb).value(e)
     }
     switch step {
     case .scan(.named(let name)):
-      return "SELECT \(list(output)), ROW_NUMBER() OVER () AS _ord FROM \(quote(name))"
+      return try scan(name, span: span, verb: verb)
     case .scan(.file):
-      throw notTranslatable("reading a CSV file", span, verb: verb)
+      throw notTranslatable("reading a file", span, verb: verb)
     case .filter(let e):
-      return "SELECT * FROM \(prev) WHERE \(try expr(e))"
+      return "SELECT * FROM \(prev) WHERE \(try context.condition(e))"
     case .derive(let items, let groups):
       // One SELECT per item: later items see earlier ones.
       var fields = input
       var sql = "SELECT * FROM \(prev)"
-      for (e, replacing) in items {
+      for (k, (e, replacing)) in items.enumerated() {
         let name = output[replacing ?? fields.count].name
         let value = try expr(e, fields, groups: groups)
         let cols = fields.enumerated().map { i, f in i == replacing ? "\(value) AS \(quote(name))" : quote(f.name) }
         let added = replacing == nil ? [", \(value) AS \(quote(name))"] : []
-        sql = "SELECT \(cols.joined(separator: ", "))\(added.joined()), _ord FROM (\(sql))"
+        sql = "SELECT \(cols.joined(separator: ", "))\(added.joined()), _ord FROM (\(sql)) AS d\(k)"
         if replacing == nil { fields.append(Field(name, e.type)) } else { fields[replacing!].type = e.type }
       }
       return sql
@@ -81,50 +150,61 @@ public enum SQLTranslator {
       let cols = zip(indices, output).map { "\(quote(input[$0.0].name)) AS \(quote($0.1.name))" }
       return "SELECT \(cols.joined(separator: ", ")), _ord FROM \(prev)"
     case .summarize(let keys, let aggs):
-      let keySQL = try keys.map { try expr($0) }
+      let keySQL = try keys.map { k in try grouped(expr(k), k.type) }
       let keyFields = Array(output.prefix(keys.count))
       let aggSQL = try aggs.map {
-        try SQLExpression(fields: keyFields, groups: [], verb: verb, aggregateInput: input, keySQL: keySQL).sql($0)
+        try SQLExpression(
+          translator: self, fields: keyFields, groups: [], verb: verb, aggregateInput: input, keySQL: keySQL
+        ).value($0)
       }
       let cols = zip(keySQL + aggSQL, output).map { "\($0.0) AS \(quote($0.1.name))" }
-      let order = keySQL.isEmpty ? "" : "ORDER BY " + keySQL.map { "\($0) NULLS LAST" }.joined(separator: ", ")
+      let order = zip(keySQL, keys).map { sortKey($0.0, $0.1.type, descending: false) }
+      let over = order.isEmpty ? (dialect == .tsql ? "ORDER BY (SELECT NULL)" : "") : "ORDER BY " + order.joined(separator: ", ")
       let group = keySQL.isEmpty ? "" : " GROUP BY " + keySQL.joined(separator: ", ")
-      return "SELECT \(cols.joined(separator: ", ")), ROW_NUMBER() OVER (\(order)) AS _ord FROM \(prev)\(group)"
+      return "SELECT \(cols.joined(separator: ", ")), ROW_NUMBER() OVER (\(over)) AS _ord FROM \(prev)\(group)"
     case .sort(let keys):
-      let order = try keys.map { "\(try expr($0.0)) \($0.descending ? "DESC" : "ASC") NULLS LAST" } + ["_ord"]
+      let order = try keys.map { sortKey(try expr($0.0), $0.0.type, descending: $0.descending) } + ["_ord"]
       return "SELECT \(list(input)), ROW_NUMBER() OVER (ORDER BY \(order.joined(separator: ", "))) AS _ord FROM \(prev)"
     case .take(let n):
-      return "SELECT * FROM \(prev) ORDER BY _ord LIMIT \(n)"
+      return firstRows(n, columns: "*", from: prev, order: "_ord")
     case .top(let n, let key, let descending):
-      let order = "\(try expr(key)) \(descending ? "DESC" : "ASC") NULLS LAST, _ord"
-      return
-        "SELECT \(list(input)), ROW_NUMBER() OVER (ORDER BY \(order)) AS _ord FROM \(prev) ORDER BY \(order) LIMIT \(n)"
+      let order = "\(sortKey(try expr(key), key.type, descending: descending)), _ord"
+      let numbered = "SELECT \(list(input)), ROW_NUMBER() OVER (ORDER BY \(order)) AS _ord FROM \(prev)"
+      return firstRows(n, columns: "*", from: "(\(numbered)) AS t", order: "_ord")
     case .join(let j):
       return try join(j, input: input, output: output, prev: prev, span: span, verb: verb)
-
     case .distinct(let cols):
-      let names = cols.map { quote(input[$0].name) }.joined(separator: ", ")
-      return "SELECT \(names), MIN(_ord) AS _ord FROM \(prev) GROUP BY \(names)"
+      let names = cols.map { grouped(quote(input[$0].name), input[$0].type) }
+      let selected = zip(names, cols).map { "\($0.0) AS \(quote(input[$0.1].name))" }
+      return "SELECT \(selected.joined(separator: ", ")), MIN(_ord) AS _ord FROM \(prev) GROUP BY \(names.joined(separator: ", "))"
     case .append(.named(let table), let mapping):
       let left = output.enumerated().map { i, f in i < input.count ? quote(f.name) : "NULL AS \(quote(f.name))" }
-      let right = zip(mapping, output).map { j, f in j.map { _ in quote(f.name) } ?? "NULL" }
+      let names = fieldsOf(table)?.map(\.name) ?? []
+      let right = zip(mapping, output).map { j, f in j.map { quote(names[$0]) } ?? "NULL" }
       return """
         SELECT \(left.joined(separator: ", ")), _ord FROM \(prev)
           UNION ALL
-          SELECT \(right.joined(separator: ", ")), (SELECT COUNT(*) FROM \(prev)) + ROW_NUMBER() OVER () AS _ord FROM \(quote(table))
+          SELECT \(right.joined(separator: ", ")), (SELECT COUNT(*) FROM \(prev)) + _ord FROM (\(try scan(table, span: span, verb: verb))) AS a
         """
     case .append(.file, _):
-      throw notTranslatable("appending a CSV file", span, verb: verb)
+      throw notTranslatable("appending a file", span, verb: verb)
     case .save:
       return nil
     case .chart:
       throw notTranslatable("a chart", span, verb: verb)
     }
   }
+
+  /// A key as grouped: text by code point where the engine would fold case
+  /// (T-SQL); elsewhere as it is.
+  func grouped(_ sql: String, _ type: DataType) -> String {
+    dialect == .tsql && type == .text ? dialect.codePoint(sql) : sql
+  }
 }
 
 /// One expression in SQL, with column positions turned back into names.
 struct SQLExpression {
+  let translator: SQLTranslator
   var fields: [Field]
   var groups: [ResolvedExpr]
   var verb: Verb
@@ -132,42 +212,80 @@ struct SQLExpression {
   var aggregateInput: [Field]?
   var keySQL: [String] = []
 
-  func fail(_ what: String, _ span: Span) -> Diagnostic { SQLTranslator.notTranslatable(what, span, verb: verb) }
+  var dialect: SQLDialect { translator.dialect }
+
+  func fail(_ what: String, _ span: Span) -> Diagnostic { translator.notTranslatable(what, span, verb: verb) }
+
+  /// Whether the expression's SQL is a predicate, not a value. Only T-SQL
+  /// tells the two apart: it has no boolean values, so a predicate used as
+  /// a value becomes 1 or 0, and a bit column used as a condition is `= 1`.
+  func isPredicate(_ e: ResolvedExpr) -> Bool {
+    switch e.kind {
+    case .compare, .logic, .not, .inList: return true
+    case .function(let f, _): return ["contains", "starts_with", "ends_with", "is_null"].contains(f.name)
+    default: return false
+    }
+  }
+
+  /// The expression as a value.
+  func value(_ e: ResolvedExpr) throws -> String {
+    let s = try sql(e)
+    guard dialect == .tsql, isPredicate(e) else { return s }
+    return "CASE WHEN \(s) THEN 1 WHEN NOT \(s) THEN 0 END"
+  }
+
+  /// The expression as a condition (WHERE, AND, CASE WHEN).
+  func condition(_ e: ResolvedExpr) throws -> String {
+    let s = try sql(e)
+    guard dialect == .tsql, !isPredicate(e) else { return s }
+    return "(\(s) = 1)"
+  }
 
   func sql(_ e: ResolvedExpr) throws -> String {
     switch e.kind {
     case .constant(let v): return literal(v)
     case .column(let i):
       if aggregateInput != nil && i < keySQL.count { return keySQL[i] }
-      return SQLTranslator.quote(fields[i].name)
-    case .toNumber(let x): return "CAST(\(try sql(x)) AS REAL)"
-    case .negate(let x): return "(-\(try sql(x)))"
-    case .not(let x): return "(NOT \(try sql(x)))"
-    case .logic(let op, let a, let b): return "(\(try sql(a)) \(op == .and ? "AND" : "OR") \(try sql(b)))"
+      return translator.quote(fields[i].name)
+    case .toNumber(let x): return dialect.double(try value(x))
+    case .negate(let x): return "(-\(try value(x)))"
+    case .not(let x): return "(NOT \(try condition(x)))"
+    case .logic(let op, let a, let b):
+      return "(\(try condition(a)) \(op == .and ? "AND" : "OR") \(try condition(b)))"
     case .compare(let op, let a, let b):
       let o = op == .equal ? "=" : (op == .notEqual ? "<>" : op.rawValue)
-      return "(\(try sql(a)) \(o) \(try sql(b)))"
+      let (l, r) = (try value(a), try value(b))
+      return a.type == .text || b.type == .text
+        ? "(\(dialect.codePoint(l)) \(o) \(r))" : "(\(l) \(o) \(r))"
     case .inList(let x, let items, let negated):
-      return "(\(try sql(x)) \(negated ? "NOT IN" : "IN") (\(try items.map(sql).joined(separator: ", "))))"
+      let l = x.type == .text ? dialect.codePoint(try value(x)) : try value(x)
+      return "(\(l) \(negated ? "NOT IN" : "IN") (\(try items.map(value).joined(separator: ", "))))"
     case .arithmetic(let op, let a, let b):
-      let (l, r) = (try sql(a), try sql(b))
+      let (l, r) = (try value(a), try value(b))
       switch (a.type, b.type, op) {
-      case (.money, .number, .multiply), (.money, .int, .multiply): return "CAST(ROUND(\(l) * \(r)) AS INTEGER)"
-      case (.number, .money, .multiply), (.int, .money, .multiply): return "CAST(ROUND(\(l) * \(r)) AS INTEGER)"
-      case (.money, .number, .divide), (.money, .int, .divide): return "CAST(ROUND(\(l) / \(r)) AS INTEGER)"
-      case (.money, .money, .divide): return "(CAST(\(l) AS REAL) / \(r))"
-      case (.date, _, .add), (.date, .int, .subtract):
-        return "date(\(l), \(op == .add ? "" : "-")\(r) || ' days')"
-      case (.date, .date, .subtract): return "CAST(julianday(\(l)) - julianday(\(r)) AS INTEGER)"
+      case (.money, .number, .multiply), (.money, .int, .multiply), (.number, .money, .multiply),
+        (.int, .money, .multiply):
+        return dialect.roundedToWhole("\(l) * \(r)")
+      case (.money, .number, .divide), (.money, .int, .divide):
+        return dialect.roundedToWhole("\(l) / NULLIF(\(r), 0)")
+      case (_, _, .divide): return "(\(a.type == .number ? l : dialect.double(l)) / NULLIF(\(r), 0))"
+      case (.date, _, .add): return dialect.addDays(l, r)
+      case (.date, .int, .subtract): return dialect.addDays(l, "-(\(r))")
+      case (.date, .date, .subtract): return dialect.daysBetween(l, r)
       default: return "(\(l) \(op.rawValue) \(r))"
       }
     case .function(let f, let args): return try function(f, args, e)
     case .aggregate(let agg, let arg):
       return try aggregate(agg, arg, e)
     case .window(let w, let args):
-      let partition = try groups.isEmpty ? "" : "PARTITION BY " + groups.map(sql).joined(separator: ", ") + " "
+      let partition = try groups.isEmpty ? "" : "PARTITION BY " + groups.map(value).joined(separator: ", ") + " "
       switch w.sql {
-      case .rule(let rule): return rule(try args.map(sql), partition)
+      case .rule(let rule):
+        do {
+          return try rule(try args.map(value), partition, dialect)
+        } catch let refusal as SQLRefusal {
+          throw fail(refusal.what, e.span)
+        }
       case .none(let reason): throw fail(reason, e.span)
       }
     }
@@ -176,27 +294,33 @@ struct SQLExpression {
   func aggregate(_ agg: Aggregate, _ arg: ResolvedExpr?, _ e: ResolvedExpr) throws -> String {
     // Inside summarize, the argument reads the input rows; in derive, an
     // aggregate is a window over the whole input or its group.
-    let inner = aggregateInput.map { SQLExpression(fields: $0, groups: [], verb: verb) } ?? self
-    let x = try arg.map { try inner.sql($0) } ?? "*"
+    let inner =
+      aggregateInput.map { SQLExpression(translator: translator, fields: $0, groups: [], verb: verb) } ?? self
+    let x = try arg.map { try inner.value($0) } ?? "*"
     let over =
       aggregateInput == nil
-      ? " OVER (" + (try groups.isEmpty ? "" : "PARTITION BY " + groups.map(sql).joined(separator: ", ")) + ")" : ""
+      ? " OVER (" + (try groups.isEmpty ? "" : "PARTITION BY " + groups.map(value).joined(separator: ", ")) + ")" : ""
     switch agg.sql {
     case .none(let reason): throw fail(reason, e.span)
     case .call(let inDerive, let call):
       guard inDerive || aggregateInput != nil else { throw fail("\(agg.name) in derive", e.span) }
-      return call(x, over, e.type)
+      do {
+        return try call(x, over, e.type, dialect, arg?.type)
+      } catch let refusal as SQLRefusal {
+        throw fail(refusal.what, e.span)
+      }
     }
   }
 
   /// A function's SQL, by its own rule (IQBuiltins), or why it has none.
   func function(_ f: Builtin, _ args: [ResolvedExpr], _ e: ResolvedExpr) throws -> String {
-    let a = try args.map(sql)
+    // if's first argument is a condition; every other argument a value.
+    let a = try args.enumerated().map { i, x in f.name == "if" && i == 0 ? try condition(x) : try value(x) }
     switch f.sql {
     case .none(let reason): throw fail(reason, e.span)
     case .rule(let rule):
       do {
-        return try rule(a, args.map(\.type), e.type)
+        return try rule(a, args.map(\.type), e.type, dialect)
       } catch let refusal as SQLRefusal {
         throw fail(refusal.what, e.span)
       }
@@ -206,14 +330,16 @@ struct SQLExpression {
   func literal(_ v: Value) -> String {
     switch v {
     case .null: return "NULL"
-    case .bool(let b): return b ? "1" : "0"
+    case .bool(let b): return dialect.bool(b)
     case .int(let x): return String(x)
     case .number(let x):
       let s = "\(x)"
-      return x.isFinite ? (s.contains(".") || s.contains("e") ? s : s + ".0") : "NULL"
+      guard x.isFinite else { return "NULL" }
+      // A double, not a decimal: 1e0 form where the engine would read 0.1 exactly.
+      return dialect == .sqlite ? (s.contains(".") || s.contains("e") ? s : s + ".0") : dialect.double(s)
     case .money(let p): return String(p)
-    case .text(let s): return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
-    case .date(let d): return "'\(Date.iso(d))'"
+    case .text(let s): return dialect.string(s)
+    case .date(let d): return dialect.date(Date.iso(d))
     }
   }
 }

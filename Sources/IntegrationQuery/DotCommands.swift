@@ -68,21 +68,6 @@ public enum DotCommand: String, CaseIterable, Sendable {
 }
 
 extension Session {
-  /// The SQL for one query; errors point into the query as written.
-  public func sqlText(_ query: String, span: Span, file: SourceFile) throws -> String {
-    let q = SourceFile(name: "<sql>", text: query)
-    do {
-      let p = try Session.onePipeline(
-        q, otherwise: Diagnostic("SQL is written for one query", at: Span(0, q.bytes.count)))
-      return try SQLTranslator.translate(resolver().resolve(p))
-    } catch var d as Diagnostic {
-      if d.span != nil, d.file == nil || d.file?.name == "<sql>" {
-        d.moveBy(span.start, into: file)
-      }
-      throw d
-    }
-  }
-
   func dotCommand(_ name: String, _ argument: String, span: Span, file: SourceFile) throws {
     let argSpan = argument.isEmpty ? Span(span.end, span.end) : Span(span.end - argument.utf8.count, span.end)
     let nameSpan = Span(span.start, span.start + 1 + name.utf8.count)

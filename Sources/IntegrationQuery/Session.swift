@@ -1,3 +1,4 @@
+import IQBuiltins
 import Foundation
 import IQCore
 import IQDataset
@@ -38,6 +39,8 @@ public final class Session {
   /// Values set with `--set`: a script's own `let` of the same name is skipped.
   public var overrides: Set<String> = []
   public var format: OutputFormat = .table
+  /// The SQL `.sql` and `--sql` write (`--dialect`).
+  public var dialect: SQLDialect = .sqlite
   public var limits = TableLimits()
   public var timer = false
   public var palette: Palette = .plain

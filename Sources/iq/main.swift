@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IQCore
+import IQBuiltins
 import IntegrationQuery
 
 #if canImport(Glibc)
@@ -35,9 +36,17 @@ struct IQ: ParsableCommand {
 
   @Option(
     name: .customLong("sql"), parsing: .unconditional,
-    help: ArgumentHelp("Print the SQL (SQLite's dialect) that computes the same result as a query.", valueName: "query")
+    help: ArgumentHelp("Print the SQL that computes the same result as a query (in --dialect).", valueName: "query")
   )
   var sqlQuery: String?
+
+  @Option(help: "The SQL --sql writes: sqlite (the default), duckdb, postgres, tsql or spark.")
+  var dialect: String?
+
+  @Option(
+    name: .customLong("export-dataset"),
+    help: ArgumentHelp("Print the built-in tables as SQL for a dialect (create + insert).", valueName: "dialect"))
+  var exportDataset: String?
 
   @Option(help: "Output format: table, csv, tsv, json or markdown (default: table on a terminal, csv otherwise).")
   var format: String?
@@ -69,6 +78,11 @@ struct IQ: ParsableCommand {
       session.set(String(s[..<eq]), to: String(s[s.index(after: eq)...]))
     }
 
+    if let exportDataset {
+      session.dialect = try Self.dialect(named: exportDataset)
+      try session.exportDataset()
+      return
+    }
     if let sqlQuery {
       let file = SourceFile(name: "<command>", text: sqlQuery)
       do {
@@ -142,7 +156,16 @@ struct IQ: ParsableCommand {
       session.format = stdoutIsTerminal ? .table : .csv
     }
     if !stdoutIsTerminal { session.limits = .unlimited }
+    if let dialect { session.dialect = try Self.dialect(named: dialect) }
     return session
+  }
+
+  static func dialect(named name: String) throws -> SQLDialect {
+    guard let d = SQLDialect(rawValue: name.lowercased()) else {
+      let names = SQLDialect.allCases.map(\.rawValue).joined(separator: ", ")
+      throw ValidationError("unknown dialect '\(name)'; the dialects are \(names)")
+    }
+    return d
   }
 }
 

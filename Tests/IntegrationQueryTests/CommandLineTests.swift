@@ -60,7 +60,7 @@ final class CommandLineTests: XCTestCase {
   /// A query may start with a minus: it is the query, not an option.
   func testAQueryStartingWithAMinus() throws {
     XCTAssertEqual(try iq(["-c", "-5 + 3"]).out, "value\n-2\n")
-    XCTAssertTrue(try iq(["--sql", "-5 + 3"]).err.contains("SQL is written for one query"))
+    XCTAssertTrue(try iq(["--sql", "-5 + 3"]).err.contains("SQL is written for a query"))
   }
 
   func testFormatOption() throws {
