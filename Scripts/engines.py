@@ -173,6 +173,7 @@ class Spark:
         self.dir = tempfile.mkdtemp(prefix="iq-spark-")
         self.spark = (SparkSession.builder.master("local[2]").appName("iq-tests")
                       .config("spark.ui.enabled", "false")
+                      .config("spark.ui.showConsoleProgress", "false")
                       .config("spark.sql.warehouse.dir", os.path.join(self.dir, "warehouse"))
                       .config("spark.driver.memory", "2g")
                       .config("spark.sql.shuffle.partitions", "2")

@@ -98,8 +98,13 @@ public struct SQLTranslator {
   /// How a stored table's rows are put in order.
   func tableOrder(_ table: String) -> String {
     if hasRowColumn(table) { return "ORDER BY \(quote("_row"))" }
+    return dialect == .spark ? "ORDER BY monotonically_increasing_id()" : anyOrder
+  }
+
+  /// A window's order where any will do (one row): Spark and T-SQL insist on one.
+  var anyOrder: String {
     switch dialect {
-    case .spark: return "ORDER BY monotonically_increasing_id()"
+    case .spark: return "ORDER BY NULL"
     case .tsql: return "ORDER BY (SELECT NULL)"
     default: return ""
     }
@@ -159,7 +164,7 @@ public struct SQLTranslator {
       }
       let cols = zip(keySQL + aggSQL, output).map { "\($0.0) AS \(quote($0.1.name))" }
       let order = zip(keySQL, keys).map { sortKey($0.0, $0.1.type, descending: false) }
-      let over = order.isEmpty ? (dialect == .tsql ? "ORDER BY (SELECT NULL)" : "") : "ORDER BY " + order.joined(separator: ", ")
+      let over = order.isEmpty ? anyOrder : "ORDER BY " + order.joined(separator: ", ")
       let group = keySQL.isEmpty ? "" : " GROUP BY " + keySQL.joined(separator: ", ")
       return "SELECT \(cols.joined(separator: ", ")), ROW_NUMBER() OVER (\(over)) AS _ord FROM \(prev)\(group)"
     case .sort(let keys):
