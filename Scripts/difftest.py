@@ -120,8 +120,54 @@ class Generator:
             return f"if({self.predicate('', schema, 2)}, {a}, {b})", "int" if both_int else "number"
         return f"abs({a} - {b})", "int" if both_int else "number"
 
+    def function(self, table, schema):
+        """A call of one of iq's functions on columns of the types it takes."""
+        texts = self.cols(schema, ["text"])
+        dates = self.cols(schema, ["date"])
+        money = self.cols(schema, ["money"])
+        nums = self.cols(schema, ["number"])
+        ints = self.cols(schema, ["int"])
+        choices = []
+        if texts:
+            t = self.pick(texts)
+            lit = self.literal(table, t, "text")
+            part = '"' + self.pick(["a", "E", "on", " ", "-", "é", "0"]) + '"'
+            choices += [
+                (f"lower({t})", "text"), (f"upper({t})", "text"), (f"length({t})", "int"),
+                (f"trim(concat(\"  \", {t}, \" \"))", "text"),
+                (f"concat({t}, \"/\", {self.pick(texts)})", "text"),
+                (f"substr({t}, {self.rng.randint(1, 4)}, {self.rng.randint(0, 5)})", "text"),
+                (f"left({t}, {self.rng.randint(0, 4)})", "text"), (f"right({t}, {self.rng.randint(0, 4)})", "text"),
+                (f"if(contains({t}, {part}), 1, 0)", "int"), (f"if(starts_with({t}, {part}), 1, 0)", "int"),
+                (f"if(ends_with({t}, {part}), 1, 0)", "int"), (f"replace({t}, {part}, \"_\")", "text"),
+                (f"split_part({t}, {part}, {self.rng.randint(1, 3)})", "text"),
+                (f"coalesce({t}, {lit})", "text"), (f"if({t} < {lit}, \"lt\", \"ge\")", "text"),
+            ]
+        if ints:
+            i = self.pick(ints)
+            choices += [(f"text({i})", "text"), (f"concat(\"n=\", {i})", "text"), (f"number({i})", "number"),
+                        (f"money({i})", "money"), (f"mod({i}, {self.rng.randint(-4, 7)})", "int")]
+        if nums:
+            x = self.pick(nums)
+            choices += [(f"floor({x})", "int"), (f"ceil({x})", "int"), (f"sqrt({x})", "number"),
+                        (f"round({x}, {self.rng.randint(-1, 3)})", "number"), (f"money({x})", "money"),
+                        (f"pct_change({x}, {self.pick(nums)})", "number")]
+        if money:
+            m = self.pick(money)
+            factor = repr(round(self.rng.uniform(-3, 3), 3))
+            choices += [(f"{m} * {factor}", "money"), (f"{m} / {self.rng.choice([3, 7, 0, 1.5])}", "money"),
+                        (f"{m} + {self.pick(money)}", "money"), (f"number({m})", "number"),
+                        (f"{m} / {self.pick(money)}", "number"), (f"abs({m})", "money")]
+        if dates:
+            d = self.pick(dates)
+            choices += [(f"year({d})", "int"), (f"month({d})", "int"), (f"fy({d})", "text"),
+                        (f"{d} + {self.rng.randint(-40, 400)}", "date"), (f"{d} - @2015-04-01", "int"),
+                        (f"text({d})", "text"), (f"concat(\"from \", {d})", "text")]
+        return self.pick(choices) if choices else None
+
     def step(self, table, schema, state):
-        kinds = ["where", "derive", "summarize", "sort", "take", "top", "select", "distinct", "window", "rename"]
+        kinds = ["where", "derive", "summarize", "sort", "take", "top", "select", "distinct", "window", "rename",
+                 "function", "function", "spread"]
         if "area" in dict(schema) and not state.get("joined") and table != "areas":
             kinds.append("join")
         k = self.pick(kinds)
@@ -140,6 +186,30 @@ class Generator:
                 src = self.pick(self.cols(schema, ["int", "number"]))
                 return f"derive {n} = {src} / sum({src}) by {g}", schema + [(n, "number")]
             return f"derive {n} = {e}", schema + [(n, t)]
+        if k == "function":
+            made = self.function(table, schema)
+            if made is None:
+                return None, schema
+            e, t = made
+            n = f"f{state.setdefault('n', 0)}"
+            state["n"] += 1
+            return f"derive {n} = {e}", schema + [(n, t)]
+        if k == "spread":
+            # An aggregate repeated on every row, over the whole input or a group.
+            nums = self.cols(schema, ["int", "number", "money"])
+            if not nums:
+                return None, schema
+            x = self.pick(nums)
+            n = f"g{state.setdefault('n', 0)}"
+            state["n"] += 1
+            groups = self.cols(schema, ["text"])
+            by = f" by {self.pick(groups)}" if groups and self.rng.random() < 0.6 else ""
+            f = self.pick(["count_distinct", "median", "stddev", "avg", "min", "max", "sum"])
+            tx = dict(schema)[x]
+            t = {"count_distinct": "int", "stddev": "number",
+                 "median": "money" if tx == "money" else "number",
+                 "avg": "money" if tx == "money" else "number"}.get(f, tx)
+            return f"derive {n} = {f}({x}){by}", schema + [(n, t)]
         if k == "window":
             nums = self.cols(schema, ["int", "number"])
             if not nums:
@@ -170,8 +240,9 @@ class Generator:
                     out.append((name, "int"))
                 else:
                     x = self.pick(nums)
-                    f = self.pick(["sum", "avg", "min", "max", "count"])
-                    t = {"count": "int", "avg": "money" if dict(schema)[x] == "money" else "number"}.get(f, dict(schema)[x])
+                    f = self.pick(["sum", "avg", "min", "max", "count", "median", "stddev", "first", "last"])
+                    mean = "money" if dict(schema)[x] == "money" else "number"
+                    t = {"count": "int", "avg": mean, "median": mean, "stddev": "number"}.get(f, dict(schema)[x])
                     aggs.append(f"{name} = {f}({x})")
                     out.append((name, t))
             by = f" by {', '.join(keys)}" if keys else ""

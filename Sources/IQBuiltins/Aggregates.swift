@@ -116,7 +116,7 @@ extension Aggregate {
       // one each way, add up to the number of values plus one, and a null
       // (ranked as a value) is taken off again.
       let window = String(over.dropLast())
-      let key = d.codePoint(x)
+      let key = given == .text ? d.codePoint(x) : x
       let separator = window.hasSuffix("(") ? "" : " "
       return """
         (DENSE_RANK()\(window)\(separator)ORDER BY \(key) ASC) + DENSE_RANK()\(window)\(separator)ORDER BY \(key) DESC) - 1 \
