@@ -7,6 +7,7 @@ import PackageDescription
 //   IQCore ← IQSyntax ─┬─ IQPlan ← IQEngine ← IQOutput ─┐
 //   IQCore ← IQBuiltins ┘    ↑         ↑ ↑               ├─ IntegrationQuery ← iq
 //                          IQSQL      │ IQDataset ───────┘
+//                          IQSQL ← IQRemote (PostgreSQL, Spark) ───┘
 //   IQCore ← IQWorkbook ──────────────┘ (and IntegrationQuery, which saves workbooks)
 let package = Package(
   name: "iq",
@@ -35,6 +36,12 @@ let package = Package(
       pkgConfig: "libxml-2.0",
       providers: [.apt(["libxml2-dev"])]
     ),
+    // PostgreSQL's client library, for --engine postgresql://.
+    .systemLibrary(
+      name: "CLibPQ",
+      pkgConfig: "libpq",
+      providers: [.apt(["libpq-dev"])]
+    ),
     // What glibc has that Swift's Glibc module does not export (malloc_trim,
     // memmem), and libxml2's error handler that prints nothing (a variadic C function).
     .target(name: "CIQSystem"),
@@ -58,6 +65,8 @@ let package = Package(
     .target(name: "IQEngine", dependencies: ["IQPlan", "IQWorkbook", "CIQSystem"]),
     // Plan → SQL.
     .target(name: "IQSQL", dependencies: ["IQPlan"]),
+    // SQL engines iq runs a translated query on: PostgreSQL (libpq) and Spark (spark-sql).
+    .target(name: "IQRemote", dependencies: ["IQSQL", "CLibPQ"]),
     // Table → text: output formats and charts.
     .target(name: "IQOutput", dependencies: ["IQEngine"]),
     // The built-in tables, and the converter that writes them from Data/.
@@ -66,7 +75,7 @@ let package = Package(
     // completion. Everything testable without a terminal.
     .target(
       name: "IntegrationQuery",
-      dependencies: ["IQOutput", "IQSQL", "IQDataset", "IQBuiltins", "IQWorkbook"]
+      dependencies: ["IQOutput", "IQSQL", "IQRemote", "IQDataset", "IQBuiltins", "IQWorkbook"]
     ),
     // Thin executable: argument parsing, the libedit line editor, the process's exit.
     .executableTarget(

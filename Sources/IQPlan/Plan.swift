@@ -103,3 +103,16 @@ public struct Plan: Sendable {
     return nil
   }
 }
+
+extension Plan {
+  /// The steps from `index` on, reading the table the earlier steps made
+  /// under `name`: what iq runs itself after an engine has run the rest.
+  public func remainder(from index: Int, reading name: String) -> Plan {
+    let first = steps[index - 1]
+    let scan = Step(step: .scan(.named(name)), fields: first.fields, span: first.span, verb: first.verb)
+    return Plan(steps: [scan] + steps[index...])
+  }
+
+  /// The first `count` steps.
+  public func prefix(_ count: Int) -> Plan { Plan(steps: Array(steps.prefix(count))) }
+}

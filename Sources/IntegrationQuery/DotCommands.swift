@@ -1,3 +1,4 @@
+import IQBuiltins
 import Foundation
 import IQCore
 import IQPlan
@@ -6,7 +7,7 @@ import IQSyntax
 
 /// The dot-commands of section 7: the same in the shell and in scripts.
 public enum DotCommand: String, CaseIterable, Sendable {
-  case help, tables, describe, explain, sql, mode, timer, output, read, history, sources, tutorial, quit
+  case help, tables, describe, explain, sql, dialect, engine, mode, timer, output, read, history, sources, tutorial, quit
 
   public var usage: String {
     switch self {
@@ -15,6 +16,8 @@ public enum DotCommand: String, CaseIterable, Sendable {
     case .describe: return ".describe TABLE | \"FILE\""
     case .explain: return ".explain QUERY"
     case .sql: return ".sql QUERY"
+    case .dialect: return ".dialect sqlite|duckdb|postgres|tsql|spark"
+    case .engine: return ".engine URL"
     case .tutorial: return ".tutorial [next|hint|answer|N|reset]"
     case .mode: return ".mode table|csv|tsv|json|markdown"
     case .timer: return ".timer on|off"
@@ -34,6 +37,7 @@ public enum DotCommand: String, CaseIterable, Sendable {
     case .describe: return ".describe england"
     case .explain: return ".explain from areas | where region == \"London\" | count"
     case .sql: return ".sql from areas | where region == \"London\" | count"
+    case .dialect: return ".dialect postgres\n.sql from areas | where region == \"London\" | count"
     case .mode: return ".mode csv\nfrom bcf | select pooled, plans"
     case .sources: return ".sources"
     case .help: return ".help count"
@@ -52,7 +56,11 @@ public enum DotCommand: String, CaseIterable, Sendable {
       return
         "a table's columns, types and meanings, and its source; for a file, what iq found in it and why a column is text"
     case .explain: return "what each step of a query does, in plain English, with the rows after it"
-    case .sql: return "the SQL (SQLite's dialect) that computes the same result"
+    case .sql: return "the SQL that computes the same result, in the current dialect (SQLite's unless .dialect or .engine says)"
+    case .dialect: return "which SQL .sql writes: SQLite, DuckDB, PostgreSQL, T-SQL (SQL Server) or Spark SQL"
+    case .engine:
+      return
+        "run queries where the data is: .engine postgresql://user@host:port/db, .engine spark (or local[N], spark://host:port); .engine alone says which"
     case .tutorial: return "short lessons that rebuild the NAO's findings from the data"
     case .mode: return "how results are printed"
     case .timer: return "print how long each query took"
@@ -99,6 +107,21 @@ extension Session {
     case .describe:
       try describe(argument, span: argSpan, file: file)
 
+    case .dialect:
+      guard let d = SQLDialect(rawValue: argument.lowercased()) else {
+        throw Diagnostic(
+          argument.isEmpty ? "the dialect is \(dialect.rawValue)" : "unknown dialect '\(argument)'", at: argSpan,
+          help: "usage: \(command.usage)")
+      }
+      dialect = d
+    case .engine:
+      if argument.isEmpty {
+        messages.write((engine.map { "queries over its tables run on \($0.label)" } ?? "queries run in iq") + "\n")
+        return
+      }
+      // Its errors show no source line: the URL may hold a password.
+      try connect(argument)
+      messages.write("connected: \(engine!.label), \(remoteTables.count) tables\n")
     case .mode:
       guard let f = OutputFormat(rawValue: argument.lowercased()) ?? (argument.lowercased() == "md" ? .markdown : nil)
       else {

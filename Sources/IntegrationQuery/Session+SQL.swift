@@ -3,6 +3,7 @@ import IQCore
 import IQDataset
 import IQEngine
 import IQPlan
+import IQRemote
 import IQSQL
 import IQSyntax
 
@@ -35,7 +36,9 @@ extension Session {
     var values = self.values
     var translator = SQLTranslator(
       dialect: dialect, fieldsOf: { tables.entry($0)?.fields },
-      hasRowColumn: { Dataset.tableNames.contains($0) })
+      hasRowColumn: { [remoteTables, engine] name in
+        engine == nil ? Dataset.tableNames.contains(name) : remoteTables[name]?.hasRowColumn ?? false
+      })
     for s in statements.dropLast() {
       let resolver = Resolver(catalog: tables, values: values, valueTypes: [:])
       switch s.kind {
@@ -67,6 +70,64 @@ extension Session {
   public func exportDataset() throws {
     for name in Dataset.tableNames {
       TableExport.write(try catalog.table(name), name: name, dialect: dialect) { results.write($0) }
+    }
+  }
+}
+
+extension Session {
+  /// Runs pipelines over an engine's tables there from now on (`--engine
+  /// URL`, `.engine URL`): its tables join the catalog, replacing any
+  /// built-in of the same name, and `.sql` writes its dialect.
+  public func connect(_ url: String) throws {
+    let engine: Engine
+    let tables: [RemoteTable]
+    do {
+      engine = try Engines.connect(url)
+      tables = try engine.tables()
+    } catch let e as EngineError {
+      throw Diagnostic(e.message, at: nil, help: e.help)
+    }
+    self.engine = engine
+    dialect = engine.dialect
+    remoteTables = [:]
+    for t in tables {
+      remoteTables[t.name] = t
+      let note = t.skipped.isEmpty ? "" : " (left out, of types iq has none for: \(t.skipped.joined(separator: ", ")))"
+      catalog.add(
+        t.name,
+        Catalog.Entry(fields: t.fields, description: "in \(engine.label)\(note)") { [label = engine.label] in
+          throw Diagnostic("\(t.name) is in \(label); a query that starts from it runs there", at: nil)
+        })
+    }
+  }
+
+  /// The steps an engine can run, there; any after them (a save, a chart) here.
+  func evaluate(_ plan: Plan, on engine: Engine, saving: Bool, after: (Int, Table) -> Void) throws -> QueryOutcome {
+    let cut =
+      plan.steps.firstIndex {
+        switch $0.step {
+        case .save, .chart: return true
+        default: return false
+        }
+      } ?? plan.steps.count
+    let remote = plan.prefix(cut)
+    let span = Span(plan.steps[0].span.start, plan.steps[cut - 1].span.end)
+    let sql = try SQLTranslator(
+      dialect: engine.dialect, fieldsOf: { [catalog] in catalog.entry($0)?.fields },
+      hasRowColumn: { [remoteTables] in remoteTables[$0]?.hasRowColumn ?? false }
+    ).translate(remote)
+    let table: Table
+    do {
+      table = try engine.run(sql, fields: remote.fields)
+    } catch let e as EngineError {
+      throw Diagnostic(e.message, at: span, help: e.help ?? "'.sql' shows the SQL \(engine.label) was given")
+    }
+    let local = catalog.copy()
+    let name = "result from the engine"
+    local.add(name, table: table, description: engine.label)
+    return try Executor.run(plan.remainder(from: cut, reading: name), catalog: local, cancellation: cancellation, after: after) {
+      [unowned self] t, path, sheet, span in
+      if saving { try self.save(t, to: path, sheet: sheet, span: span) }
     }
   }
 }

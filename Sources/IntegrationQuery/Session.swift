@@ -1,4 +1,5 @@
 import IQBuiltins
+import IQRemote
 import Foundation
 import IQCore
 import IQDataset
@@ -39,8 +40,11 @@ public final class Session {
   /// Values set with `--set`: a script's own `let` of the same name is skipped.
   public var overrides: Set<String> = []
   public var format: OutputFormat = .table
-  /// The SQL `.sql` and `--sql` write (`--dialect`).
+  /// The SQL `.sql` and `--sql` write (`--dialect`, or the engine's).
   public var dialect: SQLDialect = .sqlite
+  /// Where pipelines over the engine's tables run (`--engine`, `.engine`), and those tables.
+  public internal(set) var engine: Engine?
+  var remoteTables: [String: RemoteTable] = [:]
   public var limits = TableLimits()
   public var timer = false
   public var palette: Palette = .plain
@@ -273,6 +277,9 @@ public final class Session {
   {
     let plan = try resolver().resolve(p)
     defer { catalog.forgetFiles() }
+    if let engine, case .scan(.named(let table))? = plan.steps.first?.step, remoteTables[table] != nil {
+      return try evaluate(plan, on: engine, saving: saving, after: after)
+    }
     return try Executor.run(plan, catalog: catalog, cancellation: cancellation, after: after) {
       [unowned self] t, path, sheet, span in
       if saving { try self.save(t, to: path, sheet: sheet, span: span) }

@@ -2,6 +2,7 @@ import CLibEdit
 import Foundation
 import IQCore
 import IQOutput
+import IQRemote
 import IntegrationQuery
 
 #if canImport(Glibc)
@@ -305,7 +306,9 @@ final class InteractiveShell {
   /// Adds a statement to history and appends it to the file at once, so a
   /// crash loses nothing. A multi-line statement is one entry.
   func remember(_ statement: String) {
-    let entry = Continuation.historyEntry(statement)
+    var entry = Continuation.historyEntry(statement)
+    // A password typed in an engine's URL is not kept.
+    if entry.hasPrefix(".engine") { entry = Redact.url(entry) }
     guard !entry.isEmpty else { return }
     var last = HistEvent()
     if iq_history(history, &last, H_FIRST) == 0, let s = last.str, String(cString: s) == entry { return }

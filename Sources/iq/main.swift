@@ -44,6 +44,12 @@ struct IQ: ParsableCommand {
   var dialect: String?
 
   @Option(
+    help: ArgumentHelp(
+      "Run queries where the data is: postgresql://user@host:port/db, spark, local[N] or spark://host:port.",
+      valueName: "url"))
+  var engine: String?
+
+  @Option(
     name: .customLong("export-dataset"),
     help: ArgumentHelp("Print the built-in tables as SQL for a dialect (create + insert).", valueName: "dialect"))
   var exportDataset: String?
@@ -78,6 +84,14 @@ struct IQ: ParsableCommand {
       session.set(String(s[..<eq]), to: String(s[s.index(after: eq)...]))
     }
 
+    if let engine {
+      do {
+        try session.connect(engine)
+      } catch let d as Diagnostic {
+        session.report(d)
+        throw ExitCode(1)
+      }
+    }
     if let exportDataset {
       session.dialect = try Self.dialect(named: exportDataset)
       try session.exportDataset()
