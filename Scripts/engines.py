@@ -194,8 +194,35 @@ class Spark:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class TSQL:
+    """No SQL Server here: T-SQL is compile-only, parsed by sqlglot's T-SQL
+    dialect (a statement it can't parse is an error); rows() gives none."""
+    name = "tsql"
+    compile_only = True
+
+    def __init__(self):
+        import sqlglot
+        import sqlglot.errors
+        self.sqlglot = sqlglot
+        self.error = sqlglot.errors.SqlglotError
+
+    def load(self, script):
+        for s in statements(script)[:3]:
+            self.sqlglot.parse_one(s, read="tsql")
+
+    def rows(self, sql):
+        self.sqlglot.parse_one(sql, read="tsql")
+        return None
+
+    def close(self):
+        pass
+
+
+DIALECT["tsql"] = "tsql"
+
+
 def start(name, iq):
-    engine = {"sqlite": SQLite, "duckdb": DuckDB, "postgres": Postgres, "spark": Spark}[name]()
+    engine = {"sqlite": SQLite, "duckdb": DuckDB, "postgres": Postgres, "spark": Spark, "tsql": TSQL}[name]()
     export = subprocess.run([iq, "--export-dataset", DIALECT[name]], capture_output=True, text=True, check=True)
     t = time.time()
     engine.load(export.stdout)

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""iq --engine on a real PostgreSQL server the test starts itself.
+
+- Every Examples/*.iq script runs with `--engine URL` and must print what
+  it prints when iq runs it itself (the results come back as iq tables, so
+  formats and later local steps, a save, a chart, are the same); a script
+  with a step PostgreSQL can't be given must say which step.
+- A server that isn't there fails within 10 seconds, naming host and port,
+  and a password in the URL is never printed.
+- An error of the server's own is shown as an iq diagnostic.
+
+    Tests/Engines/test_engines.py [--iq PATH]
+"""
+import argparse
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "Scripts"))
+import engines  # noqa: E402
+
+
+def iq(args, cwd=None):
+    return subprocess.run([ARGS.iq, "--format", "csv"] + args, capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def main():
+    pg = engines.start("postgres", ARGS.iq)
+    failures, passed, refused = [], 0, 0
+    for script in sorted(glob.glob(os.path.join(ROOT, "Examples", "*.iq"))):
+        with tempfile.TemporaryDirectory() as here, tempfile.TemporaryDirectory() as there:
+            local = iq([script], cwd=here)
+            remote = iq(["--engine", pg.url, script], cwd=there)
+        name = os.path.basename(script)
+        if remote.returncode != 0 and "not translatable to PostgreSQL" in remote.stderr:
+            refused += 1
+            print(f"refused  {name}: {remote.stderr.splitlines()[0]}")
+        elif (remote.returncode, remote.stdout) == (local.returncode, local.stdout):
+            passed += 1
+            print(f"same     {name}")
+        else:
+            failures.append(name)
+            print(f"DIFFERS  {name}\n  iq: {local.stdout[:300]!r} {local.stderr[:300]!r}\n"
+                  f"  engine: {remote.stdout[:300]!r} {remote.stderr[:300]!r}")
+
+    # A port nothing listens on: refused at once, host and port named, password not shown.
+    port = engines.free_port()
+    r = iq(["--engine", f"postgresql://iq:sekrit-pass@127.0.0.1:{port}/postgres", "-c", "from areas | count"])
+    check(r.returncode == 1 and f'"127.0.0.1", port {port}' in r.stderr and "sekrit" not in r.stderr + r.stdout,
+          "an unreachable server is named, its password not", r, failures)
+    # An address that never answers: given up on within 10 seconds (libpq's connect_timeout).
+    start = time.time()
+    r = iq(["--engine", "postgresql://iq@10.255.255.1:5432/postgres?sslmode=disable", "-c", "from areas | count"])
+    took = time.time() - start
+    check(r.returncode == 1 and took < 12 and "10.255.255.1" in r.stderr,
+          f"a server that doesn't answer fails in {took:.1f} s", r, failures)
+    # The server's own error, as a diagnostic pointing at the query.
+    pg.load('ALTER TABLE "areas" RENAME COLUMN "kind" TO "kind2";')
+    r = iq(["--engine", pg.url, "-c", "from areas | where region == \"London\" | select kind"])
+    pg.load('ALTER TABLE "areas" RENAME COLUMN "kind2" TO "kind";')
+    check(r.returncode == 1 and "error:" in r.stderr, "the server's error is an iq diagnostic", r, failures)
+    pg.close()
+    print(f"engines: {passed} examples the same on PostgreSQL, {refused} refused naming the step, "
+          f"{len(failures)} failed")
+    return 1 if failures else 0
+
+
+def check(ok, what, r, failures):
+    print(("ok       " if ok else "FAILED   ") + what)
+    if not ok:
+        failures.append(what)
+        print(f"  status {r.returncode}\n  stdout {r.stdout[:300]!r}\n  stderr {r.stderr[:500]!r}")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--iq", default=os.path.join(ROOT, ".build", "debug", "iq"))
+    ARGS = ap.parse_args()
+    sys.exit(main())
