@@ -115,9 +115,14 @@ class PostgresCluster:
         self.port = free_port()
         as_user = []
         if os.geteuid() == 0:
-            # initdb refuses to run as root; the postgres user Debian's package makes owns the cluster.
-            shutil.chown(self.dir, "postgres")
-            as_user = ["runuser", "-u", "postgres", "--"]
+            # initdb refuses to run as root; the postgres user Debian's package
+            # makes owns the cluster (or one made here, where there is none).
+            user = "postgres"
+            if subprocess.run(["id", user], capture_output=True).returncode != 0:
+                user = "iq-postgres"
+                subprocess.run(["useradd", "--system", "--no-create-home", user], capture_output=True)
+            shutil.chown(self.dir, user)
+            as_user = ["runuser", "-u", user, "--"]
         self.as_user = as_user
         data = os.path.join(self.dir, "data")
         subprocess.run(as_user + [postgres_bin("initdb"), "-D", data, "-U", "iq", "--auth=trust",
