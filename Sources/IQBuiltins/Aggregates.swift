@@ -69,8 +69,11 @@ public struct HelpPage: Sendable {
 /// false: then it has none in derive); or why it has none.
 public enum AggregateSQL: Sendable {
   case call(
-    inDerive: Bool, @Sendable (_ argument: String, _ over: String, _ result: DataType, _ dialect: SQLDialect,
-      _ argumentType: DataType?) throws -> String)
+    inDerive: Bool,
+    @Sendable (
+      _ argument: String, _ over: String, _ result: DataType, _ dialect: SQLDialect,
+      _ argumentType: DataType?
+    ) throws -> String)
   case none(String)
 }
 
@@ -271,7 +274,9 @@ extension Aggregate {
         }
         return x.gather(pick)
       },
-      sql: sql.map { f in .call(inDerive: true) { x, over, result, d, given in "\(f)(\(result == .text ? d.codePoint(x) : x))\(over)" } }
+      sql: sql.map { f in
+        .call(inDerive: true) { x, over, result, d, given in "\(f)(\(result == .text ? d.codePoint(x) : x))\(over)" }
+      }
         ?? picked(last: name == "last"))
   }
 

@@ -33,7 +33,8 @@ extension Builtin {
   static let try_number = Builtin(
     "try_number", usage: "try_number(x)",
     summary: "number(x), but null where the text can't be read as a number (counted in a warning).",
-    example: "from areas | select area, n = try_number(right(area, 6)), m = try_number(area) | take 2", perDistinctValue: false,
+    example: "from areas | select area, n = try_number(right(area, 6)), m = try_number(area) | take 2",
+    perDistinctValue: false,
     typing: { call in
       try call.arity(1...1, "try_number(x)")
       try call.argument(0, [.int, .number, .money, .text, .bool], "try_number(x)")

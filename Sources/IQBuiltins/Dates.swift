@@ -20,7 +20,9 @@ extension Builtin {
     example: "from england | derive year = fy(month) | select month, year | take 2", type: .text,
     sql: { d, dialect in
       let y = "(\(dialect.year(d)) - CASE WHEN \(dialect.month(d)) < 4 THEN 1 ELSE 0 END)"
-      return dialect.concat([dialect.zeroPadded(y, width: 4), "'-'", dialect.zeroPadded("((\(y) + 1) % 100)", width: 2)])
+      return dialect.concat([
+        dialect.zeroPadded(y, width: 4), "'-'", dialect.zeroPadded("((\(y) + 1) % 100)", width: 2),
+      ])
     }
   ) { .text(Date.financialYear($0)) }
 

@@ -17,7 +17,8 @@ extension Builtin {
 
   static let `if` = Builtin(
     "if", usage: "if(condition, then, else)",
-    summary: "then where the condition is true, else otherwise (also where it is null); each is worked out only on its own rows, so if(x == \"n/a\", null, number(x)) works.",
+    summary:
+      "then where the condition is true, else otherwise (also where it is null); each is worked out only on its own rows, so if(x == \"n/a\", null, number(x)) works.",
     example:
       "from england | derive busy = if(total > 150000, \"busy\", \"quieter\") | select month, total, busy | take 3",
     perDistinctValue: false, seesNulls: true,

@@ -94,7 +94,6 @@ public enum SQLDialect: String, CaseIterable, Sendable {
     }
   }
 
-
   /// Money as pence from a stored column (pounds in a decimal, except in SQLite).
   public func pence(fromStored x: String) -> String { self == .sqlite ? x : "CAST(\(x) * 100 AS BIGINT)" }
 

@@ -42,7 +42,9 @@ public final class PostgresEngine: Engine {
     var tables: [RemoteTable] = []
     for r in rows {
       guard let name = r[0], let column = r[1], let sqlType = r[2] else { continue }
-      if tables.last?.name != name { tables.append(RemoteTable(name: name, fields: [], hasRowColumn: false, skipped: [])) }
+      if tables.last?.name != name {
+        tables.append(RemoteTable(name: name, fields: [], hasRowColumn: false, skipped: []))
+      }
       if column == "_row" {
         tables[tables.count - 1].hasRowColumn = true
       } else if let type = Engines.type(sql: sqlType, scale: r[3].flatMap { Int($0) }) {

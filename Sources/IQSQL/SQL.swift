@@ -92,7 +92,8 @@ public struct SQLTranslator {
       f.type == .money && dialect != .sqlite
         ? "\(dialect.pence(fromStored: quote(f.name))) AS \(quote(f.name))" : quote(f.name)
     }
-    return "SELECT \(cols.joined(separator: ", ")), ROW_NUMBER() OVER (\(tableOrder(table))) AS _ord FROM \(quote(table))"
+    return
+      "SELECT \(cols.joined(separator: ", ")), ROW_NUMBER() OVER (\(tableOrder(table))) AS _ord FROM \(quote(table))"
   }
 
   /// How a stored table's rows are put in order.
@@ -181,7 +182,8 @@ public struct SQLTranslator {
     case .distinct(let cols):
       let names = cols.map { grouped(quote(input[$0].name), input[$0].type) }
       let selected = zip(names, cols).map { "\($0.0) AS \(quote(input[$0.1].name))" }
-      return "SELECT \(selected.joined(separator: ", ")), MIN(_ord) AS _ord FROM \(prev) GROUP BY \(names.joined(separator: ", "))"
+      return
+        "SELECT \(selected.joined(separator: ", ")), MIN(_ord) AS _ord FROM \(prev) GROUP BY \(names.joined(separator: ", "))"
     case .append(.named(let table), let mapping):
       let left = output.enumerated().map { i, f in i < input.count ? quote(f.name) : "NULL AS \(quote(f.name))" }
       let names = fieldsOf(table)?.map(\.name) ?? []

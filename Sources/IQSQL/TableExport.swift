@@ -11,7 +11,8 @@ public enum TableExport {
     _ table: Table, name: String, dialect d: SQLDialect, batch: Int? = nil, to write: (String) -> Void
   ) {
     let rowsPerInsert = batch ?? (d == .tsql ? 1000 : 5000)
-    let columns = ["\(d.identifier("_row")) \(d.storage(.int))"]
+    let columns =
+      ["\(d.identifier("_row")) \(d.storage(.int))"]
       + table.fields.map { "\(d.identifier($0.name)) \(d.storage($0.type))" }
     write("DROP TABLE IF EXISTS \(d.identifier(name));\n")
     write("CREATE TABLE \(d.identifier(name)) (\(columns.joined(separator: ", ")));\n")

@@ -1,5 +1,5 @@
-import IQBuiltins
 import Foundation
+import IQBuiltins
 import IQCore
 import IQPlan
 import IQSQL
@@ -7,7 +7,8 @@ import IQSyntax
 
 /// The dot-commands of section 7: the same in the shell and in scripts.
 public enum DotCommand: String, CaseIterable, Sendable {
-  case help, tables, describe, explain, sql, dialect, engine, mode, timer, output, read, history, sources, tutorial, quit
+  case help, tables, describe, explain, sql, dialect, engine, mode, timer, output, read, history, sources, tutorial,
+    quit
 
   public var usage: String {
     switch self {
@@ -56,7 +57,8 @@ public enum DotCommand: String, CaseIterable, Sendable {
       return
         "a table's columns, types and meanings, and its source; for a file, what iq found in it and why a column is text"
     case .explain: return "what each step of a query does, in plain English, with the rows after it"
-    case .sql: return "the SQL that computes the same result, in the current dialect (SQLite's unless .dialect or .engine says)"
+    case .sql:
+      return "the SQL that computes the same result, in the current dialect (SQLite's unless .dialect or .engine says)"
     case .dialect: return "which SQL .sql writes: SQLite, DuckDB, PostgreSQL, T-SQL (SQL Server) or Spark SQL"
     case .engine:
       return

@@ -125,7 +125,9 @@ extension Session {
     let local = catalog.copy()
     let name = "result from the engine"
     local.add(name, table: table, description: engine.label)
-    return try Executor.run(plan.remainder(from: cut, reading: name), catalog: local, cancellation: cancellation, after: after) {
+    return try Executor.run(
+      plan.remainder(from: cut, reading: name), catalog: local, cancellation: cancellation, after: after
+    ) {
       [unowned self] t, path, sheet, span in
       if saving { try self.save(t, to: path, sheet: sheet, span: span) }
     }

@@ -1,11 +1,11 @@
-import IQBuiltins
-import IQRemote
 import Foundation
+import IQBuiltins
 import IQCore
 import IQDataset
 import IQEngine
 import IQOutput
 import IQPlan
+import IQRemote
 import IQSyntax
 import IQWorkbook
 

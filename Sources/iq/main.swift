@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import IQCore
 import IQBuiltins
+import IQCore
 import IntegrationQuery
 
 #if canImport(Glibc)
@@ -57,7 +57,10 @@ struct IQ: ParsableCommand {
   @Option(help: "Output format: table, csv, tsv, json or markdown (default: table on a terminal, csv otherwise).")
   var format: String?
 
-  @Option(help: ArgumentHelp("Also load every *.csv, *.tsv and *.xlsx (its first sheet) in DIR as a table named after the file.", valueName: "dir"))
+  @Option(
+    help: ArgumentHelp(
+      "Also load every *.csv, *.tsv and *.xlsx (its first sheet) in DIR as a table named after the file.",
+      valueName: "dir"))
   var data: [String] = []
 
   @Option(
