@@ -52,6 +52,12 @@ extension Builtin {
       case .number where d == .postgres:
         // PostgreSQL rounds a double's ties to even; a numeric's away from zero.
         return d.double("round(CAST(\(a[0]) AS NUMERIC), CAST(\(digits) AS INT))")
+      case .number where d == .sqlite:
+        // SQLite's round takes negative digits as none: tens and hundreds by hand.
+        guard let n = Int(digits) else { throw SQLRefusal("round with digits SQLite can't see in the query") }
+        if n >= 0 { return "round(\(a[0]), \(n))" }
+        let scale = "1" + String(repeating: "0", count: -n) + ".0"
+        return "(round(\(a[0]) / \(scale)) * \(scale))"
       case .number: return "round(\(a[0]), \(digits))"
       case .int where a.count == 1: return a[0]
       default: throw SQLRefusal("round of \(article(types[0])) with digits")
