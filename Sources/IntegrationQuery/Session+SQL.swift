@@ -23,6 +23,17 @@ extension Session {
     }
   }
 
+  /// A translator to the session's dialect over these tables: the built-in
+  /// ones carry their order in `_row` as --export-dataset writes them, and an
+  /// engine's tables as it says.
+  func translator(reading tables: Catalog, dialect: SQLDialect? = nil) -> SQLTranslator {
+    SQLTranslator(
+      dialect: dialect ?? self.dialect, fieldsOf: { tables.entry($0)?.fields },
+      hasRowColumn: { [remoteTables, engine] name in
+        engine == nil ? Dataset.tableNames.contains(name) : remoteTables[name]?.hasRowColumn ?? false
+      })
+  }
+
   /// The SQL of a script's last query, and the plan it was written from.
   func sql(for file: SourceFile) throws -> (text: String, plan: Plan) {
     let (statements, diagnostics) = Parser.parse(file)
@@ -34,11 +45,7 @@ extension Session {
     // A catalog of its own, so that the lets are seen by this script only.
     let tables = catalog.copy()
     var values = self.values
-    var translator = SQLTranslator(
-      dialect: dialect, fieldsOf: { tables.entry($0)?.fields },
-      hasRowColumn: { [remoteTables, engine] name in
-        engine == nil ? Dataset.tableNames.contains(name) : remoteTables[name]?.hasRowColumn ?? false
-      })
+    var translator = translator(reading: tables)
     for s in statements.dropLast() {
       let resolver = Resolver(catalog: tables, values: values, valueTypes: [:])
       switch s.kind {
@@ -112,10 +119,7 @@ extension Session {
       } ?? plan.steps.count
     let remote = plan.prefix(cut)
     let span = Span(plan.steps[0].span.start, plan.steps[cut - 1].span.end)
-    let sql = try SQLTranslator(
-      dialect: engine.dialect, fieldsOf: { [catalog] in catalog.entry($0)?.fields },
-      hasRowColumn: { [remoteTables] in remoteTables[$0]?.hasRowColumn ?? false }
-    ).translate(remote)
+    let sql = try translator(reading: catalog, dialect: engine.dialect).translate(remote)
     let table: Table
     do {
       table = try engine.run(sql, fields: remote.fields)
