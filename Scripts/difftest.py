@@ -221,8 +221,11 @@ class Generator:
             groups = self.cols(schema, ["text"])
             if groups and self.rng.random() < 0.5:
                 by = f" by {self.pick(groups)}"
-            w, t = self.pick([(f"lag({x})", dict(schema)[x]), (f"lead({x}, 2)", dict(schema)[x]),
-                              ("row_number()", "int"), (f"running_sum({x})", dict(schema)[x])])
+            windows = [(f"lag({x})", dict(schema)[x]), (f"lead({x}, 2)", dict(schema)[x]),
+                       ("row_number()", "int"), (f"running_sum({x})", dict(schema)[x])]
+            if state.get("ordered"):
+                windows += [("rank()", "int")] * 2
+            w, t = self.pick(windows)
             return f"derive {n} = {w}{by}", schema + [(n, t)]
         if k == "summarize":
             candidates = [c for c, t in schema if t in ("text", "int", "date")]
@@ -246,20 +249,24 @@ class Generator:
                     aggs.append(f"{name} = {f}({x})")
                     out.append((name, t))
             by = f" by {', '.join(keys)}" if keys else ""
+            state["ordered"] = bool(keys)
             return f"summarize {', '.join(aggs)}{by}", out
         if k == "sort":
             keys = self.rng.sample(names, k=min(len(names), self.rng.randint(1, 2)))
+            state["ordered"] = True
             return "sort " + ", ".join(f"{c} {self.pick(['asc', 'desc'])}" for c in keys), schema
         if k == "take":
             return f"take {self.rng.randint(0, 30)}", schema
         if k == "top":
             c = self.pick(names)
+            state["ordered"] = True
             return f"top {self.rng.randint(1, 10)} by {c}{self.pick(['', ' asc'])}", schema
         if k == "select":
             keep = self.rng.sample(names, k=self.rng.randint(1, len(names)))
             return f"select {', '.join(keep)}", [(c, t) for c, t in schema if c in keep]
         if k == "distinct":
             keep = self.rng.sample(names, k=self.rng.randint(1, min(2, len(names))))
+            state["ordered"] = False
             return f"distinct {', '.join(keep)}", [(c, t) for c, t in schema if c in keep]
         if k == "rename":
             c = self.pick(names)

@@ -129,7 +129,9 @@ extension Window {
       }
       return Column(.int(out))
     },
-    sql: .none("rank() (it ranks by the last sort)"))
+    // The translation carries the last sort's ties as `_rk` (a dense rank
+    // by its keys) while the rows keep its order.
+    sql: .rule { _, partition, _ in "RANK() OVER (\(partition)ORDER BY _rk)" })
 
   public static let lag = shift(
     "lag", by: -1,

@@ -13,8 +13,9 @@ public protocol Engine: AnyObject {
   /// Its tables and their columns as iq types; a table the export wrote
   /// carries its order in `_row`, which is not one of its columns here.
   func tables() throws -> [RemoteTable]
-  /// Runs one statement whose result has these columns.
-  func run(_ sql: String, fields: [Field]) throws -> Table
+  /// Runs one statement whose result has these columns. A Ctrl-C
+  /// (`cancellation`) stops it where it runs, not only here.
+  func run(_ sql: String, fields: [Field], cancellation: Cancellation) throws -> Table
 }
 
 public struct RemoteTable: Sendable {
@@ -106,5 +107,43 @@ public enum Redact {
       out.replaceSubrange(r.upperBound..<end, with: "***")
     }
     return out
+  }
+}
+
+enum Network {
+  /// Why a TCP connection to host:port can't be made within `seconds`,
+  /// or nil when it can (it is closed again at once).
+  static func unreachable(host: String, port: String, seconds: Int) -> String? {
+    var hints = addrinfo()
+    hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+    var found: UnsafeMutablePointer<addrinfo>?
+    let status = getaddrinfo(host, port, &hints, &found)
+    guard status == 0, let first = found else { return "no such host (\(String(cString: gai_strerror(status))))" }
+    defer { freeaddrinfo(first) }
+    var why = "no address"
+    var next: UnsafeMutablePointer<addrinfo>? = first
+    while let a = next {
+      next = a.pointee.ai_next
+      let fd = socket(a.pointee.ai_family, a.pointee.ai_socktype, a.pointee.ai_protocol)
+      guard fd >= 0 else { continue }
+      defer { close(fd) }
+      _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+      if connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0 { return nil }
+      guard errno == EINPROGRESS else {
+        why = String(cString: strerror(errno))
+        continue
+      }
+      var ready = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+      guard poll(&ready, 1, Int32(seconds * 1000)) == 1 else {
+        why = "no answer in \(seconds) seconds"
+        continue
+      }
+      var error: Int32 = 0
+      var size = socklen_t(MemoryLayout<Int32>.size)
+      getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size)
+      if error == 0 { return nil }
+      why = String(cString: strerror(error))
+    }
+    return why
   }
 }

@@ -56,8 +56,8 @@ public final class PostgresEngine: Engine {
     return tables
   }
 
-  public func run(_ sql: String, fields: [Field]) throws -> Table {
-    let rows = try query(sql)
+  public func run(_ sql: String, fields: [Field], cancellation: Cancellation) throws -> Table {
+    let rows = try query(sql, cancellation: cancellation)
     var builders = fields.map { ColumnBuilder(type: $0.type, capacity: rows.count) }
     for r in rows {
       for (i, cell) in r.enumerated() where i < builders.count {
@@ -74,9 +74,33 @@ public final class PostgresEngine: Engine {
     return Table(fields: fields, columns: builders.map { $0.finish() }, rowCount: rows.count)
   }
 
-  /// A statement's rows as text (nil: null), or the server's error.
-  func query(_ sql: String) throws -> [[String?]] {
-    guard let result = PQexec(connection, sql) else { throw EngineError("PostgreSQL: \(lastError)") }
+  /// A statement's rows as text (nil: null), or the server's error. It
+  /// is sent, then waited for a tenth of a second at a time, so that a
+  /// Ctrl-C cancels it on the server (a query left running there would
+  /// hold its locks and its cores after iq had given up on it).
+  func query(_ sql: String, cancellation: Cancellation = Cancellation()) throws -> [[String?]] {
+    guard PQsendQuery(connection, sql) == 1 else { throw EngineError("PostgreSQL: \(lastError)") }
+    while PQisBusy(connection) == 1 {
+      if cancellation.isRequested {
+        if let cancel = PQgetCancel(connection) {
+          var why = [CChar](repeating: 0, count: 256)
+          _ = PQcancel(cancel, &why, Int32(why.count))
+          PQfreeCancel(cancel)
+        }
+        while let r = PQgetResult(connection) { PQclear(r) }
+        throw Cancellation.cancelled
+      }
+      var ready = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+      _ = poll(&ready, 1, 100)
+      guard PQconsumeInput(connection) == 1 else { throw EngineError("PostgreSQL: \(lastError)") }
+    }
+    // One statement gives one result; the last is the one that counts.
+    var last: OpaquePointer?
+    while let r = PQgetResult(connection) {
+      if let previous = last { PQclear(previous) }
+      last = r
+    }
+    guard let result = last else { throw EngineError("PostgreSQL: \(lastError)") }
     defer { PQclear(result) }
     let status = PQresultStatus(result)
     guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {

@@ -21,6 +21,18 @@ public final class SparkEngine: Engine {
     }
     self.program = program
     label = "Spark (\(master))"
+    // spark-sql would wait minutes for a standalone master that isn't
+    // there; iq looks first, and gives up as libpq does, after 10 seconds.
+    if master.hasPrefix("spark://") {
+      let address = master.dropFirst("spark://".count).split(separator: ",").first.map(String.init) ?? ""
+      let parts = address.split(separator: ":", maxSplits: 1).map(String.init)
+      let (host, port) = (parts.first ?? "", parts.count > 1 ? parts[1] : "7077")
+      if let why = Network.unreachable(host: host, port: port, seconds: 10) {
+        throw EngineError(
+          "can't reach the Spark master at \(host), port \(port): \(why)",
+          help: "check the host and port, and that the master is running (its web page shows spark://HOST:PORT)")
+      }
+    }
   }
 
   static func find() -> String? {
@@ -66,10 +78,10 @@ public final class SparkEngine: Engine {
     return tables
   }
 
-  public func run(_ sql: String, fields: [Field]) throws -> Table {
+  public func run(_ sql: String, fields: [Field], cancellation: Cancellation) throws -> Table {
     var builders = fields.map { ColumnBuilder(type: $0.type) }
     var rows = 0
-    for line in try lines(sql) {
+    for line in try lines(sql, cancellation: cancellation) {
       let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
       guard cells.count == fields.count else {
         throw EngineError("Spark gave a row of \(cells.count) values for \(fields.count) columns: \(line.prefix(80))")
@@ -88,8 +100,9 @@ public final class SparkEngine: Engine {
     return Table(fields: fields, columns: builders.map { $0.finish() }, rowCount: rows)
   }
 
-  /// Runs statements in spark-sql; its output's lines, or its error.
-  func lines(_ sql: String) throws -> [String] {
+  /// Runs statements in spark-sql; its output's lines, or its error. A
+  /// Ctrl-C stops spark-sql (and with it the application it started).
+  func lines(_ sql: String, cancellation: Cancellation = Cancellation()) throws -> [String] {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: program)
     p.arguments = [
@@ -105,13 +118,19 @@ public final class SparkEngine: Engine {
     p.standardError = err
     p.standardInput = FileHandle.nullDevice
     do { try p.run() } catch { throw EngineError("can't start \(program): \(error.localizedDescription)") }
-    // Read both pipes while it runs, so neither fills and stops it.
-    var errorBytes = Data()
-    let reader = Thread { errorBytes = err.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    while !reader.isFinished { usleep(1000) }
+    // Both pipes are read while it runs, so neither fills and stops it.
+    let output = PipeReader(out.fileHandleForReading)
+    let errors = PipeReader(err.fileHandleForReading)
+    while p.isRunning {
+      if cancellation.isRequested {
+        p.terminate()
+        p.waitUntilExit()
+        throw Cancellation.cancelled
+      }
+      usleep(50_000)
+    }
+    let errorBytes = errors.finish()
+    if cancellation.isRequested { throw Cancellation.cancelled }
     guard p.terminationStatus == 0 else {
       let text = String(decoding: errorBytes, as: UTF8.self)
       let lines = text.split(separator: "\n").map(String.init)
@@ -119,9 +138,31 @@ public final class SparkEngine: Engine {
       let message = lines.first { $0.hasPrefix("[") || $0.contains("Exception:") } ?? lines.last ?? "failed"
       throw EngineError("Spark: \(message.trimmingCharacters(in: .whitespaces))")
     }
-    var lines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-      .map(String.init)
+    var lines = String(decoding: output.finish(), as: UTF8.self).split(
+      separator: "\n", omittingEmptySubsequences: false
+    )
+    .map(String.init)
     if lines.last == "" { lines.removeLast() }
     return lines
+  }
+}
+
+/// All of a pipe's bytes, read on a thread of its own until it closes.
+final class PipeReader: @unchecked Sendable {
+  private var bytes = Data()
+  private let done = DispatchSemaphore(value: 0)
+
+  init(_ handle: FileHandle) {
+    Thread { [self] in
+      bytes = handle.readDataToEndOfFile()
+      done.signal()
+    }.start()
+  }
+
+  /// The bytes, once the writer has closed the pipe.
+  func finish() -> Data {
+    done.wait()
+    done.signal()
+    return bytes
   }
 }

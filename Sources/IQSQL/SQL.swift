@@ -6,9 +6,12 @@ import IQSyntax
 /// Translates a resolved pipeline to SQL in one dialect that computes the
 /// same table, in the same row order: every step becomes a CTE that
 /// carries a hidden `_ord` column, the row's place in iq's order, and the
-/// last SELECT orders by it. Money travels between steps as whole pence
-/// (see `SQLDialect`). `iq --sql --dialect D` prints it, `--engine` runs
-/// it, and the differential tester compares it with iq's own answer.
+/// last SELECT orders by it. After a sort (or a top, or a summarize by
+/// keys) a second hidden column, `_rk`, numbers the rows that tie on the
+/// sort's keys alike (a dense rank), so `rank()` later on is a RANK() by it.
+/// Money travels between steps as whole pence (see `SQLDialect`). `iq --sql
+/// --dialect D` prints it, `--engine` runs it, and the differential tester
+/// compares it with iq's own answer.
 public struct SQLTranslator {
   public var dialect: SQLDialect
   /// A table's columns as the engine stores them (money in pounds, but in SQLite).
@@ -61,12 +64,17 @@ public struct SQLTranslator {
   func steps(_ plan: Plan, prefix: String = "s") throws -> (ctes: [String], last: String) {
     var ctes: [String] = []
     var input: [Field] = []
+    var ranked = false
+    // `_rk` costs a window per sort: only a pipeline with a rank() has it.
+    let ranks = plan.steps.contains { $0.step.ranks }
     for (n, planned) in plan.steps.enumerated() {
       let prev = "\(prefix)\(n)"
       let sql = try translate(
-        planned.step, input: input, output: planned.fields, prev: prev, span: planned.span, verb: planned.verb)
+        planned.step, input: input, output: planned.fields, prev: prev, span: planned.span, verb: planned.verb,
+        ranked: ranked, ranks: ranks)
       ctes.append("\(prefix)\(n + 1) AS (\n  \(sql ?? "SELECT * FROM \(prev)")\n)")
       input = planned.fields
+      ranked = ranks && Self.carriesRank(planned.step, input: ranked)
     }
     return (ctes, "\(prefix)\(plan.steps.count)")
   }
@@ -118,17 +126,32 @@ public struct SQLTranslator {
       : "SELECT \(columns) FROM \(from) ORDER BY \(order) LIMIT \(n)"
   }
 
+  /// Whether a step's result has `_rk`, the ties of the last sort, as
+  /// iq's resolver has an order for `rank()`: set by a sort, a top or a
+  /// summarize by keys, kept by the steps that keep the order.
+  static func carriesRank(_ step: PlanStep, input: Bool) -> Bool {
+    switch step {
+    case .sort, .top: return true
+    case .summarize(let keys, _): return !keys.isEmpty
+    case .scan, .append: return false
+    case .distinct, .filter, .derive, .project, .columns, .take, .join, .save, .chart: return input
+    }
+  }
+
   func sortKey(_ sql: String, _ type: DataType, descending: Bool) -> String {
     dialect.orderKey(type == .text ? dialect.codePoint(sql) : sql, descending: descending)
   }
 
-  func translate(_ step: PlanStep, input: [Field], output: [Field], prev: String, span: Span, verb: Verb) throws
-    -> String?
-  {
-    let context = SQLExpression(translator: self, fields: input, groups: [], verb: verb)
+  func translate(
+    _ step: PlanStep, input: [Field], output: [Field], prev: String, span: Span, verb: Verb, ranked: Bool = false,
+    ranks: Bool = false
+  ) throws -> String? {
+    let context = SQLExpression(translator: self, fields: input, groups: [], verb: verb, ranked: ranked)
     func expr(_ e: ResolvedExpr, _ fields: [Field] = input, groups: [ResolvedExpr] = []) throws -> String {
-      try SQLExpression(translator: self, fields: fields, groups: groups, verb: verb).value(e)
+      try SQLExpression(translator: self, fields: fields, groups: groups, verb: verb, ranked: ranked).value(e)
     }
+    // The hidden columns a step that lists its columns passes on.
+    let hidden = ranked ? "_ord, _rk" : "_ord"
     switch step {
     case .scan(.named(let name)):
       return try scan(name, span: span, verb: verb)
@@ -145,16 +168,16 @@ public struct SQLTranslator {
         let value = try expr(e, fields, groups: groups)
         let cols = fields.enumerated().map { i, f in i == replacing ? "\(value) AS \(quote(name))" : quote(f.name) }
         let added = replacing == nil ? [", \(value) AS \(quote(name))"] : []
-        sql = "SELECT \(cols.joined(separator: ", "))\(added.joined()), _ord FROM (\(sql)) AS d\(k)"
+        sql = "SELECT \(cols.joined(separator: ", "))\(added.joined()), \(hidden) FROM (\(sql)) AS d\(k)"
         if replacing == nil { fields.append(Field(name, e.type)) } else { fields[replacing!].type = e.type }
       }
       return sql
     case .project(let exprs):
       let cols = try zip(exprs, output).map { "\(try expr($0.0)) AS \(quote($0.1.name))" }
-      return "SELECT \(cols.joined(separator: ", ")), _ord FROM \(prev)"
+      return "SELECT \(cols.joined(separator: ", ")), \(hidden) FROM \(prev)"
     case .columns(let indices):
       let cols = zip(indices, output).map { "\(quote(input[$0.0].name)) AS \(quote($0.1.name))" }
-      return "SELECT \(cols.joined(separator: ", ")), _ord FROM \(prev)"
+      return "SELECT \(cols.joined(separator: ", ")), \(hidden) FROM \(prev)"
     case .summarize(let keys, let aggs):
       let keySQL = try keys.map { k in try grouped(expr(k), k.type) }
       let keyFields = Array(output.prefix(keys.count))
@@ -167,23 +190,27 @@ public struct SQLTranslator {
       let order = zip(keySQL, keys).map { sortKey($0.0, $0.1.type, descending: false) }
       let over = order.isEmpty ? anyOrder : "ORDER BY " + order.joined(separator: ", ")
       let group = keySQL.isEmpty ? "" : " GROUP BY " + keySQL.joined(separator: ", ")
-      return "SELECT \(cols.joined(separator: ", ")), ROW_NUMBER() OVER (\(over)) AS _ord FROM \(prev)\(group)"
+      // Groups are unique in their keys: each is its own tie.
+      let rank = keySQL.isEmpty || !ranks ? "" : ", ROW_NUMBER() OVER (\(over)) AS _rk"
+      return "SELECT \(cols.joined(separator: ", ")), ROW_NUMBER() OVER (\(over)) AS _ord\(rank) FROM \(prev)\(group)"
     case .sort(let keys):
-      let order = try keys.map { sortKey(try expr($0.0), $0.0.type, descending: $0.descending) } + ["_ord"]
-      return "SELECT \(list(input)), ROW_NUMBER() OVER (ORDER BY \(order.joined(separator: ", "))) AS _ord FROM \(prev)"
+      let order = try keys.map { sortKey(try expr($0.0), $0.0.type, descending: $0.descending) }
+      return "SELECT \(list(input)), \(numbered(by: order, ranks: ranks)) FROM \(prev)"
     case .take(let n):
       return firstRows(n, columns: "*", from: prev, order: "_ord")
     case .top(let n, let key, let descending):
-      let order = "\(sortKey(try expr(key), key.type, descending: descending)), _ord"
-      let numbered = "SELECT \(list(input)), ROW_NUMBER() OVER (ORDER BY \(order)) AS _ord FROM \(prev)"
+      let order = [sortKey(try expr(key), key.type, descending: descending)]
+      let numbered = "SELECT \(list(input)), \(numbered(by: order, ranks: ranks)) FROM \(prev)"
       return firstRows(n, columns: "*", from: "(\(numbered)) AS t", order: "_ord")
     case .join(let j):
-      return try join(j, input: input, output: output, prev: prev, span: span, verb: verb)
+      return try join(j, input: input, output: output, prev: prev, span: span, verb: verb, ranked: ranked)
     case .distinct(let cols):
       let names = cols.map { grouped(quote(input[$0].name), input[$0].type) }
       let selected = zip(names, cols).map { "\($0.0) AS \(quote(input[$0.1].name))" }
+      // The first row of each stands for it, so its tie does (_rk rises with _ord).
+      let hiddenFirst = ranked ? "MIN(_ord) AS _ord, MIN(_rk) AS _rk" : "MIN(_ord) AS _ord"
       return
-        "SELECT \(selected.joined(separator: ", ")), MIN(_ord) AS _ord FROM \(prev) GROUP BY \(names.joined(separator: ", "))"
+        "SELECT \(selected.joined(separator: ", ")), \(hiddenFirst) FROM \(prev) GROUP BY \(names.joined(separator: ", "))"
     case .append(.named(let table), let mapping):
       let left = output.enumerated().map { i, f in i < input.count ? quote(f.name) : "NULL AS \(quote(f.name))" }
       let names = fieldsOf(table)?.map(\.name) ?? []
@@ -202,6 +229,13 @@ public struct SQLTranslator {
     }
   }
 
+  /// A sort's new `_ord` (ties kept in the order they had) and `_rk` (ties alike).
+  func numbered(by order: [String], ranks: Bool) -> String {
+    let keys = order.joined(separator: ", ")
+    let rank = ranks ? ", DENSE_RANK() OVER (ORDER BY \(keys)) AS _rk" : ""
+    return "ROW_NUMBER() OVER (ORDER BY \(keys), _ord) AS _ord\(rank)"
+  }
+
   /// A key as grouped: text by code point where the engine would fold case
   /// (T-SQL); elsewhere as it is.
   func grouped(_ sql: String, _ type: DataType) -> String {
@@ -215,6 +249,8 @@ struct SQLExpression {
   var fields: [Field]
   var groups: [ResolvedExpr]
   var verb: Verb
+  /// Whether the rows carry `_rk`, the last sort's ties, for `rank()`.
+  var ranked = false
   /// In summarize: aggregates read these columns; bare keys are these expressions.
   var aggregateInput: [Field]?
   var keySQL: [String] = []
@@ -286,6 +322,10 @@ struct SQLExpression {
       return try aggregate(agg, arg, e)
     case .window(let w, let args):
       let partition = try groups.isEmpty ? "" : "PARTITION BY " + groups.map(value).joined(separator: ", ") + " "
+      if w == .rank {
+        // Its rule ranks by `_rk`, the last sort's ties.
+        guard ranked else { throw fail("rank() after this step (the last sort's order is not carried)", e.span) }
+      }
       switch w.sql {
       case .rule(let rule):
         do {
@@ -347,6 +387,33 @@ struct SQLExpression {
     case .money(let p): return String(p)
     case .text(let s): return dialect.string(s)
     case .date(let d): return dialect.date(Date.iso(d))
+    }
+  }
+}
+
+extension PlanStep {
+  /// Whether the step calls `rank()`.
+  var ranks: Bool {
+    switch self {
+    case .filter(let e): return e.ranks
+    case .derive(let items, let groups): return items.contains { $0.expr.ranks } || groups.contains { $0.ranks }
+    case .project(let exprs): return exprs.contains { $0.ranks }
+    default: return false
+    }
+  }
+}
+
+extension ResolvedExpr {
+  /// Whether `rank()` is in it.
+  var ranks: Bool {
+    switch kind {
+    case .window(let w, let args): return w == .rank || args.contains { $0.ranks }
+    case .constant, .column: return false
+    case .toNumber(let x), .negate(let x), .not(let x): return x.ranks
+    case .arithmetic(_, let a, let b), .compare(_, let a, let b), .logic(_, let a, let b): return a.ranks || b.ranks
+    case .inList(let x, let items, _): return x.ranks || items.contains { $0.ranks }
+    case .function(_, let args): return args.contains { $0.ranks }
+    case .aggregate(_, let a): return a?.ranks ?? false
     }
   }
 }

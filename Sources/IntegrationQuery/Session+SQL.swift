@@ -122,7 +122,7 @@ extension Session {
     let sql = try translator(reading: catalog, dialect: engine.dialect).translate(remote)
     let table: Table
     do {
-      table = try engine.run(sql, fields: remote.fields)
+      table = try engine.run(sql, fields: remote.fields, cancellation: cancellation)
     } catch let e as EngineError {
       throw Diagnostic(e.message, at: span, help: e.help ?? "'.sql' shows the SQL \(engine.label) was given")
     }

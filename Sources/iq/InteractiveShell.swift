@@ -352,14 +352,7 @@ final class InteractiveShell {
     el_resize(editLine)
   }
 
-  func setUpSignals() {
-    // Ctrl-C interrupts libedit's read (no SA_RESTART) and asks a running query to stop.
-    var action = sigaction()
-    action.__sigaction_handler.sa_handler = { _ in CtrlC.cancellation.requestFromSignal() }
-    sigemptyset(&action.sa_mask)
-    action.sa_flags = 0
-    sigaction(SIGINT, &action, nil)
-  }
+  func setUpSignals() { CtrlC.catchSignal(once: false) }
 
   func warn(_ message: String) {
     FileHandle.standardError.write(Data("warning: \(message)\n".utf8))

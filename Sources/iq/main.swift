@@ -94,6 +94,9 @@ struct IQ: ParsableCommand {
         session.report(d)
         throw ExitCode(1)
       }
+      // A script's Ctrl-C cancels the query on the server too (a second
+      // one ends iq at once); the shell sets its own.
+      CtrlC.catchSignal(once: true)
     }
     if let exportDataset {
       session.dialect = try Self.dialect(named: exportDataset)
@@ -220,4 +223,14 @@ extension Sink {
 /// exists before the top-level code that uses it runs.)
 enum CtrlC {
   static let cancellation = Cancellation()
+
+  /// Ctrl-C asks a running query to stop; it also interrupts libedit's
+  /// read (no SA_RESTART). `once`: the next Ctrl-C ends iq as usual.
+  static func catchSignal(once: Bool) {
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { _ in CtrlC.cancellation.requestFromSignal() }
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = once ? Int32(truncatingIfNeeded: SA_RESETHAND) : 0
+    sigaction(SIGINT, &action, nil)
+  }
 }

@@ -8,12 +8,14 @@
 - A server that isn't there fails within 10 seconds, naming host and port,
   and a password in the URL is never printed.
 - An error of the server's own is shown as an iq diagnostic.
+- Ctrl-C cancels the query on the server, not only in iq.
 
     Tests/Engines/test_engines.py [--iq PATH]
 """
 import argparse
 import glob
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -63,10 +65,34 @@ def main():
     r = iq(["--engine", pg.url, "-c", "from areas | where region == \"London\" | select kind"])
     pg.load('ALTER TABLE "areas" RENAME COLUMN "kind2" TO "kind";')
     check(r.returncode == 1 and "error:" in r.stderr, "the server's error is an iq diagnostic", r, failures)
+    cancel(pg, failures)
     pg.close()
     print(f"engines: {passed} examples the same on PostgreSQL, {refused} refused naming the step, "
           f"{len(failures)} failed")
     return 1 if failures else 0
+
+
+def cancel(pg, failures):
+    """A long query (a 15-million-row join, then a sort), interrupted once the server runs it."""
+    query = "from delay_reasons | join many delayed_days on area | sort reason, total | derive r = row_number() | take 1"
+    active = "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND application_name = 'iq'"
+    p = subprocess.Popen([ARGS.iq, "--engine", pg.url, "-c", query], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    deadline = time.time() + 60
+    while pg.rows(active) != [["1"]] and p.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    running = pg.rows(active) == [["1"]]
+    p.send_signal(signal.SIGINT)
+    start = time.time()
+    out, err = p.communicate(timeout=60)
+    took = time.time() - start
+    while pg.rows(active) != [["0"]] and time.time() < start + 10:
+        time.sleep(0.05)
+    left = pg.rows(active)
+    r = subprocess.CompletedProcess(p.args, p.returncode, out, err)
+    check(running and p.returncode == 1 and "query cancelled" in err and took < 5 and left == [["0"]],
+          f"Ctrl-C cancels the query on the server (iq ended {took:.2f} s after it; queries left running: {left})",
+          r, failures)
 
 
 def check(ok, what, r, failures):
