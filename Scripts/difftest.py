@@ -170,6 +170,8 @@ class Generator:
                  "function", "function", "spread"]
         if "area" in dict(schema) and not state.get("joined") and table != "areas":
             kinds.append("join")
+        if table != "delay_reasons":
+            kinds.append("append")
         k = self.pick(kinds)
         names = [c for c, _ in schema]
         if k == "where":
@@ -271,6 +273,12 @@ class Generator:
         if k == "rename":
             c = self.pick(names)
             return f"rename r_{c} = {c}", [(("r_" + n) if n == c else n, t) for n, t in schema]
+        if k == "append":
+            # The table the query started from, again: its columns keep their
+            # types, and any the steps made are null in its rows.
+            state["ordered"] = False
+            have = {c for c, _ in schema}
+            return f"append {table}", schema + [(c, t) for c, t in self.schemas[table] if c not in have]
         if k == "join":
             state["joined"] = True
             extra = [(c, t) for c, t in self.schemas["areas"] if c != "area"]

@@ -100,14 +100,16 @@ public struct SQLTranslator {
       f.type == .money && dialect != .sqlite
         ? "\(dialect.pence(fromStored: quote(f.name))) AS \(quote(f.name))" : quote(f.name)
     }
-    return
-      "SELECT \(cols.joined(separator: ", ")), ROW_NUMBER() OVER (\(tableOrder(table))) AS _ord FROM \(quote(table))"
+    return "SELECT \(cols.joined(separator: ", ")), \(tableOrder(table)) AS _ord FROM \(quote(table))"
   }
 
-  /// How a stored table's rows are put in order.
+  /// A stored table's row order: its `_row` where it has one; Spark's
+  /// `monotonically_increasing_id()` (rising, not consecutive); elsewhere the
+  /// order the engine gives. Neither of the first two is a window, which
+  /// an engine would compute on one core (Spark: in one partition).
   func tableOrder(_ table: String) -> String {
-    if hasRowColumn(table) { return "ORDER BY \(quote("_row"))" }
-    return dialect == .spark ? "ORDER BY monotonically_increasing_id()" : anyOrder
+    if hasRowColumn(table) { return quote("_row") }
+    return dialect == .spark ? "monotonically_increasing_id()" : "ROW_NUMBER() OVER (\(anyOrder))"
   }
 
   /// A window's order where any will do (one row): Spark and T-SQL insist on one.
@@ -218,7 +220,7 @@ public struct SQLTranslator {
       return """
         SELECT \(left.joined(separator: ", ")), _ord FROM \(prev)
           UNION ALL
-          SELECT \(right.joined(separator: ", ")), (SELECT COUNT(*) FROM \(prev)) + _ord FROM (\(try scan(table, span: span, verb: verb))) AS a
+          SELECT \(right.joined(separator: ", ")), (SELECT COALESCE(MAX(_ord), 0) + 1 FROM \(prev)) + _ord FROM (\(try scan(table, span: span, verb: verb))) AS a
         """
     case .append(.file, _):
       throw notTranslatable("appending a file", span, verb: verb)
