@@ -44,8 +44,13 @@ public final class SparkEngine: Engine {
   }
 
   public func tables() throws -> [RemoteTable] {
+    // spark-sql prints a table's name alone; some versions, its namespace,
+    // name and whether it is temporary.
     let names = try lines("SHOW TABLES").compactMap { line -> String? in
-      let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+      let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      if cells.count == 1 { return cells[0].isEmpty ? nil : cells[0] }
       return cells.count >= 2 && cells.last != "true" ? cells[1] : nil
     }
     guard !names.isEmpty else { return [] }

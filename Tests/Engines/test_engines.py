@@ -9,12 +9,16 @@
   and a password in the URL is never printed.
 - An error of the server's own is shown as an iq diagnostic.
 - Ctrl-C cancels the query on the server, not only in iq.
+- On Spark (local[2], through spark-sql, as a user runs it): a pipeline over
+  tables loaded from `--export-dataset spark` prints what iq prints, and a
+  spark:// master that isn't there is named at once.
 
     Tests/Engines/test_engines.py [--iq PATH]
 """
 import argparse
 import glob
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -67,6 +71,7 @@ def main():
     check(r.returncode == 1 and "error:" in r.stderr, "the server's error is an iq diagnostic", r, failures)
     cancel(pg, failures)
     pg.close()
+    spark(failures)
     print(f"engines: {passed} examples the same on PostgreSQL, {refused} refused naming the step, "
           f"{len(failures)} failed")
     return 1 if failures else 0
@@ -93,6 +98,38 @@ def cancel(pg, failures):
     check(running and p.returncode == 1 and "query cancelled" in err and took < 5 and left == [["0"]],
           f"Ctrl-C cancels the query on the server (iq ended {took:.2f} s after it; queries left running: {left})",
           r, failures)
+
+
+def spark(failures):
+    # Three small tables (a catalog of spark-sql's own in a folder of the test's),
+    # then one pipeline with a join, money, a window and iq's order.
+    folder = tempfile.mkdtemp(prefix="iq-spark-engine-")
+    env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1")
+    export = subprocess.run([ARGS.iq, "--export-dataset", "spark"], capture_output=True, text=True, check=True).stdout
+    wanted = [s for s in engines.statements(export)
+              if any(f"`{t}`" in s.split("(")[0] for t in ("areas", "england", "bcf"))]
+    with open(os.path.join(folder, "load.sql"), "w") as f:
+        f.write(";\n".join(wanted) + ";\n")
+    load = subprocess.run(["spark-sql", "--master", "local[2]", "--conf", "spark.ui.enabled=false", "-S", "-f",
+                           "load.sql"], cwd=folder, env=env, capture_output=True, text=True)
+    if load.returncode != 0:
+        failures.append("spark-sql loads the export")
+        print(f"FAILED   spark-sql loads the export\n  {load.stderr[-500:]!r}")
+        return
+    query = ("from england | summarize days = sum(total) by fy | join left bcf on fy "
+             "| derive per_plan = pooled / plans, change = days - lag(days) | select fy, days, change, per_plan")
+    local = iq(["-c", query])
+    start = time.time()
+    r = subprocess.run([ARGS.iq, "--format", "csv", "--engine", "local[2]", "-c", query], cwd=folder, env=env,
+                       capture_output=True, text=True, timeout=600)
+    took = time.time() - start
+    check(r.returncode == 0 and r.stdout == local.stdout and r.stdout.count("\n") > 3,
+          f"a pipeline on Spark local[2] prints what iq prints ({took:.0f} s: two spark-sql starts)", r, failures)
+    port = engines.free_port()
+    r = iq(["--engine", f"spark://127.0.0.1:{port}", "-c", "from areas | count"])
+    check(r.returncode == 1 and f"127.0.0.1, port {port}" in r.stderr, "a Spark master that isn't there is named",
+          r, failures)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def check(ok, what, r, failures):
