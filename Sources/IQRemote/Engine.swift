@@ -30,9 +30,12 @@ public struct RemoteTable: Sendable {
 public struct EngineError: Error, CustomStringConvertible {
   public var message: String
   public var help: String?
-  public init(_ message: String, help: String? = nil) {
+  /// The line of the statement the engine points at (from 1), when it does.
+  public var line: Int?
+  public init(_ message: String, help: String? = nil, line: Int? = nil) {
     self.message = message
     self.help = help
+    self.line = line
   }
   public var description: String { message }
 }

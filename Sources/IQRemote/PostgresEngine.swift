@@ -105,7 +105,10 @@ public final class PostgresEngine: Engine {
     let status = PQresultStatus(result)
     guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {
       let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
-      throw EngineError("PostgreSQL: \(message)")
+      // Where in the statement, in characters from 1: its line tells the step.
+      let position = PQresultErrorField(result, Int32(UInt8(ascii: "P"))).flatMap { Int(String(cString: $0)) }
+      let line = position.map { p in sql.prefix(max(0, p - 1)).filter { $0 == "\n" }.count + 1 }
+      throw EngineError("PostgreSQL: \(message)", line: line)
     }
     let (n, m) = (PQntuples(result), PQnfields(result))
     return (0..<n).map { r in

@@ -141,7 +141,12 @@ public final class SparkEngine: Engine {
       let lines = text.split(separator: "\n").map(String.init)
       // Spark's own message: "[ERROR_CLASS] what went wrong …", else the last line.
       let message = lines.first { $0.hasPrefix("[") || $0.contains("Exception:") } ?? lines.last ?? "failed"
-      throw EngineError("Spark: \(message.trimmingCharacters(in: .whitespaces))")
+      // Spark shows where: "== SQL (line 12, position 5) ==".
+      let line = lines.lazy.compactMap { l -> Int? in
+        guard let r = l.range(of: "(line ") else { return nil }
+        return Int(l[r.upperBound...].prefix { $0.isNumber })
+      }.first
+      throw EngineError("Spark: \(message.trimmingCharacters(in: .whitespaces))", line: line)
     }
     var lines = String(decoding: output.finish(), as: UTF8.self).split(
       separator: "\n", omittingEmptySubsequences: false

@@ -182,7 +182,8 @@ final class LimitTests: XCTestCase {
     let (_, diagnostics) = Parser.parse(SourceFile(name: "t", text: "99999999999999999999"))
     XCTAssertTrue(diagnostics[0].message.hasPrefix("99999999999999999999 is too large for an int"))
     XCTAssertEqual(
-      try CSVReader.parse(Array("x\n99999999999999999999\n".utf8), name: "t", cancellation: Cancellation()).table.fields[0]
+      try CSVReader.parse(Array("x\n99999999999999999999\n".utf8), name: "t", cancellation: Cancellation()).table
+        .fields[0]
         .type, .number)
   }
 
@@ -218,7 +219,8 @@ final class LimitTests: XCTestCase {
     session.run(SourceFile(name: "t", text: "\(big) | summarize m = median(x)"))
     XCTAssertEqual(out, "m\n1.25e+308\n")
     XCTAssertEqual(
-      try CSVReader.parse(Array("x\n1e400\n2\n".utf8), name: "t", cancellation: Cancellation()).table.fields[0].type, .text)
+      try CSVReader.parse(Array("x\n1e400\n2\n".utf8), name: "t", cancellation: Cancellation()).table.fields[0].type,
+      .text)
   }
 
   /// Two keys are combined through a table of every pair when there are
@@ -239,5 +241,24 @@ final class LimitTests: XCTestCase {
       XCTAssertEqual(g.groupOf, expected, "\(distinct) values a key")
       XCTAssertEqual(g.count, seen.count)
     }
+  }
+}
+
+/// An engine's error points at the step whose SQL it names.
+final class RemoteErrorTests: XCTestCase {
+  func testALineOfTheTranslationNamesItsStep() throws {
+    let session = Session.builtIn(results: Sink { _ in }, messages: Sink { _ in })
+    session.dialect = .postgres
+    let query = "from areas | where region == \"London\" | derive n = row_number() | select name, n"
+    let sql = try session.sqlText(query, span: Span(0, query.utf8.count), file: SourceFile(name: "q", text: query))
+    let lines = sql.split(separator: "\n", omittingEmptySubsequences: false)
+    // Each step's SELECT is the line after its "sN AS (".
+    for (step, verb) in ["from", "where", "derive", "select"].enumerated() {
+      let header = lines.firstIndex { $0 == "s\(step + 1) AS (" }!
+      XCTAssertEqual(Session.step(atLine: header + 2, of: sql), step, "the \(verb) step's line")
+    }
+    XCTAssertNil(Session.step(atLine: lines.count - 1, of: sql), "the last SELECT is no step's")
+    XCTAssertNil(Session.step(atLine: 0, of: sql))
+    XCTAssertNil(Session.step(atLine: lines.count + 5, of: sql))
   }
 }
