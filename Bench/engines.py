@@ -49,11 +49,13 @@ def timed(cmd, cwd=None, env=None):
 
 
 def rows(text):
-    """A csv answer as rows of cells, numbers to two places."""
+    """A csv answer as rows of cells, numbers to two places, null empty (DuckDB's CLI writes NULL)."""
     out = []
     for r in list(csv.reader(io.StringIO(text)))[1:]:
         cells = []
         for c in r:
+            if c == "NULL":
+                c = ""
             try:
                 cells.append(f"{float(c):.2f}")
             except ValueError:
@@ -67,6 +69,7 @@ def main():
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--iq", default=os.path.join(ROOT, ".build", "release", "iq"))
+    ap.add_argument("--only", nargs="*", default=NAMES, help="some of the queries")
     args = ap.parse_args()
     csv_path = os.path.join(ROOT, "Bench", "out", f"episodes_{args.rows}.csv")
     if not os.path.exists(csv_path):
@@ -102,7 +105,7 @@ def main():
     times = {n: {t: [] for t in ("iq", "duckdb", "iq --engine", "spark warm")} for n in NAMES}
     translations = {}
     for rnd in range(args.runs):
-        for n in NAMES:
+        for n in args.only:
             q = queries[n]
             local = q["iq"].format(csv=csv_path)
             remote = local.replace(f'from "{csv_path}"', "from episodes")
@@ -127,7 +130,7 @@ def main():
 
     print(f"\nmedian seconds over {args.runs} rounds; every answer the same as iq's")
     print(f"{'query':<16} {'iq':>8} {'DuckDB':>8} {'iq --engine local[2]':>21} {'Spark warm':>11}")
-    for n in NAMES:
+    for n in args.only:
         m = {t: statistics.median(v) for t, v in times[n].items()}
         print(f"{n:<16} {m['iq']:>8.2f} {m['duckdb']:>8.2f} {m['iq --engine']:>21.2f} {m['spark warm']:>11.2f}")
 

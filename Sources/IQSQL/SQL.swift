@@ -201,9 +201,12 @@ public struct SQLTranslator {
     case .take(let n):
       return firstRows(n, columns: "*", from: prev, order: "_ord")
     case .top(let n, let key, let descending):
+      // The n rows first, which an engine finds as a top-N, in parallel
+      // (numbering every row first made Spark sort them all in one task);
+      // then numbered.
       let order = [sortKey(try expr(key), key.type, descending: descending)]
-      let numbered = "SELECT \(list(input)), \(numbered(by: order, ranks: ranks)) FROM \(prev)"
-      return firstRows(n, columns: "*", from: "(\(numbered)) AS t", order: "_ord")
+      let first = firstRows(n, columns: "*", from: prev, order: (order + ["_ord"]).joined(separator: ", "))
+      return "SELECT \(list(input)), \(numbered(by: order, ranks: ranks)) FROM (\(first)) AS t"
     case .join(let j):
       return try join(j, input: input, output: output, prev: prev, span: span, verb: verb, ranked: ranked)
     case .distinct(let cols):

@@ -109,7 +109,12 @@ public enum Help {
 
       """
     for c in DotCommand.allCases {
-      out += "  " + c.usage.padding(toLength: 36, withPad: " ", startingAt: 0) + c.summary + "\n"
+      // A usage as wide as the column goes on a line of its own.
+      let usage =
+        c.usage.count < 36
+        ? c.usage.padding(toLength: 36, withPad: " ", startingAt: 0)
+        : c.usage + "\n" + String(repeating: " ", count: 38)
+      out += "  " + usage + c.summary + "\n"
     }
     out += "\n.help TOPIC explains one (.help where, .help money). .tables lists the data.\n"
     return out

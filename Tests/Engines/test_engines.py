@@ -29,20 +29,23 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "Scripts"))
 import engines  # noqa: E402
 
-
-def iq(args, cwd=None):
-    return subprocess.run([ARGS.iq, "--format", "csv"] + args, capture_output=True, text=True, cwd=cwd, timeout=120)
+SPARK_ENV = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1")
 
 
-def main():
-    pg = engines.start("postgres", ARGS.iq)
-    failures, passed, refused = [], 0, 0
+def iq(args, cwd=None, timeout=120):
+    return subprocess.run([ARGS.iq, "--format", "csv"] + args, capture_output=True, text=True, cwd=cwd,
+                          timeout=timeout)
+
+
+def examples(title, engine, failures, cwd=None, timeout=120):
+    """Every Examples/*.iq through --engine: what iq prints, or a refusal naming the step."""
+    passed = refused = 0
     for script in sorted(glob.glob(os.path.join(ROOT, "Examples", "*.iq"))):
         with tempfile.TemporaryDirectory() as here, tempfile.TemporaryDirectory() as there:
             local = iq([script], cwd=here)
-            remote = iq(["--engine", pg.url, script], cwd=there)
+            remote = iq(["--engine", engine, script], cwd=cwd or there, timeout=timeout)
         name = os.path.basename(script)
-        if remote.returncode != 0 and "not translatable to PostgreSQL" in remote.stderr:
+        if remote.returncode != 0 and f"not translatable to {title}" in remote.stderr:
             refused += 1
             print(f"refused  {name}: {remote.stderr.splitlines()[0]}")
         elif (remote.returncode, remote.stdout) == (local.returncode, local.stdout):
@@ -52,6 +55,21 @@ def main():
             failures.append(name)
             print(f"DIFFERS  {name}\n  iq: {local.stdout[:300]!r} {local.stderr[:300]!r}\n"
                   f"  engine: {remote.stdout[:300]!r} {remote.stderr[:300]!r}")
+    return passed, refused
+
+
+def main():
+    failures = []
+    if ARGS.spark_examples:
+        # Not in CI: the whole dataset on Spark, and each query two spark-sql starts.
+        folder = spark_catalog(all_tables=True)
+        passed, refused = examples("Spark", "local[2]", failures, cwd=folder, timeout=1800)
+        print(f"engines: {passed} examples the same on Spark local[2], {refused} refused naming the step, "
+              f"{len(failures)} failed")
+        shutil.rmtree(folder, ignore_errors=True)
+        return 1 if failures else 0
+    pg = engines.start("postgres", ARGS.iq)
+    passed, refused = examples("PostgreSQL", pg.url, failures)
 
     # A port nothing listens on: refused at once, host and port named, password not shown.
     port = engines.free_port()
@@ -103,24 +121,15 @@ def cancel(pg, failures):
 def spark(failures):
     # Three small tables (a catalog of spark-sql's own in a folder of the test's),
     # then one pipeline with a join, money, a window and iq's order.
-    folder = tempfile.mkdtemp(prefix="iq-spark-engine-")
-    env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1")
-    export = subprocess.run([ARGS.iq, "--export-dataset", "spark"], capture_output=True, text=True, check=True).stdout
-    wanted = [s for s in engines.statements(export)
-              if any(f"`{t}`" in s.split("(")[0] for t in ("areas", "england", "bcf"))]
-    with open(os.path.join(folder, "load.sql"), "w") as f:
-        f.write(";\n".join(wanted) + ";\n")
-    load = subprocess.run(["spark-sql", "--master", "local[2]", "--conf", "spark.ui.enabled=false", "-S", "-f",
-                           "load.sql"], cwd=folder, env=env, capture_output=True, text=True)
-    if load.returncode != 0:
+    folder = spark_catalog(all_tables=False)
+    if folder is None:
         failures.append("spark-sql loads the export")
-        print(f"FAILED   spark-sql loads the export\n  {load.stderr[-500:]!r}")
         return
     query = ("from england | summarize days = sum(total) by fy | join left bcf on fy "
              "| derive per_plan = pooled / plans, change = days - lag(days) | select fy, days, change, per_plan")
     local = iq(["-c", query])
     start = time.time()
-    r = subprocess.run([ARGS.iq, "--format", "csv", "--engine", "local[2]", "-c", query], cwd=folder, env=env,
+    r = subprocess.run([ARGS.iq, "--format", "csv", "--engine", "local[2]", "-c", query], cwd=folder, env=SPARK_ENV,
                        capture_output=True, text=True, timeout=600)
     took = time.time() - start
     check(r.returncode == 0 and r.stdout == local.stdout and r.stdout.count("\n") > 3,
@@ -130,6 +139,23 @@ def spark(failures):
     check(r.returncode == 1 and f"127.0.0.1, port {port}" in r.stderr, "a Spark master that isn't there is named",
           r, failures)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def spark_catalog(all_tables):
+    """A folder whose spark-sql catalog holds the built-in tables (or three small ones)."""
+    folder = tempfile.mkdtemp(prefix="iq-spark-engine-")
+    export = subprocess.run([ARGS.iq, "--export-dataset", "spark"], capture_output=True, text=True, check=True).stdout
+    wanted = [s for s in engines.statements(export)
+              if all_tables or any(f"`{t}`" in s.split("(")[0] for t in ("areas", "england", "bcf"))]
+    with open(os.path.join(folder, "load.sql"), "w") as f:
+        f.write(";\n".join(wanted) + ";\n")
+    load = subprocess.run(["spark-sql", "--master", "local[2]", "--conf", "spark.ui.enabled=false",
+                           "--driver-memory", "2g", "-S", "-f", "load.sql"], cwd=folder, env=SPARK_ENV,
+                          capture_output=True, text=True)
+    if load.returncode != 0:
+        print(f"FAILED   spark-sql loads the export\n  {load.stderr[-500:]!r}")
+        return None
+    return folder
 
 
 def check(ok, what, r, failures):
@@ -142,5 +168,7 @@ def check(ok, what, r, failures):
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--iq", default=os.path.join(ROOT, ".build", "debug", "iq"))
+    ap.add_argument("--spark-examples", action="store_true",
+                    help="only the Examples through --engine local[2], on the whole dataset (slow)")
     ARGS = ap.parse_args()
     sys.exit(main())
