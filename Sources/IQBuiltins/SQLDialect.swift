@@ -170,7 +170,8 @@ public enum SQLDialect: String, CaseIterable, Sendable {
   /// An integer written with at least `width` digits (years in `2015-16`).
   public func zeroPadded(_ x: String, width: Int) -> String {
     switch self {
-    case .sqlite: return "printf('%0\(width)d', \(x))"
+    // SQLite's printf writes a null as 0000.
+    case .sqlite: return "CASE WHEN \(x) IS NOT NULL THEN printf('%0\(width)d', \(x)) END"
     case .tsql: return "RIGHT(REPLICATE('0', \(width)) + CAST(\(x) AS VARCHAR(20)), \(width))"
     default: return "lpad(CAST(\(x) AS \(storage(.text))), \(width), '0')"
     }
