@@ -121,8 +121,12 @@ extension Aggregate {
       let window = String(over.dropLast())
       let key = given == .text ? d.codePoint(x) : x
       let separator = window.hasSuffix("(") ? "" : " "
+      // The two orders must be each other's reverse, null included:
+      // DuckDB puts nulls last both ways unless told; T-SQL can't be told,
+      // and reverses them already.
+      let (up, down) = d == .tsql ? ("ASC", "DESC") : ("ASC NULLS LAST", "DESC NULLS FIRST")
       return """
-        (DENSE_RANK()\(window)\(separator)ORDER BY \(key) ASC) + DENSE_RANK()\(window)\(separator)ORDER BY \(key) DESC) - 1 \
+        (DENSE_RANK()\(window)\(separator)ORDER BY \(key) \(up)) + DENSE_RANK()\(window)\(separator)ORDER BY \(key) \(down)) - 1 \
         - MAX(CASE WHEN \(x) IS NULL THEN 1 ELSE 0 END)\(over))
         """
     })
