@@ -79,6 +79,19 @@ public struct SQLTranslator {
     return (ctes, "\(prefix)\(plan.steps.count)")
   }
 
+  /// The step whose CTE (`s3 AS (` for the third) holds a line of the
+  /// translation `steps` wrote, or nil when the line is in none (a `let`'s, the last SELECT).
+  public static func step(atLine line: Int, of sql: String) -> Int? {
+    let lines = sql.split(separator: "\n", omittingEmptySubsequences: false)
+    guard line >= 1 && line <= lines.count else { return nil }
+    for l in lines[..<line].reversed() {
+      if l.hasPrefix("SELECT ") { return nil }
+      guard l.hasPrefix("s"), l.hasSuffix(" AS ("), let n = Int(l.dropFirst().dropLast(5)) else { continue }
+      return n - 1
+    }
+    return nil
+  }
+
   func quote(_ name: String) -> String { dialect.identifier(name) }
 
   func notTranslatable(_ what: String, _ span: Span, verb: Verb) -> Diagnostic {

@@ -124,7 +124,7 @@ extension Session {
     do {
       table = try engine.run(sql, fields: remote.fields, cancellation: cancellation)
     } catch let e as EngineError {
-      let at = e.line.flatMap { Self.step(atLine: $0, of: sql) }.map { remote.steps[$0].span } ?? span
+      let at = e.line.flatMap { SQLTranslator.step(atLine: $0, of: sql) }.map { remote.steps[$0].span } ?? span
       throw Diagnostic(e.message, at: at, help: e.help ?? "'.sql' shows the SQL \(engine.label) was given")
     }
     let local = catalog.copy()
@@ -136,18 +136,5 @@ extension Session {
       [unowned self] t, path, sheet, span in
       if saving { try self.save(t, to: path, sheet: sheet, span: span) }
     }
-  }
-
-  /// The step whose CTE (`s3 AS (` for the third) holds a line of the
-  /// translation, or nil when the line is in none (a `let`'s, the last SELECT).
-  static func step(atLine line: Int, of sql: String) -> Int? {
-    let lines = sql.split(separator: "\n", omittingEmptySubsequences: false)
-    guard line >= 1 && line <= lines.count else { return nil }
-    for l in lines[..<line].reversed() {
-      if l.hasPrefix("SELECT ") { return nil }
-      guard l.hasPrefix("s"), l.hasSuffix(" AS ("), let n = Int(l.dropFirst().dropLast(5)) else { continue }
-      return n - 1
-    }
-    return nil
   }
 }

@@ -255,10 +255,10 @@ final class RemoteErrorTests: XCTestCase {
     // Each step's SELECT is the line after its "sN AS (".
     for (step, verb) in ["from", "where", "derive", "select"].enumerated() {
       let header = lines.firstIndex { $0 == "s\(step + 1) AS (" }!
-      XCTAssertEqual(Session.step(atLine: header + 2, of: sql), step, "the \(verb) step's line")
+      XCTAssertEqual(SQLTranslator.step(atLine: header + 2, of: sql), step, "the \(verb) step's line")
     }
-    XCTAssertNil(Session.step(atLine: lines.count - 1, of: sql), "the last SELECT is no step's")
-    XCTAssertNil(Session.step(atLine: 0, of: sql))
-    XCTAssertNil(Session.step(atLine: lines.count + 5, of: sql))
+    XCTAssertNil(SQLTranslator.step(atLine: lines.count - 1, of: sql), "the last SELECT is no step's")
+    XCTAssertNil(SQLTranslator.step(atLine: 0, of: sql))
+    XCTAssertNil(SQLTranslator.step(atLine: lines.count + 5, of: sql))
   }
 }
