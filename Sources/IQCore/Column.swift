@@ -1,3 +1,5 @@
+import Foundation
+
 /// Typed storage of one column. A value's slot holds a placeholder where it is null.
 public enum ColumnData: Sendable {
   case bool([Bool])
@@ -75,8 +77,22 @@ public struct Column: Sendable {
 
   /// The rows at `indices`, in that order; -1 gives a null (left join).
   public func gather(_ indices: [Int]) -> Column {
-    func pick<T>(_ a: [T], _ fill: T) -> [T] { indices.map { $0 < 0 ? fill : a[$0] } }
     let hasMissing = indices.contains(-1)
+    func pick<T>(_ a: [T], _ fill: T) -> [T] {
+      [T](unsafeUninitializedCapacity: indices.count) { out, count in
+        a.withUnsafeBufferPointer { a in
+          indices.withUnsafeBufferPointer { at in
+            let out = out.baseAddress!
+            if hasMissing {
+              for k in at.indices { (out + k).initialize(to: at[k] < 0 ? fill : a[at[k]]) }
+            } else {
+              for k in at.indices { (out + k).initialize(to: a[at[k]]) }
+            }
+          }
+        }
+        count = indices.count
+      }
+    }
     var v: [Bool]? = nil
     if valid != nil || hasMissing {
       v = indices.map { $0 >= 0 && (valid?[$0] ?? true) }
@@ -233,14 +249,27 @@ public struct Table: Sendable {
     try gather(indices, beforeEachColumn: cancellation.check)
   }
 
+  /// Large tables' columns are gathered on every core, one column each.
   private func gather(_ indices: [Int], beforeEachColumn: () throws -> Void) rethrows -> Table {
-    var columns: [Column] = []
-    for c in self.columns {
+    let all = columns + (order ?? []).map(\.column)
+    var gathered: [Column] = []
+    if indices.count >= 1 << 16 && all.count > 1 {
       try beforeEachColumn()
-      columns.append(c.gather(indices))
+      gathered = [Column](unsafeUninitializedCapacity: all.count) { out, count in
+        let out = out
+        DispatchQueue.concurrentPerform(iterations: all.count) {
+          (out.baseAddress! + $0).initialize(to: all[$0].gather(indices))
+        }
+        count = all.count
+      }
+    } else {
+      for c in all {
+        try beforeEachColumn()
+        gathered.append(c.gather(indices))
+      }
     }
-    var t = Table(fields: fields, columns: columns, rowCount: indices.count)
-    t.order = order?.map { ($0.column.gather(indices), $0.descending) }
+    var t = Table(fields: fields, columns: Array(gathered.prefix(columns.count)), rowCount: indices.count)
+    t.order = order.map { zip(gathered.dropFirst(columns.count), $0).map { ($0, $1.descending) } }
     return t
   }
 }

@@ -32,17 +32,33 @@ package enum Sorting {
     }
   }
 
-  /// The first `n` rows of the stable order by `key`, without sorting them
-  /// all: a heap keeps the best `n` seen so far.
+  /// The first `n` rows of the stable order by `key`.
   package static func top(_ n: Int, rows: Int, key: Column, descending: Bool, cancellation: Cancellation) throws
     -> [Int]
   {
+    try top(n, rows: rows, keys: [(key, descending)], cancellation: cancellation)
+  }
+
+  /// The first `n` rows of the stable order by the keys, without sorting
+  /// them all: a heap keeps the best `n` seen so far (`sort … | take n`).
+  package static func top(_ n: Int, rows: Int, keys: [(Column, descending: Bool)], cancellation: Cancellation)
+    throws -> [Int]
+  {
     guard n > 0 else { return [] }
     if n * 16 >= rows {
-      return Array(try permutation(rows: rows, keys: [(key, descending)], cancellation: cancellation).prefix(n))
+      return Array(try permutation(rows: rows, keys: keys, cancellation: cancellation).prefix(n))
     }
-    let compare = comparator(key, descending: descending)
-    // Row a comes before row b: by the key, then by position (stability).
+    let compare: Comparator
+    if let packed = packedCodes(rows: rows, keys: keys) {
+      let codes = packed.map(\.codes)
+      compare = { i, j in
+        for c in codes where c[i] != c[j] { return c[i] < c[j] ? -1 : 1 }
+        return 0
+      }
+    } else {
+      compare = rowComparator(keys)
+    }
+    // Row a comes before row b: by the keys, then by position (stability).
     func before(_ a: Int, _ b: Int) -> Bool {
       let r = compare(a, b)
       return r != 0 ? r < 0 : a < b
@@ -79,12 +95,28 @@ package enum Sorting {
     return heap.sorted(by: before)
   }
 
-  /// A stable ordering of rows by several keys.
+  /// A stable ordering of rows by several keys: by their codes (OrderCodes.swift)
+  /// when they can be coded, else by comparing values.
   package static func permutation(rows: Int, keys: [(Column, descending: Bool)], cancellation: Cancellation) throws
     -> [Int]
   {
+    if rows > 1, rows <= Int(UInt32.max), let packed = packedCodes(rows: rows, keys: keys) {
+      return try radixPermutation(rows: rows, keys: packed, cancellation: cancellation)
+    }
+    return try comparedPermutation(rows: rows, keys: keys, cancellation: cancellation)
+  }
+
+  /// The same order by comparing rows' values, key by key: what the codes
+  /// are tested against, and the way when a key can't be coded.
+  static func comparedPermutation(rows: Int, keys: [(Column, descending: Bool)], cancellation: Cancellation)
+    throws -> [Int]
+  {
+    try stableSort(rows, cancellation: cancellation, by: rowComparator(keys))
+  }
+
+  static func rowComparator(_ keys: [(Column, descending: Bool)]) -> Comparator {
     let comparators = keys.map { comparator($0.0, descending: $0.descending) }
-    return try stableSort(rows, cancellation: cancellation) { i, j in
+    return { i, j in
       for c in comparators {
         let r = c(i, j)
         if r != 0 { return r }
