@@ -210,12 +210,28 @@ public enum Dataset {
         }
       }
     }
+    // Text dictionary-coded, as a CSV's is: sorting, grouping and joins
+    // on these 158,400 rows (or 15 million after a join) work on codes.
     return Table(
       fields: t.columns.map { Field($0.name, $0.type) },
       columns: [
-        Column(.text(area)), Column(.date(month)), Column(.text(fy)), Column(.text(reason)),
+        coded(area), Column(.date(month)), coded(fy), coded(reason),
         Column(.int(days), valid: valid),
       ],
       rowCount: n)
+  }
+
+  /// A text column as codes into a table of its different values.
+  static func coded(_ values: [String]) -> Column {
+    var index: [CodePointString: UInt32] = [:]
+    var dictionary: [String] = []
+    let codes = values.map { v in
+      if let code = index[CodePointString(v)] { return code }
+      let code = UInt32(dictionary.count)
+      index[CodePointString(v)] = code
+      dictionary.append(v)
+      return code
+    }
+    return Column(.coded(codes, dictionary: dictionary))
   }
 }

@@ -38,7 +38,7 @@ public struct Executor {
   /// The engine's entry point: runs `plan` against `catalog`; `save` writes
   /// what a `save` step names; `after` sees each step's table (`.explain`).
   public static func run(
-    _ plan: Plan, catalog: Catalog, cancellation: Cancellation, after: (Int, Table) -> Void = { _, _ in },
+    _ plan: Plan, catalog: Catalog, cancellation: Cancellation, after: ((Int, Table) -> Void)? = nil,
     save: @escaping (Table, String, String?, Span) throws -> Void
   ) throws -> QueryOutcome {
     let warnings = Warnings()
@@ -48,20 +48,97 @@ public struct Executor {
   }
 
   public func run(_ plan: Plan) throws -> Table {
-    try run(plan) { _, _ in }
+    try run(plan, after: nil)
   }
 
-  /// Runs the plan, handing the table after each step to `after` (for `.explain`).
-  public func run(_ plan: Plan, after: (Int, Table) -> Void) throws -> Table {
+  /// Runs the plan, handing the table after each step to `after` (for
+  /// `.explain`). When nothing looks at the tables between steps, some
+  /// neighbours run as one (`fused`): the answer is the same, sooner.
+  public func run(_ plan: Plan, after: ((Int, Table) -> Void)?) throws -> Table {
     var t = Table(fields: [], columns: [], rowCount: 0)
-    for (n, planned) in plan.steps.enumerated() {
-      let (step, fields, span) = (planned.step, planned.fields, planned.span)
+    var n = 0
+    while n < plan.steps.count {
       try cancellation.check()
-      t = try run(step, on: t, span: span)
-      t.fields = fields
-      after(n, t)
+      if after == nil, let (table, used) = try fused(plan.steps[n...], on: t) {
+        t = table
+        n += used
+        t.fields = plan.steps[n - 1].fields
+        continue
+      }
+      let planned = plan.steps[n]
+      t = try run(planned.step, on: t, span: planned.span)
+      t.fields = planned.fields
+      after?(n, t)
+      n += 1
     }
     return t
+  }
+
+  /// Steps that run together, and how many of them: `sort … | take n` is
+  /// a top-n, which keeps the best n rows and sorts no others; after a
+  /// join, a filter or a top-n reads the joined rows' columns it needs
+  /// and only the rows it keeps are made whole. Nil: the first step runs alone.
+  func fused(_ steps: ArraySlice<Plan.Step>, on t: Table) throws -> (Table, Int)? {
+    let first = steps.startIndex
+    var top: (n: Int, keys: [(ResolvedExpr, descending: Bool)], steps: Int)? = nil
+    func topAt(_ i: Int) -> (Int, [(ResolvedExpr, descending: Bool)], Int)? {
+      guard i < steps.endIndex else { return nil }
+      switch steps[i].step {
+      case .top(let n, let key, let descending): return (n, [(key, descending)], 1)
+      case .sort(let keys):
+        guard i + 1 < steps.endIndex, case .take(let n) = steps[i + 1].step else { return nil }
+        return (n, keys, 2)
+      default: return nil
+      }
+    }
+    switch steps[first].step {
+    case .sort:
+      guard let (n, keys, count) = topAt(first) else { return nil }
+      let (perm, order) = try sortedRows(n, keys, on: t)
+      var out = t.gather(perm)
+      out.order = order
+      return (out, count)
+    case .join(let plan):
+      let rows = try joinRows(t, plan, step: steps[first].span)
+      let fields = steps[first].fields
+      if first + 1 < steps.endIndex, case .filter(let e) = steps[first + 1].step {
+        let narrow = joined(t, plan, rows, fields: fields, only: e.columnsUsed)
+        return (try joined(t, plan, rows, keeping: try filterRows(e, on: narrow)), 2)
+      }
+      top = topAt(first + 1)
+      guard let top else { return (try joined(t, plan, rows), 1) }
+      let narrow = joined(
+        t, plan, rows, fields: fields, only: top.keys.reduce(into: []) { $0.formUnion($1.0.columnsUsed) })
+      let (perm, order) = try sortedRows(top.n, top.keys, on: narrow)
+      var out = try joined(t, plan, rows, keeping: perm)
+      out.order = order
+      return (out, 1 + top.steps)
+    default:
+      return nil
+    }
+  }
+
+  /// The rows a filter keeps, warning of near misses when it keeps none.
+  func filterRows(_ e: ResolvedExpr, on t: Table) throws -> [Int] {
+    let c = Compiler.materialize(try Compiler.compile(e)(frame(t)), rows: t.rowCount)
+    guard case .bool(let keep) = c.data else { return [] }
+    let rows = (0..<t.rowCount).filter { keep[$0] && !c.isNull($0) }
+    if rows.isEmpty && t.rowCount > 0 { nearMisses(e, in: t).forEach(warnings.add) }
+    return rows
+  }
+
+  /// The rows in order of the keys (all of them, or the first `n`), and
+  /// the keys' values in that order, which windows and rank() follow.
+  func sortedRows(_ n: Int?, _ keys: [(ResolvedExpr, descending: Bool)], on t: Table) throws -> (
+    [Int], [(column: Column, descending: Bool)]
+  ) {
+    let cols = try keys.map {
+      (Compiler.materialize(try Compiler.compile($0.0)(frame(t)), rows: t.rowCount), descending: $0.descending)
+    }
+    let perm =
+      try n.map { try Sorting.top($0, rows: t.rowCount, keys: cols, cancellation: cancellation) }
+      ?? Sorting.permutation(rows: t.rowCount, keys: cols, cancellation: cancellation)
+    return (perm, cols.map { (column: $0.0.gather(perm), descending: $0.descending) })
   }
 
   func frame(_ t: Table) -> Frame { Frame(table: t, warnings: warnings, cancellation: cancellation) }
@@ -81,11 +158,7 @@ public struct Executor {
       return r
 
     case .filter(let e):
-      let c = Compiler.materialize(try Compiler.compile(e)(frame(t)), rows: t.rowCount)
-      guard case .bool(let keep) = c.data else { return t.gather([]) }
-      let out = t.gather((0..<t.rowCount).filter { keep[$0] && !c.isNull($0) })
-      if out.rowCount == 0 && t.rowCount > 0 { nearMisses(e, in: t).forEach(warnings.add) }
-      return out
+      return t.gather(try filterRows(e, on: t))
 
     case .derive(let items, let groups):
       return try derive(items, groups: groups, on: t)
@@ -108,26 +181,22 @@ public struct Executor {
       return try summarize(keys: keyExprs, aggregates: aggs, on: t)
 
     case .sort(let keys):
-      let cols = try keys.map {
-        (Compiler.materialize(try Compiler.compile($0.0)(frame(t)), rows: t.rowCount), descending: $0.descending)
-      }
-      let perm = try Sorting.permutation(rows: t.rowCount, keys: cols, cancellation: cancellation)
+      let (perm, order) = try sortedRows(nil, keys, on: t)
       var out = t.gather(perm)
-      out.order = cols.map { ($0.0.gather(perm), $0.descending) }
+      out.order = order
       return out
 
     case .take(let n):
       return t.gather(Array(0..<min(n, t.rowCount)))
 
     case .top(let n, let key, let descending):
-      let c = Compiler.materialize(try Compiler.compile(key)(frame(t)), rows: t.rowCount)
-      let perm = try Sorting.top(n, rows: t.rowCount, key: c, descending: descending, cancellation: cancellation)
+      let (perm, order) = try sortedRows(n, [(key, descending)], on: t)
       var out = t.gather(perm)
-      out.order = [(c.gather(perm), descending)]
+      out.order = order
       return out
 
     case .join(let plan):
-      return try join(t, plan, step: span)
+      return try joined(t, plan, try joinRows(t, plan, step: span))
 
     case .distinct(let cols):
       let g = try Grouping(keys: cols.map { t.columns[$0] }, rows: t.rowCount, cancellation: cancellation)
@@ -226,9 +295,19 @@ public struct Executor {
     return builder.finish()
   }
 
+  /// Which rows make a join's output: for each output row, its input row
+  /// and its row of the joined table (-1: none, a left join's miss).
+  struct JoinRows {
+    var right: Table
+    var left: [Int]
+    var rightRows: [Int]
+    /// Each input row matched one row: the input's columns stay as they are.
+    var eachOnce: Bool
+  }
+
   /// Hash join: the input's row order is kept, and a row matching several
   /// rows of the joined table is followed by them in that table's order.
-  func join(_ t: Table, _ plan: JoinPlan, step: Span) throws -> Table {
+  func joinRows(_ t: Table, _ plan: JoinPlan, step: Span) throws -> JoinRows {
     let right = try load(plan.source)
     func keyColumns(_ table: Table, _ indices: [Int], other: Table, _ otherIndices: [Int]) -> [Column] {
       zip(indices, otherIndices).map { i, j in
@@ -270,14 +349,37 @@ public struct Executor {
         ri.append(-1)
       }
     }
+    return JoinRows(right: right, left: li, rightRows: ri, eachOnce: eachOnce)
+  }
+
+  /// The join's output, or its rows at `keeping` (positions in the output).
+  func joined(_ t: Table, _ plan: JoinPlan, _ rows: JoinRows, keeping: [Int]? = nil) throws -> Table {
+    var (li, ri) = (rows.left, rows.rightRows)
+    if let keeping {
+      li = keeping.map { li[$0] }
+      ri = keeping.map { ri[$0] }
+    }
+    try cancellation.check()
     // Each row matching one row (a lookup table such as areas) keeps the
     // input's columns as they are.
-    try cancellation.check()
-    var out = eachOnce ? t : try t.gatherCancellably(li, cancellation: cancellation)
+    var out = rows.eachOnce && keeping == nil ? t : try t.gatherCancellably(li, cancellation: cancellation)
     for c in plan.rightKept {
       try cancellation.check()
-      out.columns.append(right.columns[c].gather(ri))
+      out.columns.append(rows.right.columns[c].gather(ri))
     }
+    return out
+  }
+
+  /// The join's output with only the columns at `only` made; the others
+  /// stand empty (a step after reads no others).
+  func joined(_ t: Table, _ plan: JoinPlan, _ rows: JoinRows, fields: [Field], only: Set<Int>) -> Table {
+    let columns = fields.indices.map { i -> Column in
+      guard only.contains(i) else { return Column.repeating(.null, type: fields[i].type, count: 1) }
+      if i < t.columns.count { return rows.eachOnce ? t.columns[i] : t.columns[i].gather(rows.left) }
+      return rows.right.columns[plan.rightKept[i - t.columns.count]].gather(rows.rightRows)
+    }
+    var out = Table(fields: fields, columns: columns, rowCount: rows.left.count)
+    out.order = t.order?.map { (rows.eachOnce ? $0.column : $0.column.gather(rows.left), $0.descending) }
     return out
   }
 }

@@ -109,7 +109,7 @@ extension Session {
   }
 
   /// The steps an engine can run, there; any after them (a save, a chart) here.
-  func evaluate(_ plan: Plan, on engine: Engine, saving: Bool, after: (Int, Table) -> Void) throws -> QueryOutcome {
+  func evaluate(_ plan: Plan, on engine: Engine, saving: Bool, after: ((Int, Table) -> Void)?) throws -> QueryOutcome {
     let cut =
       plan.steps.firstIndex {
         switch $0.step {

@@ -272,7 +272,7 @@ public final class Session {
   /// (statements, `.explain`, help examples, the tutorial's answers).
   /// `saving: false` runs `save` steps without writing (`.explain`);
   /// `after` sees each step's table.
-  public func evaluate(_ p: Pipeline, saving: Bool = true, after: (Int, Table) -> Void = { _, _ in }) throws
+  public func evaluate(_ p: Pipeline, saving: Bool = true, after: ((Int, Table) -> Void)? = nil) throws
     -> QueryOutcome
   {
     let plan = try resolver().resolve(p)
