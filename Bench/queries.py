@@ -1,8 +1,11 @@
 """The benchmark's queries, each in iq, DuckDB SQL, SQLite SQL and Miller.
 
-{csv} is the episodes file and {areas} the areas file. Every query's answer
-is compared across the tools after rounding numbers to two places; `ordered`
-says whether row order is part of the answer.
+{csv} is the episodes file, {areas} the areas file and {last} the row
+count less three. Every query's answer is compared across the tools after
+rounding numbers to two places; `ordered` says whether row order is part of
+the answer. A query with `builtin` reads iq's built-in tables, which the
+other tools read from a database `iq --export-dataset` made; a tool without
+a form of a query does not run it.
 """
 
 QUERIES = [
@@ -59,5 +62,22 @@ QUERIES = [
         duckdb="SELECT area, m, n, n - lag(n) OVER (PARTITION BY area ORDER BY m) AS change FROM (SELECT area, year(admitted) * 100 + month(admitted) AS m, count(*) AS n FROM read_csv('{csv}') WHERE method = 'emergency' GROUP BY area, m) ORDER BY area, m",
         sqlite="SELECT area, m, n, n - lag(n) OVER (PARTITION BY area ORDER BY m) AS change FROM (SELECT area, CAST(strftime('%Y%m', admitted) AS INTEGER) AS m, count(*) AS n FROM e WHERE method = 'emergency' GROUP BY area, m) ORDER BY area, m",
         mlr="filter '$method == \"emergency\"' then put '$m = int(strftime(strptime($admitted, \"%Y-%m-%d\"), \"%Y%m\"))' then count -g area,m then sort -f area -n m then step -a delta -f count -g area",
+    ),
+    dict(
+        name="full_sort",
+        what="every episode sorted by area and cost, numbered (a window over a full sort); the last three printed",
+        ordered=True,
+        iq='from "{csv}" | sort area, cost | derive r = row_number() | where r > {last}',
+        duckdb="SELECT * FROM (SELECT *, row_number() OVER (ORDER BY area, cost, episode_id) AS r FROM read_csv('{csv}')) WHERE r > {last} ORDER BY r",
+        sqlite="SELECT * FROM (SELECT *, row_number() OVER (ORDER BY area, CAST(cost AS REAL), CAST(episode_id AS INTEGER)) AS r FROM e) WHERE r > {last} ORDER BY r",
+    ),
+    dict(
+        name="join_sort_take",
+        what="delay_reasons joined with delayed_days by area (15.2M rows), the first by reason and total",
+        ordered=True,
+        builtin=True,
+        iq="from delay_reasons | join many delayed_days on area | sort reason, total | take 1",
+        duckdb="SELECT r.area, r.month, r.fy, r.reason, r.days, d.month, d.fy, d.nhs, d.social_care, d.both, d.total FROM delay_reasons r JOIN delayed_days d ON r.area = d.area ORDER BY r.reason, d.total, r._row, d._row LIMIT 1",
+        sqlite="SELECT r.area, r.month, r.fy, r.reason, r.days, d.month, d.fy, d.nhs, d.social_care, d.both, d.total FROM delay_reasons r JOIN delayed_days d ON r.area = d.area ORDER BY r.reason, d.total, r._row, d._row LIMIT 1",
     ),
 ]

@@ -43,21 +43,39 @@ def find_duckdb():
     return None
 
 
-def commands(q, tools, csv_path, areas):
-    fmt = dict(csv=csv_path, areas=areas)
+def commands(q, tools, csv_path, areas, rows, dbs):
+    fmt = dict(csv=csv_path, areas=areas, last=rows - 3)
     out = {}
     if "iq" in tools:
         out["iq"] = f"{tools['iq']} --format csv -c {shlex.quote(q['iq'].format(**fmt))}"
-    if "duckdb" in tools:
-        out["duckdb"] = f"{tools['duckdb']} -csv -c {shlex.quote(q['duckdb'].format(**fmt))}"
-    if "sqlite3" in tools:
-        out["sqlite3"] = (
-            f"sqlite3 :memory: -cmd '.mode csv' -cmd {shlex.quote('.import ' + csv_path + ' e')} "
-            f"-cmd {shlex.quote('.import ' + areas + ' a')} -cmd '.headers on' {shlex.quote(q['sqlite'].format(**fmt))}"
-        )
-    if "mlr" in tools:
+    if "duckdb" in tools and "duckdb" in q:
+        db = shlex.quote(dbs["duckdb"]) + " -readonly " if q.get("builtin") else ""
+        out["duckdb"] = f"{tools['duckdb']} {db}-csv -c {shlex.quote(q['duckdb'].format(**fmt))}"
+    if "sqlite3" in tools and "sqlite" in q:
+        if q.get("builtin"):
+            out["sqlite3"] = f"sqlite3 -readonly -csv -header {shlex.quote(dbs['sqlite3'])} {shlex.quote(q['sqlite'])}"
+        else:
+            out["sqlite3"] = (
+                f"sqlite3 :memory: -cmd '.mode csv' -cmd {shlex.quote('.import ' + csv_path + ' e')} "
+                f"-cmd {shlex.quote('.import ' + areas + ' a')} -cmd '.headers on' {shlex.quote(q['sqlite'].format(**fmt))}"
+            )
+    if "mlr" in tools and "mlr" in q:
         out["mlr"] = f"mlr --icsv --ocsv {q['mlr'].format(**fmt)} {csv_path}"
     return out
+
+
+def dataset_databases(iq, tools):
+    """The built-in tables in a DuckDB and a SQLite database, made once by iq --export-dataset."""
+    dbs = {}
+    for tool, dialect, ext in [("duckdb", "duckdb", "duckdb"), ("sqlite3", "sqlite", "sqlite")]:
+        if tool not in tools:
+            continue
+        path = os.path.join(ROOT, "Bench", "out", f"dataset.{ext}")
+        if not os.path.exists(path):
+            sql = subprocess.run([iq, "--export-dataset", dialect], capture_output=True, text=True, check=True).stdout
+            subprocess.run([tools[tool], path], input=sql, text=True, check=True, capture_output=True)
+        dbs[tool] = path
+    return dbs
 
 
 def normalise(text, null_as_zero=False):
@@ -104,6 +122,9 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--iq", default=os.path.join(ROOT, ".build", "release", "iq"))
     ap.add_argument("--only", nargs="*", help="query names")
+    ap.add_argument("--tools", default="iq,duckdb,sqlite3,mlr", help="which tools, comma-separated")
+    ap.add_argument("--memory-rows", type=int, nargs="*", default=[10_000_000, 20_000_000],
+                    help="row counts at which a group-by's peak memory is measured")
     args = ap.parse_args()
 
     csv_path = os.path.join(ROOT, "Bench", "out", f"episodes_{args.rows}.csv")
@@ -119,6 +140,9 @@ def main():
     for t in ["sqlite3", "mlr"]:
         if subprocess.run(["sh", "-c", f"command -v {t}"], capture_output=True).returncode == 0:
             tools[t] = t
+    wanted = args.tools.split(",")
+    tools = {t: p for t, p in tools.items() if t in wanted or t == "iq"}
+    dbs = dataset_databases(args.iq, tools)
     print(f"episodes: {args.rows:,} rows, {size_mb:.0f} MB; {args.runs} rounds; machine: {os.cpu_count()} cores")
     print("tools: " + "; ".join([
         f"iq {version(args.iq + ' --version')}",
@@ -131,7 +155,7 @@ def main():
     # Answers first: every tool must agree with iq.
     agree = True
     for q in queries:
-        cmds = commands(q, tools, csv_path, areas)
+        cmds = commands(q, tools, csv_path, areas, args.rows, dbs)
         outs = {t: subprocess.run(c, shell=True, capture_output=True, text=True) for t, c in cmds.items()}
         mine = normalise(outs["iq"].stdout, null_as_zero=False)
         for t, p in outs.items():
@@ -150,32 +174,49 @@ def main():
     times = {q["name"]: {t: [] for t in tools} for q in queries}
     for _ in range(args.runs):
         for q in queries:
-            for t, c in commands(q, tools, csv_path, areas).items():
+            for t, c in commands(q, tools, csv_path, areas, args.rows, dbs).items():
                 times[q["name"]][t].append(hyperfine_once(c))
     names = [t for t in ["iq", "duckdb", "sqlite3", "mlr"] if t in tools]
     header = f"{'query':<16}" + "".join(f"{n:>10}" for n in names) + "".join(f"{'iq/' + n:>12}" for n in names[1:])
     print("\nmedian seconds, end to end\n" + header)
     for q in queries:
-        med = {t: statistics.median(v) for t, v in times[q["name"]].items()}
-        line = f"{q['name']:<16}" + "".join(f"{med[n]:>10.3f}" for n in names)
-        line += "".join(f"{med['iq'] / med[n]:>12.2f}" for n in names[1:])
+        med = {t: statistics.median(v) for t, v in times[q["name"]].items() if v}
+        line = f"{q['name']:<16}" + "".join(f"{med[n]:>10.3f}" if n in med else f"{'-':>10}" for n in names)
+        line += "".join(f"{med['iq'] / med[n]:>12.2f}" if n in med else f"{'-':>12}" for n in names[1:])
         print(line)
 
-    print("\npeak memory (sum_by_area), MB")
+    # A group-by's peak memory as the file grows: streaming keeps it flat.
+    print("\npeak memory of sum_by_area, MB (median of 3 runs)")
     sq = next(q for q in QUERIES if q["name"] == "sum_by_area")
-    for t, c in commands(sq, tools, csv_path, areas).items():
-        print(f"  {t:<8} {peak_rss_mb(c):8.0f}")
+    peaks = {}
+    for rows in args.memory_rows:
+        path = os.path.join(ROOT, "Bench", "out", f"episodes_{rows}.csv")
+        if not os.path.exists(path):
+            subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), str(rows), path], check=True)
+        for t, c in commands(sq, {k: v for k, v in tools.items() if k in ("iq", "duckdb")}, path, areas, rows, dbs).items():
+            peaks[(t, rows)] = statistics.median(peak_rss_mb(c) for _ in range(3))
+    mem_tools = [t for t in ("iq", "duckdb") if (t, args.memory_rows[0]) in peaks]
+    print(f"  {'rows':>12}" + "".join(f"{t:>10}" for t in mem_tools) + ("      iq/duckdb" if "duckdb" in mem_tools else ""))
+    for rows in args.memory_rows:
+        line = f"  {rows:>12,}" + "".join(f"{peaks[(t, rows)]:>10.0f}" for t in mem_tools)
+        if "duckdb" in mem_tools:
+            line += f"{peaks[('iq', rows)] / peaks[('duckdb', rows)]:>15.2f}"
+        print(line)
+    if len(args.memory_rows) > 1:
+        a, b = args.memory_rows[0], args.memory_rows[-1]
+        print(f"  iq at {b:,} / at {a:,} rows: {peaks[('iq', b)] / peaks[('iq', a)]:.2f}x")
 
     # iq's phases: load once, then each query on the loaded table.
     script = f'.timer on\nlet e = from "{csv_path}"\n'
-    for q in queries:
-        script += q["iq"].format(csv=csv_path, areas=areas).replace(f'from "{csv_path}"', "from e") + "\n"
+    on_file = [q for q in queries if not q.get("builtin")]
+    for q in on_file:
+        script += q["iq"].format(csv=csv_path, areas=areas, last=args.rows - 3).replace(f'from "{csv_path}"', "from e") + "\n"
     p = subprocess.run([args.iq, "--format", "csv"], input=script, capture_output=True, text=True)
     ms = [float(m) for m in re.findall(r"time: ([0-9.]+) ms", p.stderr)]
     print("\niq phases")
     if ms:
         print(f"  load: {ms[0] / 1000:.3f} s ({size_mb / (ms[0] / 1000):.0f} MB/s)")
-        for q, t in zip(queries, ms[1:]):
+        for q, t in zip(on_file, ms[1:]):
             print(f"  {q['name']:<16} {t / 1000:.3f} s")
 
     # Reading a file as exports write it, against the plain one.
