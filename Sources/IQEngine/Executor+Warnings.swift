@@ -8,15 +8,16 @@ import IQSyntax
 extension Executor {
   /// A join whose keys repeat in the joined table: each input row appears
   /// once per match, and any sum after it counts the row that many times.
-  func fanOut(_ t: Table, _ right: Table, _ plan: JoinPlan, _ matches: [[Int]?], total: Int, step: Span)
+  func fanOut(_ t: Table, _ right: Table, _ plan: JoinPlan, _ matches: JoinMatches, total: Int, step: Span)
     -> Diagnostic?
   {
     var repeated = 0
     var most = 0
-    for m in matches {
-      guard let m, m.count > 1 else { continue }
+    for k in matches.listOf where k >= 0 {
+      let size = matches.size(Int(k))
+      guard size > 1 else { continue }
       repeated += 1
-      most = max(most, m.count)
+      most = max(most, size)
     }
     guard repeated > 0 else { return nil }
     let keys = plan.leftKeys.map { t.fields[$0].name }

@@ -122,7 +122,18 @@ public struct Executor {
   func filterRows(_ e: ResolvedExpr, on t: Table) throws -> [Int] {
     let c = Compiler.materialize(try Compiler.compile(e)(frame(t)), rows: t.rowCount)
     guard case .bool(let keep) = c.data else { return [] }
-    let rows = (0..<t.rowCount).filter { keep[$0] && !c.isNull($0) }
+    var rows: [Int] = []
+    if keep.count == t.rowCount {
+      keep.withUnsafeBufferPointer { keep in
+        if let valid = c.valid {
+          for i in 0..<t.rowCount where keep[i] && valid[i] { rows.append(i) }
+        } else {
+          for i in 0..<t.rowCount where keep[i] { rows.append(i) }
+        }
+      }
+    } else {
+      rows = (0..<t.rowCount).filter { keep[$0] && !c.isNull($0) }  // one value for every row
+    }
     if rows.isEmpty && t.rowCount > 0 { nearMisses(e, in: t).forEach(warnings.add) }
     return rows
   }
@@ -217,25 +228,31 @@ public struct Executor {
     }
   }
 
-  /// For each left row, the right rows whose keys equal its keys (nil: none,
-  /// or a null key). One text or int key is hashed as itself; other keys as values.
+  /// For each left row, the right rows whose keys equal its keys (none for
+  /// a null key). One text or int key is hashed as itself; other keys as values.
   package static func matches(
     left lk: [Column], leftRows: Int, right rk: [Column], rightRows: Int, cancellation: Cancellation
-  ) throws
-    -> [[Int]?]
-  {
-    func typed<K: Hashable>(_ l: [K], _ r: [K]) throws -> [[Int]?] {
-      var index: [K: [Int]] = [:]
+  ) throws -> JoinMatches {
+    /// The right rows by key, each key's rows a list; then each left row's list.
+    /// `l` is the left column's values, or (`rowsOfLeft` false) its dictionary's.
+    func typed<K: Hashable>(_ l: [K], _ r: [K], rowsOfLeft: Bool = true) throws -> JoinMatches {
+      var index: [K: Int32] = [:]
+      var lists: [[Int]] = []
       for i in 0..<rightRows where !rk[0].isNull(i) {
         try cancellation.poll(i)
-        index[r[i], default: []].append(i)
+        if let k = index[r[i]] {
+          lists[Int(k)].append(i)
+        } else {
+          index[r[i]] = Int32(lists.count)
+          lists.append([i])
+        }
       }
-      var out = [[Int]?](repeating: nil, count: leftRows)
-      for i in 0..<leftRows where !lk[0].isNull(i) {
+      var listOf = [Int32](repeating: -1, count: l.count)
+      for i in l.indices where !rowsOfLeft || !lk[0].isNull(i) {
         try cancellation.poll(i)
-        out[i] = index[l[i]]
+        listOf[i] = index[l[i]] ?? -1
       }
-      return out
+      return JoinMatches(lists, listOf: listOf)
     }
     if lk.count == 1 {
       switch (lk[0].data, rk[0].data) {
@@ -243,18 +260,14 @@ public struct Executor {
         // Match each different left value once, then rows by their codes.
         let right = rk[0].decoded()
         guard case .text(let r) = right.data else { break }
-        var index: [CodePointString: [Int]] = [:]
-        for i in 0..<rightRows where !right.isNull(i) {
-          try cancellation.poll(i)
-          index[CodePointString(r[i]), default: []].append(i)
-        }
-        let found = dictionary.map { index[CodePointString($0)] }
-        var out = [[Int]?](repeating: nil, count: leftRows)
+        let byText = try typed(
+          dictionary.map(CodePointString.init), r.map(CodePointString.init), rowsOfLeft: false)
+        var listOf = [Int32](repeating: -1, count: leftRows)
         for i in 0..<leftRows where !lk[0].isNull(i) {
           try cancellation.poll(i)
-          out[i] = found[Int(l[i])]
+          listOf[i] = byText.listOf[Int(l[i])]
         }
-        return out
+        return JoinMatches(starts: byText.starts, rows: byText.rows, listOf: listOf)
       case (.text, .coded):
         return try matches(
           left: [lk[0]], leftRows: leftRows, right: [rk[0].decoded()], rightRows: rightRows, cancellation: cancellation)
@@ -264,20 +277,26 @@ public struct Executor {
       default: break
       }
     }
-    var index: [[Value]: [Int]] = [:]
+    var index: [[Value]: Int32] = [:]
+    var lists: [[Int]] = []
     for r in 0..<rightRows {
       try cancellation.poll(r)
       let key = rk.map { $0[r] }
       if key.contains(where: \.isNull) { continue }
-      index[key, default: []].append(r)
+      if let k = index[key] {
+        lists[Int(k)].append(r)
+      } else {
+        index[key] = Int32(lists.count)
+        lists.append([r])
+      }
     }
-    var out = [[Int]?](repeating: nil, count: leftRows)
+    var listOf = [Int32](repeating: -1, count: leftRows)
     for l in 0..<leftRows {
       if l % 4096 == 0 { try cancellation.check() }
       let key = lk.map { $0[l] }
-      out[l] = key.contains(where: \.isNull) ? nil : index[key]
+      if !key.contains(where: \.isNull) { listOf[l] = index[key] ?? -1 }
     }
-    return out
+    return JoinMatches(lists, listOf: listOf)
   }
 
   /// Rows of `a` (or nulls) then rows of `b` (or nulls), in their common type.
@@ -299,10 +318,9 @@ public struct Executor {
   /// and its row of the joined table (-1: none, a left join's miss).
   struct JoinRows {
     var right: Table
-    var left: [Int]
+    /// Nil: each input row matched one row, so its rows stay as they are.
+    var left: [Int]?
     var rightRows: [Int]
-    /// Each input row matched one row: the input's columns stay as they are.
-    var eachOnce: Bool
   }
 
   /// Hash join: the input's row order is kept, and a row matching several
@@ -317,30 +335,43 @@ public struct Executor {
     }
     let lk = keyColumns(t, plan.leftKeys, other: right, plan.rightKeys)
     let rk = keyColumns(right, plan.rightKeys, other: t, plan.leftKeys)
-    let matchesOf = try Executor.matches(
+    let matches = try Executor.matches(
       left: lk, leftRows: t.rowCount, right: rk, rightRows: right.rowCount, cancellation: cancellation)
     // Count the output first, so a join that would explode is refused
     // before any memory is spent on it.
-    let total = matchesOf.reduce(0) { $0 + ($1?.count ?? (plan.isLeft ? 1 : 0)) }
+    var total = 0
+    var eachOnce = true
+    matches.listOf.withUnsafeBufferPointer { listOf in
+      for l in 0..<t.rowCount {
+        let size = listOf[l] < 0 ? 0 : matches.size(Int(listOf[l]))
+        total += size == 0 && plan.isLeft ? 1 : size
+        if size != 1 { eachOnce = false }
+      }
+    }
     let width = t.columns.count + plan.rightKept.count
     if total > Executor.maxJoinRows || total * max(1, width) > Executor.maxJoinCells {
       throw Diagnostic(
         "this join would give \(groupThousands(String(total))) rows, more than iq will hold (\(groupThousands(String(min(Executor.maxJoinRows, Executor.maxJoinCells / max(1, width))))))",
         at: plan.span, help: "join on more columns, or filter both sides first, so that each row matches fewer rows")
     }
-    if !plan.many, total > t.rowCount, let d = fanOut(t, right, plan, matchesOf, total: total, step: step) {
+    if !plan.many, total > t.rowCount, let d = fanOut(t, right, plan, matches, total: total, step: step) {
       warnings.add(d)
+    }
+    try cancellation.check()
+    if eachOnce {
+      // Each row matches one row: the input's rows stay as they are.
+      let ri = matches.listOf.map { matches.rows[matches.starts[Int($0)]] }
+      return JoinRows(right: right, left: nil, rightRows: ri)
     }
     var li: [Int] = []
     var ri: [Int] = []
     li.reserveCapacity(total)
     ri.reserveCapacity(total)
-    var eachOnce = true
     for l in 0..<t.rowCount {
       if l % 4096 == 0 { try cancellation.check() }
-      if matchesOf[l]?.count != 1 { eachOnce = false }
-      if let matches = matchesOf[l] {
-        for r in matches {
+      let k = Int(matches.listOf[l])
+      if k >= 0 {
+        for r in matches.rows[matches.starts[k]..<matches.starts[k + 1]] {
           li.append(l)
           ri.append(r)
         }
@@ -349,20 +380,20 @@ public struct Executor {
         ri.append(-1)
       }
     }
-    return JoinRows(right: right, left: li, rightRows: ri, eachOnce: eachOnce)
+    return JoinRows(right: right, left: li, rightRows: ri)
   }
 
   /// The join's output, or its rows at `keeping` (positions in the output).
   func joined(_ t: Table, _ plan: JoinPlan, _ rows: JoinRows, keeping: [Int]? = nil) throws -> Table {
-    var (li, ri) = (rows.left, rows.rightRows)
+    var (li, ri) = (rows.left ?? [], rows.rightRows)
     if let keeping {
-      li = keeping.map { li[$0] }
+      li = rows.left.map { li in keeping.map { li[$0] } } ?? keeping
       ri = keeping.map { ri[$0] }
     }
     try cancellation.check()
     // Each row matching one row (a lookup table such as areas) keeps the
     // input's columns as they are.
-    var out = rows.eachOnce && keeping == nil ? t : try t.gatherCancellably(li, cancellation: cancellation)
+    var out = rows.left == nil && keeping == nil ? t : try t.gatherCancellably(li, cancellation: cancellation)
     for c in plan.rightKept {
       try cancellation.check()
       out.columns.append(rows.right.columns[c].gather(ri))
@@ -375,11 +406,46 @@ public struct Executor {
   func joined(_ t: Table, _ plan: JoinPlan, _ rows: JoinRows, fields: [Field], only: Set<Int>) -> Table {
     let columns = fields.indices.map { i -> Column in
       guard only.contains(i) else { return Column.repeating(.null, type: fields[i].type, count: 1) }
-      if i < t.columns.count { return rows.eachOnce ? t.columns[i] : t.columns[i].gather(rows.left) }
+      if i < t.columns.count { return rows.left.map { t.columns[i].gather($0) } ?? t.columns[i] }
       return rows.right.columns[plan.rightKept[i - t.columns.count]].gather(rows.rightRows)
     }
-    var out = Table(fields: fields, columns: columns, rowCount: rows.left.count)
-    out.order = t.order?.map { (rows.eachOnce ? $0.column : $0.column.gather(rows.left), $0.descending) }
+    var out = Table(fields: fields, columns: columns, rowCount: rows.rightRows.count)
+    out.order = t.order?.map { o in (rows.left.map { o.column.gather($0) } ?? o.column, o.descending) }
     return out
   }
+}
+
+/// Which right rows each left row of a join matches: lists of right rows
+/// end to end, and each left row's list, so left rows with one key share
+/// one list and nothing is counted per row.
+package struct JoinMatches {
+  /// List k is `rows[starts[k]..<starts[k + 1]]`.
+  package var starts: [Int]
+  package var rows: [Int]
+  /// Each left row's list; -1: no match, or a null key.
+  package var listOf: [Int32]
+
+  init(starts: [Int], rows: [Int], listOf: [Int32]) {
+    self.starts = starts
+    self.rows = rows
+    self.listOf = listOf
+  }
+
+  init(_ lists: [[Int]], listOf: [Int32]) {
+    var starts = [0]
+    starts.reserveCapacity(lists.count + 1)
+    for list in lists { starts.append(starts.last! + list.count) }
+    self.init(starts: starts, rows: lists.flatMap { $0 }, listOf: listOf)
+  }
+
+  func size(_ list: Int) -> Int { starts[list + 1] - starts[list] }
+
+  /// Left row i's matches; nil when it has none.
+  package subscript(i: Int) -> ArraySlice<Int>? {
+    let k = Int(listOf[i])
+    return k < 0 ? nil : rows[starts[k]..<starts[k + 1]]
+  }
+
+  /// Left rows with no match.
+  package var unmatched: Int { listOf.reduce(0) { $0 + ($1 < 0 ? 1 : 0) } }
 }

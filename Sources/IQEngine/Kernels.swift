@@ -188,6 +188,15 @@ enum Kernels {
     if case .coded = a.data { return compare(op, a.decoded(), b, rows: rows) }
     if case .coded = b.data { return compare(op, a, b.decoded(), rows: rows) }
     switch (a.data, b.data) {
+    case (.int(let x), .int(let y)), (.money(let x), .money(let y)):
+      if let out = ordered(op, x, y, rows: n, valid: valid) { return Column(.bool(out), valid: valid) }
+    case (.number(let x), .number(let y)):
+      if let out = ordered(op, x, y, rows: n, valid: valid) { return Column(.bool(out), valid: valid) }
+    case (.date(let x), .date(let y)):
+      if let out = ordered(op, x, y, rows: n, valid: valid) { return Column(.bool(out), valid: valid) }
+    default: break
+    }
+    switch (a.data, b.data) {
     case (.int(let x), .int(let y)), (.money(let x), .money(let y)): return run(x, y, <, ==)
     case (.number(let x), .number(let y)): return run(x, y, <, ==)
     case (.date(let x), .date(let y)): return run(x, y, <, ==)
@@ -197,6 +206,34 @@ enum Kernels {
     default:
       return Column.repeating(.null, type: .bool, count: n)
     }
+  }
+
+  /// A comparison of two arrays of `rows` values or one (a constant), in
+  /// one loop per operator with no call per row; false where a row is null.
+  /// Nil when the arrays are neither (the general path then answers).
+  @inline(__always) static func ordered<T: Comparable>(
+    _ op: BinaryOp, _ x: [T], _ y: [T], rows n: Int, valid: [Bool]?
+  ) -> [Bool]? {
+    guard x.count == n || x.count == 1, y.count == n || y.count == 1, !x.isEmpty, !y.isEmpty else { return nil }
+    // Index masks: all ones walks the array, zero stays on its one value.
+    let mx = x.count == 1 ? 0 : ~0, my = y.count == 1 ? 0 : ~0
+    var out = [Bool](unsafeUninitializedCapacity: n) { out, count in
+      x.withUnsafeBufferPointer { x in
+        y.withUnsafeBufferPointer { y in
+          switch op {
+          case .equal: for i in 0..<n { out[i] = x[i & mx] == y[i & my] }
+          case .notEqual: for i in 0..<n { out[i] = x[i & mx] != y[i & my] }
+          case .less: for i in 0..<n { out[i] = x[i & mx] < y[i & my] }
+          case .lessEqual: for i in 0..<n { out[i] = !(y[i & my] < x[i & mx]) }
+          case .greater: for i in 0..<n { out[i] = y[i & my] < x[i & mx] }
+          default: for i in 0..<n { out[i] = !(x[i & mx] < y[i & my]) }
+          }
+        }
+      }
+      count = n
+    }
+    if let valid { for i in 0..<n where !valid[i] { out[i] = false } }
+    return out
   }
 
   /// When one side is a coded column and the other one value, the test's
@@ -217,6 +254,27 @@ enum Kernels {
   /// Three-valued `and` / `or`.
   static func logic(_ op: BinaryOp, _ a: Column, _ b: Column, rows: Int) -> Column {
     let n = width(a, b, rows)
+    // Neither side has a null: one loop over the two arrays.
+    if a.valid == nil, b.valid == nil, case .bool(let x) = a.data, case .bool(let y) = b.data,
+      x.count == n || x.count == 1, y.count == n || y.count == 1, !x.isEmpty, !y.isEmpty
+    {
+      let mx = x.count == 1 ? 0 : ~0, my = y.count == 1 ? 0 : ~0
+      // A Bool is the byte 0 or 1: `and` and `or` of the bytes, without branches.
+      let out = [Bool](unsafeUninitializedCapacity: n) { out, count in
+        x.withUnsafeBytes { x in
+          y.withUnsafeBytes { y in
+            let o = UnsafeMutableRawPointer(out.baseAddress!).assumingMemoryBound(to: UInt8.self)
+            if op == .and {
+              for i in 0..<n { o[i] = x[i & mx] & y[i & my] }
+            } else {
+              for i in 0..<n { o[i] = x[i & mx] | y[i & my] }
+            }
+          }
+        }
+        count = n
+      }
+      return Column(.bool(out))
+    }
     func value(_ c: Column, _ i: Int) -> Bool? {
       let j = c.count == 1 ? 0 : i
       if c.isNull(j) { return nil }

@@ -121,7 +121,7 @@ public enum Explain {
         left: join.leftKeys.map { t.columns[$0] }, leftRows: t.rowCount,
         right: join.rightKeys.map { right.columns[$0] }, rightRows: right.rowCount, cancellation: session.cancellation)
     else { return 0 }
-    return matches.filter { $0 == nil }.count
+    return matches.unmatched
   }
 
   /// A table by its name, a file as "the file x.csv".
