@@ -108,9 +108,34 @@ package struct Grouping {
       return (out, map.count + (nullCode >= 0 ? 1 : 0))
     }
     func at<T>(_ a: [T]) -> (Int) -> T { a.count == 1 ? { _ in a[0] } : { a[$0] } }
+    /// Whole numbers in a narrow range (months, years, small counts): a
+    /// slot for each number in it rather than hashing, numbered the same.
+    func dense<T: FixedWidthInteger>(_ a: [T]) throws -> ([Int], Int)? {
+      guard a.count == rows, rows > 0 else { return nil }
+      var lo = a[0], hi = a[0]
+      for x in a {
+        lo = Swift.min(lo, x)
+        hi = Swift.max(hi, x)
+      }
+      let (difference, overflow) = hi.subtractingReportingOverflow(lo)
+      guard !overflow, let span = Int(exactly: difference), span < Swift.max(rows, 1 << 16) else { return nil }
+      var slot = [Int](repeating: -1, count: span + 2)  // the last: null
+      var next = 0
+      var out = [Int](repeating: 0, count: rows)
+      for i in 0..<rows {
+        try cancellation.poll(i)
+        let k = anyNull && c.isNull(i) ? span + 1 : Int(a[i] - lo)
+        if slot[k] < 0 {
+          slot[k] = next
+          next += 1
+        }
+        out[i] = slot[k]
+      }
+      return (out, next)
+    }
     switch c.data {
     case .bool(let a): return try encode(at(a))
-    case .int(let a), .money(let a): return try encode(at(a))
+    case .int(let a), .money(let a): return try dense(a) ?? encode(at(a))
     case .number(let a):
       let get = at(a)
       return try encode { get($0) == 0 ? 0 : get($0) }  // -0.0 groups with 0
@@ -135,7 +160,7 @@ package struct Grouping {
         out[i] = dense[k]
       }
       return (out, next)
-    case .date(let a): return try encode(at(a))
+    case .date(let a): return try dense(a) ?? encode(at(a))
     case .null: return ([Int](repeating: 0, count: rows), 1)
     }
   }
