@@ -138,34 +138,9 @@ extension Aggregate {
       example: "from england | summarize days = sum(total) by fy | take 3"),
     allowed: numeric, explained: { "add up \($0 ?? "")" },
     kernel: { x, groups, rows, type, span, cancellation in
-      let x = x!
-      let g = groups.groupOf
-      var any = [Bool](repeating: false, count: groups.count)
-      switch x.data {
-      case .int(let a), .money(let a):
-        var sums = [Int64](repeating: 0, count: groups.count)
-        for i in 0..<rows where !x.isNull(i) {
-          let (s, o) = sums[g[i]].addingReportingOverflow(a[i])
-          if o {
-            throw Diagnostic(
-              "integer overflow in sum: the total is past ±9,223,372,036,854,775,807", at: span,
-              help: "sum(number(x)) adds as numbers")
-          }
-          sums[g[i]] = s
-          any[g[i]] = true
-        }
-        return Column(x.type == .money ? .money(sums) : .int(sums), valid: any)
-      case .number(let a):
-        var sums = [Double](repeating: 0, count: groups.count)
-        for i in 0..<rows where !x.isNull(i) {
-          sums[g[i]] += a[i]
-          any[g[i]] = true
-        }
-        for total in sums { _ = try finite(total, in: "sum", span: span) }
-        return Column(.number(sums), valid: any)
-      default:
-        return Column.repeating(.null, type: type, count: groups.count)
-      }
+      var totals = Totals(groups: groups.count, averaging: false)
+      try totals.add(x!, rows: rows, groupOf: groups.groupOf, span: span)
+      return try totals.sum(type: type, of: x!.type, span: span)
     },
     sql: .call(inDerive: true) { x, over, result, d, given in
       // PostgreSQL sums integers as numerics and DuckDB as 128-bit: back to 64.
@@ -179,41 +154,9 @@ extension Aggregate {
       example: "from england | summarize mean = avg(total) by fy | take 3"),
     allowed: numeric, result: { $0 == .money ? .money : .number }, explained: { "average \($0 ?? "")" },
     kernel: { x, groups, rows, type, span, cancellation in
-      let x = x!
-      let g = groups.groupOf
-      var sums = [Double](repeating: 0, count: groups.count)
-      var exact = [Int64](repeating: 0, count: groups.count)
-      var counts = [Int](repeating: 0, count: groups.count)
-      var exactOverflow = false
-      for i in 0..<rows where !x.isNull(i) {
-        counts[g[i]] += 1
-        switch x.data {
-        case .int(let a), .money(let a):
-          let (s, o) = exact[g[i]].addingReportingOverflow(a[i])
-          exact[g[i]] = s
-          exactOverflow = exactOverflow || o
-          sums[g[i]] += Double(a[i])
-        case .number(let a): sums[g[i]] += a[i]
-        default: break
-        }
-      }
-      let valid = counts.map { $0 > 0 }
-      if type == .money {
-        let r = try (0..<groups.count).map { k -> Int64 in
-          guard counts[k] > 0 else { return 0 }
-          guard !exactOverflow, let p = Money.divide(exact[k], by: Double(counts[k])) else {
-            throw Diagnostic("money overflow in avg", at: span)
-          }
-          return p
-        }
-        return Column(.money(r), valid: valid)
-      }
-      let useExact = !exactOverflow && x.type == .int
-      let means = try (0..<groups.count).map { k in
-        counts[k] == 0
-          ? 0 : try finite((useExact ? Double(exact[k]) : sums[k]) / Double(counts[k]), in: "avg", span: span)
-      }
-      return Column(.number(means), valid: valid)
+      var totals = Totals(groups: groups.count, averaging: true)
+      try totals.add(x!, rows: rows, groupOf: groups.groupOf, span: span)
+      return try totals.mean(type: type, of: x!.type, span: span)
     },
     sql: .call(inDerive: true) { x, over, result, d, given in
       let mean = "AVG(\(d.double(x)))\(over)"
@@ -383,4 +326,100 @@ func roundedMean(_ a: Int64, _ b: Int64) -> Int64 {
   let (sum, overflow) = a.addingReportingOverflow(b)
   if !overflow { return sum / 2 + (sum % 2 == 0 ? 0 : (sum > 0 ? 1 : -1)) }
   return a / 2 + b / 2 + (a % 2 + b % 2) / 2
+}
+
+/// The running totals of sum and avg per group, fed rows in order: all of
+/// them at once by the kernels, or a block at a time when a file is read
+/// in blocks (`Executor.streamed`), so both add in the same order and give
+/// the same bits.
+package struct Totals {
+  /// Numbers' sums (and avg's sums of whole numbers as numbers).
+  var sums: [Double]
+  /// Whole numbers' and pence's exact sums.
+  var exact: [Int64]
+  /// Values that aren't null, per group.
+  var counts: [Int]
+  /// avg: an exact sum went past Int64 (sum throws instead).
+  var overflow = false
+  let averaging: Bool
+
+  package init(groups: Int, averaging: Bool) {
+    sums = [Double](repeating: 0, count: groups)
+    exact = [Int64](repeating: 0, count: groups)
+    counts = [Int](repeating: 0, count: groups)
+    self.averaging = averaging
+  }
+
+  package var groups: Int { counts.count }
+
+  /// Room for groups first met later.
+  package mutating func grow(to groups: Int) {
+    guard groups > counts.count else { return }
+    let more = groups - counts.count
+    sums += repeatElement(0, count: more)
+    exact += repeatElement(0, count: more)
+    counts += repeatElement(0, count: more)
+  }
+
+  /// Row i of `x` (of `rows`) into group `g[i]`.
+  package mutating func add(_ x: Column, rows: Int, groupOf g: [Int], span: Span) throws {
+    switch x.data {
+    case .int(let a), .money(let a):
+      for i in 0..<rows where !x.isNull(i) {
+        counts[g[i]] += 1
+        let (s, o) = exact[g[i]].addingReportingOverflow(a[i])
+        if averaging {
+          overflow = overflow || o
+          sums[g[i]] += Double(a[i])
+        } else if o {
+          throw Diagnostic(
+            "integer overflow in sum: the total is past ±9,223,372,036,854,775,807", at: span,
+            help: "sum(number(x)) adds as numbers")
+        }
+        exact[g[i]] = s
+      }
+    case .number(let a):
+      for i in 0..<rows where !x.isNull(i) {
+        counts[g[i]] += 1
+        sums[g[i]] += a[i]
+      }
+    default:
+      for i in 0..<rows where !x.isNull(i) { counts[g[i]] += 1 }
+    }
+  }
+
+  /// sum: money stays money; null where a group had no values.
+  package func sum(type: DataType, of argument: DataType, span: Span) throws -> Column {
+    let any = counts.map { $0 > 0 }
+    switch argument {
+    case .int: return Column(.int(exact), valid: any)
+    case .money: return Column(.money(exact), valid: any)
+    case .number:
+      for total in sums { _ = try finite(total, in: "sum", span: span) }
+      return Column(.number(sums), valid: any)
+    default: return Column.repeating(.null, type: type, count: groups)
+    }
+  }
+
+  /// avg: of money, money rounded to the penny; of whole numbers, exact
+  /// sums divided unless one went past Int64.
+  package func mean(type: DataType, of argument: DataType, span: Span) throws -> Column {
+    let valid = counts.map { $0 > 0 }
+    if type == .money {
+      let r = try (0..<groups).map { k -> Int64 in
+        guard counts[k] > 0 else { return 0 }
+        guard !overflow, let p = Money.divide(exact[k], by: Double(counts[k])) else {
+          throw Diagnostic("money overflow in avg", at: span)
+        }
+        return p
+      }
+      return Column(.money(r), valid: valid)
+    }
+    let useExact = !overflow && argument == .int
+    let means = try (0..<groups).map { k in
+      counts[k] == 0
+        ? 0 : try finite((useExact ? Double(exact[k]) : sums[k]) / Double(counts[k]), in: "avg", span: span)
+    }
+    return Column(.number(means), valid: valid)
+  }
 }

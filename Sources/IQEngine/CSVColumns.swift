@@ -107,7 +107,7 @@ extension CSVReader {
 
   /// About this many bytes a block: big enough that starting one costs
   /// nothing, small enough that two of them are little memory.
-  static let blockSize = 8 << 20
+  package static let blockSize = 8 << 20
 
   /// Pass one: field counts, and the types each column's values allow.
   struct Classifier: CSVVisitor {
@@ -829,7 +829,7 @@ extension CSVReader {
   /// line break), so the blocks are not whole records.
   static func classify(
     _ input: Input, _ parts: [Range<Int>], _ wanted: [Bool], guessing: Bool, _ scanner: CSVScanner,
-    _ source: @escaping () -> SourceFile
+    _ source: @escaping () -> SourceFile, quotes quotesSeen: ((Int) -> Void)? = nil
   ) throws -> [Classifier]? {
     let p = input.p
     let sample = parts.first.map { $0.lowerBound..<min($0.upperBound, $0.lowerBound + 1 << 16) } ?? 0..<0
@@ -848,7 +848,7 @@ extension CSVReader {
     var badUTF8 = [Int?](repeating: nil, count: parts.count)
     var nul = [Int?](repeating: nil, count: parts.count)
     var errors = [Error?](repeating: nil, count: parts.count)
-    let several = parts.count > 1
+    let several = parts.count > 1 || quotesSeen != nil
     classifiers.withUnsafeMutableBufferPointer { results in
       quotes.withUnsafeMutableBufferPointer { quotes in
         badUTF8.withUnsafeMutableBufferPointer { badUTF8 in
@@ -878,6 +878,7 @@ extension CSVReader {
         }
       }
     }
+    quotesSeen?(quotes.reduce(0, +))
     // A block starts inside a quoted field when the quotes before it are odd.
     var before = 0
     for k in parts.indices {

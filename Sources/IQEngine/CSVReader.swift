@@ -57,17 +57,12 @@ public enum CSVReader {
     let tab = (path as NSString).pathExtension.lowercased() == "tsv"
     // A large file is mapped rather than copied, and each block's pages
     // are given back once read, so the file never sits whole in memory.
-    if size >= mapAbove, let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED {
-      defer { munmap(base, size) }
-      let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-      let p = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size)
-      let release: (Range<Int>) -> Void = { r in
-        let from = (r.lowerBound + page - 1) / page * page, to = r.upperBound / page * page
-        if to > from { madvise(base + from, to - from, MADV_DONTNEED) }
+    if size >= mapAbove, let mapped = MappedFile(fd, size: size) {
+      return try withExtendedLifetime(mapped) {
+        try parse(
+          Input(p: mapped.bytes, release: mapped.release, blockSize: blockSize, cancellation: cancellation),
+          name: path, options: options, tab: tab, columns: wanted)
       }
-      return try parse(
-        Input(p: p, release: release, blockSize: blockSize, cancellation: cancellation), name: path,
-        options: options, tab: tab, columns: wanted)
     }
     guard let bytes = readFile(fd, size: size) else {
       throw Diagnostic("can't read \(path): \(String(cString: strerror(errno)))", at: nil)
@@ -77,6 +72,25 @@ public enum CSVReader {
         Input(p: $0, blockSize: blockSize, cancellation: cancellation), name: path, options: options, tab: tab,
         columns: wanted)
     }
+  }
+
+  /// A file mapped into memory, unmapped when this goes; `release` gives
+  /// back the pages of a range read, so the file never sits whole in memory.
+  final class MappedFile {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let release: (Range<Int>) -> Void
+
+    init?(_ fd: Int32, size: Int) {
+      guard size > 0, let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else { return nil }
+      bytes = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size)
+      let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+      release = { r in
+        let from = (r.lowerBound + page - 1) / page * page, to = r.upperBound / page * page
+        if to > from { madvise(base + from, to - from, MADV_DONTNEED) }
+      }
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
   }
 
   /// Files this big are mapped into memory rather than read into it.

@@ -35,14 +35,18 @@ extension Executor {
     let f = Frame(
       table: keyTable, aggregateInput: t, grouping: grouping, warnings: warnings, cancellation: cancellation)
     let values = try aggs.map { Compiler.materialize(try Compiler.compile($0)(f), rows: groupCount) }
-    var out = Table(fields: [], columns: keyTable.columns + values, rowCount: groupCount)
-    if !keys.isEmpty {
-      // Rows sorted by the keys, ascending, nulls last.
-      let perm = try Sorting.permutation(
-        rows: groupCount, keys: keyTable.columns.map { ($0, false) }, cancellation: cancellation)
-      out = out.gather(perm)
-      out.order = out.columns.prefix(keys.count).map { ($0, false) }
-    }
+    return try orderedByKeys(
+      Table(fields: [], columns: keyTable.columns + values, rowCount: groupCount), keys: keys.count)
+  }
+
+  /// A summarize's rows sorted by its keys (the first `keys` columns),
+  /// ascending, nulls last, which later windows follow.
+  func orderedByKeys(_ t: Table, keys: Int) throws -> Table {
+    guard keys > 0 else { return t }
+    let perm = try Sorting.permutation(
+      rows: t.rowCount, keys: t.columns.prefix(keys).map { ($0, false) }, cancellation: cancellation)
+    var out = t.gather(perm)
+    out.order = out.columns.prefix(keys).map { ($0, false) }
     return out
   }
 

@@ -20,6 +20,9 @@ public struct Executor {
   public let cancellation: Cancellation
   /// `save` writes here; the session decides how (and reports what).
   public var save: (Table, String, String?, Span) throws -> Void
+  /// Steps run on one block of a file at a time (`streamed`): a filter
+  /// that keeps no row of a block says nothing of near misses.
+  var blockwise = false
 
   public init(
     catalog: Catalog, warnings: Warnings, cancellation: Cancellation,
@@ -134,7 +137,7 @@ public struct Executor {
     } else {
       rows = (0..<t.rowCount).filter { keep[$0] && !c.isNull($0) }  // one value for every row
     }
-    if rows.isEmpty && t.rowCount > 0 { nearMisses(e, in: t).forEach(warnings.add) }
+    if rows.isEmpty && t.rowCount > 0 && !blockwise { nearMisses(e, in: t).forEach(warnings.add) }
     return rows
   }
 

@@ -50,7 +50,10 @@ public final class Catalog: @unchecked Sendable {
 
   /// A catalog with the same tables, sharing what is already decoded;
   /// what is added to it later is its own.
-  public func copy() -> Catalog {
+  public func copy() -> Catalog { copy(readFile: readFile) }
+
+  /// A copy whose files are read by `readFile`.
+  public func copy(readFile: @escaping FileReader) -> Catalog {
     let c = Catalog(readFile: readFile)
     c.entries = entries
     c.loaded = loaded

@@ -264,8 +264,8 @@ public final class Session {
 
   /// The resolver for this session's tables and `let` values: the one
   /// place one is made.
-  func resolver(valueTypes: [String: DataType] = [:]) -> Resolver {
-    Resolver(catalog: catalog, values: values, valueTypes: valueTypes)
+  func resolver(valueTypes: [String: DataType] = [:], catalog: Catalog? = nil) -> Resolver {
+    Resolver(catalog: catalog ?? self.catalog, values: values, valueTypes: valueTypes)
   }
 
   /// Resolves and runs one pipeline: the one path every caller takes
@@ -275,6 +275,11 @@ public final class Session {
   public func evaluate(_ p: Pipeline, saving: Bool = true, after: ((Int, Table) -> Void)? = nil) throws
     -> QueryOutcome
   {
+    lastStreamed = false
+    if after == nil, let outcome = try streamed(p, saving: saving) {
+      lastStreamed = true
+      return outcome
+    }
     let plan = try resolver().resolve(p)
     defer { catalog.forgetFiles() }
     if let engine, case .scan(.named(let table))? = plan.steps.first?.step, remoteTables[table] != nil {
@@ -283,6 +288,45 @@ public final class Session {
     return try Executor.run(plan, catalog: catalog, cancellation: cancellation, after: after) {
       [unowned self] t, path, sheet, span in
       if saving { try self.save(t, to: path, sheet: sheet, span: span) }
+    }
+  }
+
+  /// Blocks of a file this size when a summarize streams it (tests make them small).
+  package var streamBlockSize = CSVReader.blockSize
+  /// Blocks read at once when streaming (nil: one a core), and whether the last pipeline streamed.
+  package var streamBlocksAtOnce: Int?
+  package private(set) var lastStreamed = false
+
+  /// A pipeline that summarizes a large file, run a block of the file at a
+  /// time (`Executor.streamed`), its plan resolved against the types of the
+  /// file's first block; nil when it is not such a pipeline or the file
+  /// turns out not to be one to stream, and the caller reads it whole.
+  func streamed(_ p: Pipeline, saving: Bool) throws -> QueryOutcome? {
+    guard case .from(.file)? = p.steps.first?.kind,
+      p.steps.contains(where: { $0.verb == .summarize || $0.verb == .count })
+    else { return nil }
+    var stream: CSVStream?
+    let sniffing = catalog.copy { [streamBlockSize, streamBlocksAtOnce] file, directory, columns, cancellation in
+      guard stream == nil,
+        let s = try CSVStream(
+          file, directory: directory, columns: columns, blockSize: streamBlockSize, blocksAtOnce: streamBlocksAtOnce,
+          cancellation: cancellation)
+      else { throw Executor.NotStreamed() }
+      stream = s
+      return FileRead(table: s.schema, warnings: [])
+    }
+    do {
+      let plan = try resolver(catalog: sniffing).resolve(p)
+      guard let stream, let k = Executor.streamableSummarize(plan) else { return nil }
+      return try Executor.streamed(
+        plan, summarizeAt: k, catalog: catalog, cancellation: cancellation, blocks: stream.run
+      ) { [unowned self] t, path, sheet, span in
+        if saving { try self.save(t, to: path, sheet: sheet, span: span) }
+      }
+    } catch {
+      // An error is found again, and told as it is, reading the file whole.
+      try cancellation.check()
+      return nil
     }
   }
 

@@ -1,0 +1,159 @@
+import Foundation
+import IQCore
+import IQWorkbook
+
+/// A large delimited file read a block at a time, for a query that needs
+/// only what each block adds to a running total (`Executor.streamed`): the
+/// columns' types are the first block's, and each later block is handed on
+/// and let go, so memory holds two blocks, not the file.
+///
+/// Whatever the whole-file reader would do differently makes `run` give
+/// up (false), and the query then reads the file whole as before: a block
+/// whose column has another type (a decimal in an int column, a word), a
+/// block that starts inside a quoted field, rows under the table that may
+/// be notes, any error in the bytes (the whole-file reader reports it).
+/// So a streamed answer is always the one reading the file whole gives.
+package final class CSVStream {
+  private let mapped: CSVReader.MappedFile
+  private let input: CSVReader.Input
+  private let scanner: CSVScanner
+  private let parts: [Range<Int>]
+  /// Per column of the file: whether the query reads it, and its kind.
+  private let wanted: [Bool]
+  private let kinds: [CellKind]
+  private let source: () -> SourceFile
+  /// The first block, read to find the kinds, and the quotes in it.
+  private var first: CSVReader.Classifier?
+  private var quotesBefore = 0
+  /// The columns read, with their types and no rows: what the plan is resolved against.
+  package let schema: Table
+
+  /// Nil when the file is not one to stream: standard input, a workbook,
+  /// a file of fewer than two blocks, types given by the user, or a first
+  /// block that doesn't settle every column's type.
+  /// Blocks read at once, one a core.
+  private let blocksAtOnce: Int
+
+  package init?(
+    _ file: FileSource, directory: String?, columns: Set<String>?, blockSize: Int, blocksAtOnce: Int? = nil,
+    cancellation: Cancellation
+  ) throws {
+    self.blocksAtOnce = max(1, blocksAtOnce ?? ProcessInfo.processInfo.activeProcessorCount)
+    let path = filePath(file.path, in: directory)
+    let ext = (file.path as NSString).pathExtension.lowercased()
+    guard !file.isStandardInput, file.options.types.isEmpty, !WorkbookReader.extensions.contains(ext) else {
+      return nil
+    }
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) >= 2 * blockSize,
+      let mapped = CSVReader.MappedFile(fd, size: Int(info.st_size))
+    else { return nil }
+    self.mapped = mapped
+    var p = mapped.bytes
+    var release = mapped.release
+    if p.starts(with: [0xEF, 0xBB, 0xBF]) {
+      p = UnsafeBufferPointer(rebasing: p[3...])
+      release = { [all = mapped.release] r in all(r.lowerBound + 3..<r.upperBound + 3) }
+    }
+    let name = file.path
+    let text = p
+    let source = { SourceFile(name: name, text: String(decoding: text, as: UTF8.self)) }
+    self.source = source
+    guard (try? FileKind.refuseBinary(p, name: name)) != nil,
+      let layout = try? CSVReader.Layout.find(p, options: file.options, tab: ext == "tsv", name: name, source: source)
+    else { return nil }
+    var input = CSVReader.Input(p: p, release: release, blockSize: blockSize, cancellation: cancellation)
+    input.name = name
+    input.reading = CSVReader.Reading(
+      delimiter: layout.delimiter, nulls: NullWords(file.options.nulls),
+      given: layout.names.map { _ in nil }, names: layout.names)
+    self.input = input
+    let scanner = CSVScanner(bytes: p, delimiter: layout.delimiter, source: source)
+    let parts = CSVReader.blocks(p, from: layout.dataStart, size: blockSize)
+    let wanted = layout.names.map { columns?.contains($0) ?? true }
+    (self.scanner, self.parts, self.wanted) = (scanner, parts, wanted)
+    guard parts.count >= 2, wanted.contains(true) else { return nil }
+    // The first block gives the types.
+    var quotes = 0
+    guard let firstBlock = try CSVStream.classify(input, [parts[0]], wanted, scanner, source, &quotes)?.first,
+      CSVStream.isWhole(firstBlock)
+    else { return nil }
+    var kinds = [CellKind](repeating: .null, count: wanted.count)
+    for c in wanted.indices where wanted[c] {
+      guard let g = firstBlock.guesses[c], !g.spoiled, g.kind != .null else { return nil }
+      kinds[c] = g.kind
+    }
+    self.kinds = kinds
+    first = firstBlock
+    quotesBefore = quotes
+    let read = wanted.indices.filter { wanted[$0] }
+    schema = Table(
+      fields: read.map { Field(layout.names[$0], kinds[$0].type) },
+      columns: read.map { ColumnBuilder(type: kinds[$0].type).finish() }, rowCount: 0)
+  }
+
+  /// Hands each block's rows to `each` in order, as a table of the schema's
+  /// columns; false when it stopped because the file is one to read whole.
+  package func run(_ each: (Table) throws -> Void) throws -> Bool {
+    var quotes = quotesBefore
+    guard let firstBlock = first, let table = block(firstBlock) else { return false }
+    first = nil
+    try each(table)
+    var k = 1
+    while k < parts.count {
+      // A block after an odd number of quotes starts inside a quoted field.
+      if quotes % 2 == 1 { return false }
+      let batch = Array(parts[k..<min(k + blocksAtOnce, parts.count)])
+      guard let blocks = try CSVStream.classify(input, batch, wanted, scanner, source, &quotes) else { return false }
+      for b in blocks {
+        guard let table = block(b) else { return false }
+        try each(table)
+      }
+      k += batch.count
+    }
+    return true
+  }
+
+  /// Pass one over some blocks, keeping values; nil for any error but
+  /// Ctrl-C (the whole-file reader finds it again and says where).
+  private static func classify(
+    _ input: CSVReader.Input, _ parts: [Range<Int>], _ wanted: [Bool], _ scanner: CSVScanner,
+    _ source: @escaping () -> SourceFile, _ quotes: inout Int
+  ) throws -> [CSVReader.Classifier]? {
+    var seen = 0
+    defer { quotes += seen }
+    do {
+      return try CSVReader.classify(input, parts, wanted, guessing: true, scanner, source) { seen = $0 }
+    } catch {
+      try input.cancellation.check()
+      return nil
+    }
+  }
+
+  /// A block that ends on a record of data: nothing after it that could
+  /// be a note under the table or a misshapen row.
+  private static func isWhole(_ b: CSVReader.Classifier) -> Bool {
+    b.tail.hasData && b.tail.firstBlank == nil && b.tail.singlesBefore == 0 && b.tail.singlesAfter == 0
+      && b.tail.misshapen == nil
+  }
+
+  /// A block's columns in the schema's types; nil when one has another.
+  private func block(_ b: CSVReader.Classifier) -> Table? {
+    guard CSVStream.isWhole(b) else { return nil }
+    var columns: [Column] = []
+    for c in wanted.indices where wanted[c] {
+      var guesses = [b.guesses[c]!]
+      guard let (kind, column) = CSVReader.Guess.merge(&guesses, rows: b.rows) else { return nil }
+      switch (kind, kinds[c]) {
+      case _ where kind == kinds[c]: columns.append(column)
+      case (.null, _): columns.append(Column.repeating(.null, type: kinds[c].type, count: b.rows))
+      case (.int, .number): columns.append(column.widened(to: .number))
+      default: return nil
+      }
+    }
+    return Table(fields: schema.fields, columns: columns, rowCount: b.rows)
+  }
+}
