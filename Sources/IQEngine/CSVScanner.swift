@@ -336,7 +336,6 @@ struct FieldBytes {
     return negative ? -v : v
   }
 
-
   /// `12.5%`, as 0.125.
   var percent: Double? {
     guard let n = exported, n.percent, !n.pound else { return nil }
@@ -371,11 +370,23 @@ struct FieldBytes {
       }
       return v
     }
-    guard let y = num(0, 4), let m = num(5, 7), let d = num(8, 10), (1...12).contains(m), d >= 1,
-      d <= Date.daysInMonth(y, m)
-    else { return nil }
+    guard let y = num(0, 4), let m = num(5, 7), let d = num(8, 10), (1...12).contains(m), d >= 1 else { return nil }
+    if y >= FieldBytes.firstYear && y < FieldBytes.firstYear + FieldBytes.years {
+      let month = (y - FieldBytes.firstYear) * 12 + m - 1
+      guard d <= FieldBytes.monthLengths[month] else { return nil }
+      return FieldBytes.monthStarts[month] + Int32(d - 1)
+    }
+    guard d <= Date.daysInMonth(y, m) else { return nil }
     return Date.days(year: y, month: m, day: d)
   }
+
+  /// The day number of the first of each month from 1900 to 2199, and
+  /// each month's length: most dates read are two lookups.
+  static let firstYear = 1900, years = 300
+  static let monthStarts: [Int32] = (0..<years * 12).map {
+    Date.days(year: firstYear + $0 / 12, month: $0 % 12 + 1, day: 1)
+  }
+  static let monthLengths: [Int] = (0..<years * 12).map { Date.daysInMonth(firstYear + $0 / 12, $0 % 12 + 1) }
 
   var bool: Bool? { CellText.bool(bytes) }
 }

@@ -38,7 +38,7 @@ package final class CSVStream {
     _ file: FileSource, directory: String?, columns: Set<String>?, blockSize: Int, blocksAtOnce: Int? = nil,
     cancellation: Cancellation
   ) throws {
-    self.blocksAtOnce = max(1, blocksAtOnce ?? ProcessInfo.processInfo.activeProcessorCount)
+    self.blocksAtOnce = max(1, blocksAtOnce ?? 2 * ProcessInfo.processInfo.activeProcessorCount)
     let path = filePath(file.path, in: directory)
     let ext = (file.path as NSString).pathExtension.lowercased()
     guard !file.isStandardInput, file.options.types.isEmpty, !WorkbookReader.extensions.contains(ext) else {
@@ -101,20 +101,46 @@ package final class CSVStream {
     var quotes = quotesBefore
     guard let firstBlock = first, let table = block(firstBlock) else { return false }
     first = nil
+    // While a batch of blocks goes into the totals here, the next is read
+    // on the other cores.
+    var reading = read(from: 1)
+    defer { reading?.done.wait() }
     try each(table)
-    var k = 1
-    while k < parts.count {
+    while let batch = reading {
+      batch.done.wait()
       // A block after an odd number of quotes starts inside a quoted field.
       if quotes % 2 == 1 { return false }
-      let batch = Array(parts[k..<min(k + blocksAtOnce, parts.count)])
-      guard let blocks = try CSVStream.classify(input, batch, wanted, scanner, source, &quotes) else { return false }
+      quotes += batch.quotes
+      guard let blocks = try batch.result.get() else { return false }
+      reading = read(from: batch.end)
       for b in blocks {
         guard let table = block(b) else { return false }
         try each(table)
       }
-      k += batch.count
     }
     return true
+  }
+
+  /// A batch of blocks being read on another thread.
+  private final class Batch: @unchecked Sendable {
+    let done = DispatchGroup()
+    let end: Int
+    var result: Result<[CSVReader.Classifier]?, Error> = .success(nil)
+    var quotes = 0
+    init(end: Int) { self.end = end }
+  }
+
+  /// Starts reading the blocks from `k` (nil: there are none).
+  private func read(from k: Int) -> Batch? {
+    guard k < parts.count else { return nil }
+    let batch = Batch(end: min(k + blocksAtOnce, parts.count))
+    let (input, range, wanted, scanner, source) = (input, Array(parts[k..<batch.end]), wanted, scanner, source)
+    batch.done.enter()
+    DispatchQueue.global().async {
+      defer { batch.done.leave() }
+      batch.result = Result { try CSVStream.classify(input, range, wanted, scanner, source, &batch.quotes) }
+    }
+    return batch
   }
 
   /// Pass one over some blocks, keeping values; nil for any error but

@@ -12,10 +12,11 @@ import IQPlan
 /// bit. What a block can't answer alone makes it give up (nil) and the
 /// caller runs the plan over the whole file: a `where` that keeps no row
 /// at all (its near-miss warning looks at the whole column), a warning
-/// other than one place's division by zero, more than a million groups.
+/// other than one place's division by zero (a join's repeated rows are
+/// counted over the whole file), more than a million groups.
 extension Executor {
   /// The index of the summarize a plan can stream up to: the plan reads a
-  /// file, then filters, derives and selects row by row, then summarizes
+  /// file, then filters, derives, selects and joins a table row by row, then summarizes
   /// with count, sum, avg, min and max of row-by-row values.
   package static func streamableSummarize(_ plan: Plan) -> Int? {
     guard case .scan(.file)? = plan.steps.first?.step else { return nil }
@@ -26,6 +27,8 @@ extension Executor {
         if !groups.isEmpty || items.contains(where: \.expr.looksAtOtherRows) { return nil }
       case .project(let exprs): if exprs.contains(where: \.looksAtOtherRows) { return nil }
       case .columns: break
+      // Each row's matches don't depend on the other rows: a block joins alone.
+      case .join(let join): if case .file = join.source { return nil }
       case .summarize(let keys, let aggregates):
         guard !keys.contains(where: \.looksAtOtherRows), aggregates.allSatisfy(streams) else { return nil }
         return i

@@ -61,6 +61,8 @@ final class StreamingTests: XCTestCase {
       "select area, cost | summarize spent = sum(cost) * 2, share = sum(cost) / 1000 by area | take 3",
       "summarize n = count() by id",
       "where ward == \"W1\" | summarize c = count(), m = avg(cost) by area | derive change = c - lag(c)",
+      "join areas on area | summarize n = count() by region",
+      "join left areas on area | summarize n = count(), s = sum(cost) by region",
     ]
     var streamed = 0
     for seed in UInt64(1)...8 {
@@ -122,6 +124,11 @@ final class StreamingTests: XCTestCase {
     let withNotes = directory.appendingPathComponent("notes.csv").path
     try notes.write(toFile: withNotes, atomically: true, encoding: .utf8)
     XCTAssertFalse(try run(withNotes, "summarize n = count()"))
+    // Ctrl-C stops it like any query.
+    session.cancellation.requestFromSignal()
+    XCTAssertThrowsError(try run(plain, "summarize n = count() by area")) {
+      XCTAssertEqual(($0 as? Diagnostic)?.message, "query cancelled")
+    }
   }
 }
 
