@@ -18,7 +18,7 @@ extension Sorting {
   /// The codes of a key column over `rows` rows; nil when every row has the
   /// same value (a constant, or all null), so the key orders nothing, and
   /// also when the codes and a null would need more than 64 bits.
-  static func keyCodes(_ c: Column, descending: Bool, rows: Int) -> KeyCodes?? {
+  static func keyCodes(_ c: Column, descending: Bool, rows: Int, cancellation: Cancellation) throws -> KeyCodes?? {
     let valid = c.valid
     // Codes in `raw` order; then shifted down by the smallest value's.
     func build<T>(_ a: [T], _ raw: (T) -> UInt64) -> KeyCodes?? {
@@ -81,6 +81,7 @@ extension Sorting {
       var different: [String] = []
       var ids = [UInt32](repeating: 0, count: a.count)
       for (i, s) in a.enumerated() where valid?[i] ?? true {
+        try cancellation.poll(i)
         let key = CodePointString(s)
         if let id = index[key] {
           ids[i] = id
@@ -106,10 +107,14 @@ extension Sorting {
 
   /// The keys' codes, most significant first, with neighbours packed into
   /// one code while they fit in 64 bits; nil when a key can't be coded.
-  static func packedCodes(rows: Int, keys: [(Column, descending: Bool)]) -> [KeyCodes]? {
+  static func packedCodes(rows: Int, keys: [(Column, descending: Bool)], cancellation: Cancellation) throws
+    -> [KeyCodes]?
+  {
     var packed: [KeyCodes] = []
     for (column, descending) in keys {
-      guard let codes = keyCodes(column, descending: descending, rows: rows) else { return nil }
+      guard let codes = try keyCodes(column, descending: descending, rows: rows, cancellation: cancellation) else {
+        return nil
+      }
       guard let codes else { continue }
       if var last = packed.last, last.width + codes.width <= 64 {
         let shift = UInt64(codes.width)

@@ -49,7 +49,7 @@ package enum Sorting {
       return Array(try permutation(rows: rows, keys: keys, cancellation: cancellation).prefix(n))
     }
     let compare: Comparator
-    if let packed = packedCodes(rows: rows, keys: keys) {
+    if let packed = try packedCodes(rows: rows, keys: keys, cancellation: cancellation) {
       let codes = packed.map(\.codes)
       compare = { i, j in
         for c in codes where c[i] != c[j] { return c[i] < c[j] ? -1 : 1 }
@@ -100,7 +100,7 @@ package enum Sorting {
   package static func permutation(rows: Int, keys: [(Column, descending: Bool)], cancellation: Cancellation) throws
     -> [Int]
   {
-    if rows > 1, rows <= Int(UInt32.max), let packed = packedCodes(rows: rows, keys: keys) {
+    if rows > 1, rows <= Int(UInt32.max), let packed = try packedCodes(rows: rows, keys: keys, cancellation: cancellation) {
       return try radixPermutation(rows: rows, keys: packed, cancellation: cancellation)
     }
     return try comparedPermutation(rows: rows, keys: keys, cancellation: cancellation)
