@@ -33,7 +33,7 @@ def phases(csv_path, out_path):
         ("reading a file", [], f'from "{csv_path}" | count'),
         ("join: build", loaded, "from areas | join many e on area | count"),
         ("join: probe", loaded, "from e | join areas on area | count"),
-        ("sort", loaded, "from e | sort area, cost | take 1"),
+        ("sort", loaded, "from e | sort area, cost | derive r = row_number() | count"),
         ("summarize", loaded, "from e | summarize n = count(), ids = count_distinct(episode_id) by area, fy | count"),
         ("window", loaded, "from e | derive r = running_sum(cost) by area | take 1"),
         ("writing the output", loaded + [".mode csv", f".output {out_path}"], "from e"),

@@ -76,17 +76,30 @@ public struct Column: Sendable {
   }
 
   /// The rows at `indices`, in that order; -1 gives a null (left join).
-  public func gather(_ indices: [Int]) -> Column {
+  public func gather(_ indices: [Int]) -> Column { gather(indices, cancellation: nil) }
+
+  /// `gather`, stopping soon after a Ctrl-C on `cancellation` (the rows
+  /// not reached are left as placeholders: the caller throws).
+  package func gather(_ indices: [Int], cancellation: Cancellation?) -> Column {
     let hasMissing = indices.contains(-1)
     func pick<T>(_ a: [T], _ fill: T) -> [T] {
       [T](unsafeUninitializedCapacity: indices.count) { out, count in
         a.withUnsafeBufferPointer { a in
           indices.withUnsafeBufferPointer { at in
             let out = out.baseAddress!
-            if hasMissing {
-              for k in at.indices { (out + k).initialize(to: at[k] < 0 ? fill : a[at[k]]) }
-            } else {
-              for k in at.indices { (out + k).initialize(to: a[at[k]]) }
+            var k = 0
+            while k < at.count {
+              let end = Swift.min(k + (1 << 16), at.count)
+              if cancellation?.isRequested ?? false {
+                (out + k).initialize(repeating: fill, count: at.count - k)
+                break
+              }
+              if hasMissing {
+                for j in k..<end { (out + j).initialize(to: at[j] < 0 ? fill : a[at[j]]) }
+              } else {
+                for j in k..<end { (out + j).initialize(to: a[at[j]]) }
+              }
+              k = end
             }
           }
         }
@@ -240,34 +253,32 @@ public struct Table: Sendable {
 
   /// The rows at `indices`, with the order keys kept in step.
   public func gather(_ indices: [Int]) -> Table {
-    gather(indices, beforeEachColumn: {})
+    try! gather(indices, cancellation: nil)  // without a cancellation, nothing throws
   }
 
-  /// `gather`, checking for Ctrl-C between columns (a join's output can be
-  /// a hundred million rows).
+  /// `gather`, stopping with "query cancelled" soon after a Ctrl-C (a
+  /// sort's or a join's output can be a hundred million values).
   package func gatherCancellably(_ indices: [Int], cancellation: Cancellation) throws -> Table {
-    try gather(indices, beforeEachColumn: cancellation.check)
+    try gather(indices, cancellation: cancellation)
   }
 
   /// Large tables' columns are gathered on every core, one column each.
-  private func gather(_ indices: [Int], beforeEachColumn: () throws -> Void) rethrows -> Table {
+  private func gather(_ indices: [Int], cancellation: Cancellation?) throws -> Table {
     let all = columns + (order ?? []).map(\.column)
     var gathered: [Column] = []
+    try cancellation?.check()
     if indices.count >= 1 << 16 && all.count > 1 {
-      try beforeEachColumn()
       gathered = [Column](unsafeUninitializedCapacity: all.count) { out, count in
         let out = out
         DispatchQueue.concurrentPerform(iterations: all.count) {
-          (out.baseAddress! + $0).initialize(to: all[$0].gather(indices))
+          (out.baseAddress! + $0).initialize(to: all[$0].gather(indices, cancellation: cancellation))
         }
         count = all.count
       }
     } else {
-      for c in all {
-        try beforeEachColumn()
-        gathered.append(c.gather(indices))
-      }
+      for c in all { gathered.append(c.gather(indices, cancellation: cancellation)) }
     }
+    try cancellation?.check()
     var t = Table(fields: fields, columns: Array(gathered.prefix(columns.count)), rowCount: indices.count)
     t.order = order.map { zip(gathered.dropFirst(columns.count), $0).map { ($0, $1.descending) } }
     return t

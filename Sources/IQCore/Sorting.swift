@@ -100,7 +100,9 @@ package enum Sorting {
   package static func permutation(rows: Int, keys: [(Column, descending: Bool)], cancellation: Cancellation) throws
     -> [Int]
   {
-    if rows > 1, rows <= Int(UInt32.max), let packed = try packedCodes(rows: rows, keys: keys, cancellation: cancellation) {
+    if rows > 1, rows <= Int(UInt32.max),
+      let packed = try packedCodes(rows: rows, keys: keys, cancellation: cancellation)
+    {
       return try radixPermutation(rows: rows, keys: packed, cancellation: cancellation)
     }
     return try comparedPermutation(rows: rows, keys: keys, cancellation: cancellation)

@@ -98,7 +98,7 @@ public struct Executor {
     case .sort:
       guard let (n, keys, count) = topAt(first) else { return nil }
       let (perm, order) = try sortedRows(n, keys, on: t)
-      var out = t.gather(perm)
+      var out = try t.gatherCancellably(perm, cancellation: cancellation)
       out.order = order
       return (out, count)
     case .join(let plan):
@@ -152,7 +152,7 @@ public struct Executor {
     let perm =
       try n.map { try Sorting.top($0, rows: t.rowCount, keys: cols, cancellation: cancellation) }
       ?? Sorting.permutation(rows: t.rowCount, keys: cols, cancellation: cancellation)
-    return (perm, cols.map { (column: $0.0.gather(perm), descending: $0.descending) })
+    return (perm, cols.map { (column: $0.0.gather(perm, cancellation: cancellation), descending: $0.descending) })
   }
 
   func frame(_ t: Table) -> Frame { Frame(table: t, warnings: warnings, cancellation: cancellation) }
@@ -172,7 +172,7 @@ public struct Executor {
       return r
 
     case .filter(let e):
-      return t.gather(try filterRows(e, on: t))
+      return try t.gatherCancellably(try filterRows(e, on: t), cancellation: cancellation)
 
     case .derive(let items, let groups):
       return try derive(items, groups: groups, on: t)
@@ -196,7 +196,7 @@ public struct Executor {
 
     case .sort(let keys):
       let (perm, order) = try sortedRows(nil, keys, on: t)
-      var out = t.gather(perm)
+      var out = try t.gatherCancellably(perm, cancellation: cancellation)
       out.order = order
       return out
 
@@ -205,7 +205,7 @@ public struct Executor {
 
     case .top(let n, let key, let descending):
       let (perm, order) = try sortedRows(n, [(key, descending)], on: t)
-      var out = t.gather(perm)
+      var out = try t.gatherCancellably(perm, cancellation: cancellation)
       out.order = order
       return out
 
