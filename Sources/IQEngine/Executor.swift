@@ -280,16 +280,92 @@ public struct Executor {
       default: break
       }
     }
-    var index: [[Value]: Int32] = [:]
+    if let stacked = try stackedMatches(lk, leftRows, rk, rightRows, cancellation: cancellation) { return stacked }
+    return try matchesByValue(left: lk, leftRows: leftRows, right: rk, rightRows: rightRows, cancellation: cancellation)
+  }
+
+  /// Several keys: each left key column and its right one stacked into one
+  /// column, and the stacked rows grouped (`Grouping`: typed, on codes, no
+  /// boxed values), so rows with one group number have equal keys. Nil when
+  /// a pair of columns can't be stacked (the boxed way then answers).
+  static func stackedMatches(
+    _ lk: [Column], _ leftRows: Int, _ rk: [Column], _ rightRows: Int, cancellation: Cancellation
+  ) throws -> JoinMatches? {
+    var stacked: [Column] = []
+    for (l, r) in zip(lk, rk) {
+      guard let c = stack(l, leftRows, r, rightRows) else { return nil }
+      stacked.append(c)
+    }
+    let rows = leftRows + rightRows
+    let groups = try Grouping(keys: stacked, rows: rows, cancellation: cancellation)
+    // A row with a null key matches nothing.
+    var keyed = [Bool](repeating: true, count: rows)
+    for c in stacked { if let valid = c.valid { for i in 0..<rows where !valid[i] { keyed[i] = false } } }
+    var listOfGroup = [Int32](repeating: -1, count: groups.count)
+    var lists: [[Int]] = []
+    for r in 0..<rightRows where keyed[leftRows + r] {
+      try cancellation.poll(r)
+      let g = groups.groupOf[leftRows + r]
+      if listOfGroup[g] < 0 {
+        listOfGroup[g] = Int32(lists.count)
+        lists.append([])
+      }
+      lists[Int(listOfGroup[g])].append(r)
+    }
+    var listOf = [Int32](repeating: -1, count: leftRows)
+    for l in 0..<leftRows where keyed[l] {
+      try cancellation.poll(l)
+      listOf[l] = listOfGroup[groups.groupOf[l]]
+    }
+    return JoinMatches(lists, listOf: listOf)
+  }
+
+  /// The rows of `a` then those of `b` as one column of their kind; text
+  /// keeps one dictionary (`b`'s entries coded into `a`'s). Nil for two kinds.
+  static func stack(_ a: Column, _ na: Int, _ b: Column, _ nb: Int) -> Column? {
+    guard a.count == na, b.count == nb else { return nil }
+    var valid: [Bool]? = nil
+    if a.valid != nil || b.valid != nil {
+      valid = (a.valid ?? [Bool](repeating: true, count: na)) + (b.valid ?? [Bool](repeating: true, count: nb))
+    }
+    switch (a.data, b.data) {
+    case (.int(let x), .int(let y)): return Column(.int(x + y), valid: valid)
+    case (.money(let x), .money(let y)): return Column(.money(x + y), valid: valid)
+    case (.number(let x), .number(let y)): return Column(.number(x + y), valid: valid)
+    case (.date(let x), .date(let y)): return Column(.date(x + y), valid: valid)
+    case (.bool(let x), .bool(let y)): return Column(.bool(x + y), valid: valid)
+    case (.text(let x), .text(let y)): return Column(.text(x + y), valid: valid)
+    case (.coded(let x, let dx), .coded(let y, let dy)):
+      var index: [CodePointString: UInt32] = [:]
+      for (i, s) in dx.enumerated() { index[CodePointString(s)] = UInt32(i) }
+      var dictionary = dx
+      let remap = dy.map { s -> UInt32 in
+        if let code = index[CodePointString(s)] { return code }
+        dictionary.append(s)
+        index[CodePointString(s)] = UInt32(dictionary.count - 1)
+        return UInt32(dictionary.count - 1)
+      }
+      return Column(.coded(x + y.map { remap[Int($0)] }, dictionary: dictionary), valid: valid)
+    case (.coded, .text), (.text, .coded): return stack(a.decoded(), na, b.decoded(), nb)
+    default: return nil
+    }
+  }
+
+  /// Several keys matched as boxed values (text by code points), where two
+  /// key columns can't be stacked.
+  package static func matchesByValue(
+    left lk: [Column], leftRows: Int, right rk: [Column], rightRows: Int, cancellation: Cancellation
+  ) throws -> JoinMatches {
+    var index: [GroupKey: Int32] = [:]
     var lists: [[Int]] = []
     for r in 0..<rightRows {
       try cancellation.poll(r)
       let key = rk.map { $0[r] }
       if key.contains(where: \.isNull) { continue }
-      if let k = index[key] {
+      if let k = index[GroupKey(key)] {
         lists[Int(k)].append(r)
       } else {
-        index[key] = Int32(lists.count)
+        index[GroupKey(key)] = Int32(lists.count)
         lists.append([r])
       }
     }
@@ -297,7 +373,7 @@ public struct Executor {
     for l in 0..<leftRows {
       if l % 4096 == 0 { try cancellation.check() }
       let key = lk.map { $0[l] }
-      if !key.contains(where: \.isNull) { listOf[l] = index[key] ?? -1 }
+      if !key.contains(where: \.isNull) { listOf[l] = index[GroupKey(key)] ?? -1 }
     }
     return JoinMatches(lists, listOf: listOf)
   }

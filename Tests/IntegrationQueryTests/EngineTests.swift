@@ -199,6 +199,68 @@ final class EngineTests: XCTestCase {
     XCTAssertEqual((0..<5).map { Array(two[$0] ?? []) }, [[0, 2], [], [1], [0, 2], []])
   }
 
+  /// Joins on several keys (stacked and grouped, no boxed values) match
+  /// exactly the right rows a row-by-row comparison matches: nulls match
+  /// nothing, text by code points (é is not e + accent), -0 equals 0,
+  /// dictionaries that differ between the two sides.
+  func testStackedJoinMatchesComparingEveryPair() throws {
+    var rng = SystemRandomNumberGenerator()
+    let words = ["a", "b", "é", "e\u{301}", ""]
+    for _ in 0..<60 {
+      let (nl, nr) = (Int.random(in: 0...60, using: &rng), Int.random(in: 0...40, using: &rng))
+      func pair() -> (Column, Column) {
+        func valid(_ n: Int) -> [Bool] { (0..<n).map { _ in Int.random(in: 0..<6, using: &rng) != 0 } }
+        switch Int.random(in: 0..<5, using: &rng) {
+        case 0:
+          return (
+            Column(.int((0..<nl).map { _ in Int64.random(in: 0...3, using: &rng) }), valid: valid(nl)),
+            Column(.int((0..<nr).map { _ in Int64.random(in: 0...3, using: &rng) }), valid: valid(nr))
+          )
+        case 1:
+          let v: [Double] = [0, -0.0, 1.5, 2]
+          return (
+            Column(.number((0..<nl).map { _ in v.randomElement(using: &rng)! })),
+            Column(.number((0..<nr).map { _ in v.randomElement(using: &rng)! }), valid: valid(nr))
+          )
+        case 2:
+          let dl = words.shuffled(using: &rng), dr = Array(words.shuffled(using: &rng).prefix(3))
+          return (
+            Column(
+              .coded((0..<nl).map { _ in UInt32.random(in: 0..<UInt32(dl.count), using: &rng) }, dictionary: dl),
+              valid: valid(nl)),
+            Column(.coded((0..<nr).map { _ in UInt32.random(in: 0..<UInt32(dr.count), using: &rng) }, dictionary: dr))
+          )
+        case 3:
+          return (
+            Column(.text((0..<nl).map { _ in words.randomElement(using: &rng)! })),
+            Column(
+              .coded((0..<nr).map { _ in UInt32.random(in: 0..<UInt32(words.count), using: &rng) }, dictionary: words),
+              valid: valid(nr))
+          )
+        default:
+          return (
+            Column(.date((0..<nl).map { _ in Int32.random(in: 0...2, using: &rng) })),
+            Column(.date((0..<nr).map { _ in Int32.random(in: 0...2, using: &rng) }))
+          )
+        }
+      }
+      let keys = (0..<Int.random(in: 2...3, using: &rng)).map { _ in pair() }
+      let (lk, rk) = (keys.map(\.0), keys.map(\.1))
+      let m = try Executor.matches(left: lk, leftRows: nl, right: rk, rightRows: nr, cancellation: Cancellation())
+      func same(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.null, _), (_, .null): return false
+        case (.text(let x), .text(let y)): return x.utf8.elementsEqual(y.utf8)
+        default: return a == b
+        }
+      }
+      for l in 0..<nl {
+        let expected = (0..<nr).filter { r in keys.allSatisfy { same($0.0[l], $0.1[r]) } }
+        XCTAssertEqual(Array(m[l] ?? []), expected, "left row \(l) of \(lk.map(\.type))")
+      }
+    }
+  }
+
   func testCSVFastAndSlowNumberPathsAgree() throws {
     let text = "x\n1.5\n-0.25\n12345678901234567.5\n1e3\n.5\n"
     let t = try CSVReader.parse(Array(text.utf8), name: "t", cancellation: Cancellation()).table
