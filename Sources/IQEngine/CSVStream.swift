@@ -5,7 +5,7 @@ import IQWorkbook
 /// A large delimited file read a block at a time, for a query that needs
 /// only what each block adds to a running total (`Executor.streamed`): the
 /// columns' types are the first block's, and each later block is handed on
-/// and let go, so memory holds two blocks, not the file.
+/// and let go, so memory holds two batches of blocks, not the file.
 ///
 /// Whatever the whole-file reader would do differently makes `run` give
 /// up (false), and the query then reads the file whole as before: a block
@@ -28,12 +28,13 @@ package final class CSVStream {
   /// The columns read, with their types and no rows: what the plan is resolved against.
   package let schema: Table
 
+  /// Blocks read at once (two a core unless told): one batch goes into
+  /// the totals while the next is read.
+  private let blocksAtOnce: Int
+
   /// Nil when the file is not one to stream: standard input, a workbook,
   /// a file of fewer than two blocks, types given by the user, or a first
   /// block that doesn't settle every column's type.
-  /// Blocks read at once, one a core.
-  private let blocksAtOnce: Int
-
   package init?(
     _ file: FileSource, directory: String?, columns: Set<String>?, blockSize: Int, blocksAtOnce: Int? = nil,
     cancellation: Cancellation

@@ -232,7 +232,8 @@ public struct Executor {
   }
 
   /// For each left row, the right rows whose keys equal its keys (none for
-  /// a null key). One text or int key is hashed as itself; other keys as values.
+  /// a null key). One text or int key is hashed as itself; several keys are
+  /// stacked and grouped (`stackedMatches`).
   package static func matches(
     left lk: [Column], leftRows: Int, right rk: [Column], rightRows: Int, cancellation: Cancellation
   ) throws -> JoinMatches {
