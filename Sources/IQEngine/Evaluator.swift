@@ -60,11 +60,6 @@ public final class Warnings: @unchecked Sendable {
 
   public var count: Int { order.count }
 
-  /// Warnings met before these (a streamed summarize's, then the steps' after it).
-  func insertFirst(_ earlier: [Diagnostic]) {
-    order.insert(contentsOf: earlier.map { d in .other(d) }, at: 0)
-  }
-
   public var diagnostics: [Diagnostic] {
     order.map { entry in
       switch entry {

@@ -83,13 +83,10 @@ extension Executor {
     }
     var table = try summary.table(executor)
     table.fields = plan.steps[k].fields
-    let local = catalog.copy()
-    let name = "the summarized file"
-    local.add(name, table: table, description: name)
-    let rest = try Executor.run(
-      plan.remainder(from: k + 1, reading: name), catalog: local, cancellation: cancellation, save: save)
-    rest.warnings.insertFirst(warnings.diagnostics)
-    return QueryOutcome(plan: plan, table: rest.table, chart: plan.chart, warnings: rest.warnings)
+    // The steps after it, on the summarize's table (its key order too).
+    executor.blockwise = false
+    let result = try executor.run(plan, from: k + 1, on: table, after: nil)
+    return QueryOutcome(plan: plan, table: result, chart: plan.chart, warnings: warnings)
   }
 
   /// Stops the blocks: the plan is one to run over the whole file.

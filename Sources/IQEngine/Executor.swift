@@ -58,8 +58,13 @@ public struct Executor {
   /// `.explain`). When nothing looks at the tables between steps, some
   /// neighbours run as one (`fused`): the answer is the same, sooner.
   public func run(_ plan: Plan, after: ((Int, Table) -> Void)?) throws -> Table {
-    var t = Table(fields: [], columns: [], rowCount: 0)
-    var n = 0
+    try run(plan, from: 0, on: Table(fields: [], columns: [], rowCount: 0), after: after)
+  }
+
+  /// The plan's steps from `start` on, on `t` (what the steps before made).
+  func run(_ plan: Plan, from start: Int, on t: Table, after: ((Int, Table) -> Void)?) throws -> Table {
+    var t = t
+    var n = start
     while n < plan.steps.count {
       try cancellation.check()
       if after == nil, let (table, used) = try fused(plan.steps[n...], on: t) {

@@ -62,6 +62,7 @@ final class StreamingTests: XCTestCase {
       "summarize n = count() by id",
       "where ward == \"W1\" | summarize c = count(), m = avg(cost) by area | derive change = c - lag(c)",
       "join areas on area | summarize n = count() by region",
+      "summarize n = count() by ward, area | derive k = rank(), r = row_number() by ward",
       "join left areas on area | summarize n = count(), s = sum(cost) by region",
     ]
     var streamed = 0
