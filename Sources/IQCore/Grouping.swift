@@ -176,3 +176,22 @@ package struct CodePointString: Hashable, Comparable {
   package func hash(into h: inout Hasher) { h.combine(s) }
   package static func < (a: Self, b: Self) -> Bool { a.s.utf8.lexicographicallyPrecedes(b.s.utf8) }
 }
+
+/// Different texts numbered in order of first appearance, compared by
+/// code points: the dictionary of a coded column as it is built.
+package struct TextCodes {
+  package private(set) var dictionary: [String] = []
+  private var index: [CodePointString: UInt32] = [:]
+
+  /// Starting from a dictionary (whose entries differ), keeping its codes.
+  package init(_ dictionary: [String] = []) { for s in dictionary { _ = code(s) } }
+
+  package mutating func code(_ s: String) -> UInt32 {
+    let key = CodePointString(s)
+    if let code = index[key] { return code }
+    let code = UInt32(dictionary.count)
+    index[key] = code
+    dictionary.append(s)
+    return code
+  }
+}

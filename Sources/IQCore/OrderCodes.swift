@@ -77,21 +77,13 @@ extension Sorting {
     case .text(let a):
       // Each different string once: its number, then the numbers ranked.
       if a.count == 1 && rows != 1 { return .some(nil) }
-      var index: [CodePointString: UInt32] = [:]
-      var different: [String] = []
+      var different = TextCodes()
       var ids = [UInt32](repeating: 0, count: a.count)
       for (i, s) in a.enumerated() where valid?[i] ?? true {
         try cancellation.poll(i)
-        let key = CodePointString(s)
-        if let id = index[key] {
-          ids[i] = id
-        } else {
-          ids[i] = UInt32(different.count)
-          index[key] = ids[i]
-          different.append(s)
-        }
+        ids[i] = different.code(s)
       }
-      let rank = ranks(of: different)
+      let rank = ranks(of: different.dictionary)
       return build(ids) { UInt64(rank[Int($0)]) }
     case .null: return .some(nil)
     }

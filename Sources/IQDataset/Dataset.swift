@@ -223,15 +223,7 @@ public enum Dataset {
 
   /// A text column as codes into a table of its different values.
   static func coded(_ values: [String]) -> Column {
-    var index: [CodePointString: UInt32] = [:]
-    var dictionary: [String] = []
-    let codes = values.map { v in
-      if let code = index[CodePointString(v)] { return code }
-      let code = UInt32(dictionary.count)
-      index[CodePointString(v)] = code
-      dictionary.append(v)
-      return code
-    }
-    return Column(.coded(codes, dictionary: dictionary))
+    var codes = TextCodes()
+    return Column(.coded(values.map { codes.code($0) }, dictionary: codes.dictionary))
   }
 }

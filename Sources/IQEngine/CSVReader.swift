@@ -126,20 +126,8 @@ public enum CSVReader {
   static func parse(_ input: Input, name: String, options: ReadOptions, tab: Bool, columns wanted: Set<String>?)
     throws -> FileRead
   {
-    var p = input.p
-    if p.starts(with: [0xEF, 0xBB, 0xBF]) { p = UnsafeBufferPointer(rebasing: p[3...]) }
-    let body = Input(
-      p: p, release: { [release = input.release] r in release(r.lowerBound + 3..<r.upperBound + 3) },
-      blockSize: input.blockSize, cancellation: input.cancellation)
-    var input = input.p.count == p.count ? input : body
-    input.name = name
-    try FileKind.refuseBinary(p, name: name)
-    // The text for messages is made only when there is one to show.
-    let source = { SourceFile(name: name, text: String(decoding: p, as: UTF8.self)) }
-    let layout = try Layout.find(p, options: options, tab: tab, name: name, source: source)
-    input.reading = Reading(
-      delimiter: layout.delimiter, nulls: NullWords(options.nulls),
-      given: layout.names.map { n in options.types[n].map(CellKind.init(given:)) }, names: layout.names)
+    let (input, layout, source) = try prepared(input, name: name, options: options, tab: tab)
+    let p = input.p
     let read = try readColumns(input, from: layout.dataStart, names: layout.names, wanted: wanted, source: source)
     var kept = read.fields.indices.filter { read.columns[$0] != nil }
     // Columns at the right with no name and no value are the export's padding.
@@ -151,6 +139,29 @@ public enum CSVReader {
     let table = Table(
       fields: kept.map { read.fields[$0] }, columns: kept.map { read.columns[$0]! }, rowCount: read.rows)
     return FileRead(table: table, warnings: warnings)
+  }
+
+  /// The bytes after any BOM, read as the layout found in them says
+  /// (delimiter, null words, the types given), the layout, and the text
+  /// for messages: what reading a file whole and streaming it share.
+  static func prepared(_ input: Input, name: String, options: ReadOptions, tab: Bool) throws -> (
+    Input, Layout, () -> SourceFile
+  ) {
+    var p = input.p
+    if p.starts(with: [0xEF, 0xBB, 0xBF]) { p = UnsafeBufferPointer(rebasing: p[3...]) }
+    let body = Input(
+      p: p, release: { [release = input.release] r in release(r.lowerBound + 3..<r.upperBound + 3) },
+      blockSize: input.blockSize, cancellation: input.cancellation)
+    var input = input.p.count == p.count ? input : body
+    input.name = name
+    try FileKind.refuseBinary(p, name: name)
+    // The text for messages is made only when there is one to show.
+    let source = { [p] in SourceFile(name: name, text: String(decoding: p, as: UTF8.self)) }
+    let layout = try Layout.find(p, options: options, tab: tab, name: name, source: source)
+    input.reading = Reading(
+      delimiter: layout.delimiter, nulls: NullWords(options.nulls),
+      given: layout.names.map { n in options.types[n].map(CellKind.init(given:)) }, names: layout.names)
+    return (input, layout, source)
   }
 
   /// "2 rows under the table in f.csv are notes…", quoting the first.

@@ -53,25 +53,13 @@ package final class CSVStream {
       let mapped = CSVReader.MappedFile(fd, size: Int(info.st_size))
     else { return nil }
     self.mapped = mapped
-    var p = mapped.bytes
-    var release = mapped.release
-    if p.starts(with: [0xEF, 0xBB, 0xBF]) {
-      p = UnsafeBufferPointer(rebasing: p[3...])
-      release = { [all = mapped.release] r in all(r.lowerBound + 3..<r.upperBound + 3) }
-    }
-    let name = file.path
-    let text = p
-    let source = { SourceFile(name: name, text: String(decoding: text, as: UTF8.self)) }
-    self.source = source
-    guard (try? FileKind.refuseBinary(p, name: name)) != nil,
-      let layout = try? CSVReader.Layout.find(p, options: file.options, tab: ext == "tsv", name: name, source: source)
+    guard
+      let (input, layout, source) = try? CSVReader.prepared(
+        CSVReader.Input(p: mapped.bytes, release: mapped.release, blockSize: blockSize, cancellation: cancellation),
+        name: file.path, options: file.options, tab: ext == "tsv")
     else { return nil }
-    var input = CSVReader.Input(p: p, release: release, blockSize: blockSize, cancellation: cancellation)
-    input.name = name
-    input.reading = CSVReader.Reading(
-      delimiter: layout.delimiter, nulls: NullWords(file.options.nulls),
-      given: layout.names.map { _ in nil }, names: layout.names)
-    self.input = input
+    (self.input, self.source) = (input, source)
+    let p = input.p
     let scanner = CSVScanner(bytes: p, delimiter: layout.delimiter, source: source)
     let parts = CSVReader.blocks(p, from: layout.dataStart, size: blockSize)
     let wanted = layout.names.map { columns?.contains($0) ?? true }

@@ -342,16 +342,9 @@ public struct Executor {
     case (.bool(let x), .bool(let y)): return Column(.bool(x + y), valid: valid)
     case (.text(let x), .text(let y)): return Column(.text(x + y), valid: valid)
     case (.coded(let x, let dx), .coded(let y, let dy)):
-      var index: [CodePointString: UInt32] = [:]
-      for (i, s) in dx.enumerated() { index[CodePointString(s)] = UInt32(i) }
-      var dictionary = dx
-      let remap = dy.map { s -> UInt32 in
-        if let code = index[CodePointString(s)] { return code }
-        dictionary.append(s)
-        index[CodePointString(s)] = UInt32(dictionary.count - 1)
-        return UInt32(dictionary.count - 1)
-      }
-      return Column(.coded(x + y.map { remap[Int($0)] }, dictionary: dictionary), valid: valid)
+      var codes = TextCodes(dx)
+      let remap = dy.map { codes.code($0) }
+      return Column(.coded(x + y.map { remap[Int($0)] }, dictionary: codes.dictionary), valid: valid)
     case (.coded, .text), (.text, .coded): return stack(a.decoded(), na, b.decoded(), nb)
     default: return nil
     }

@@ -131,10 +131,7 @@ extension Session {
     let name = "result from the engine"
     local.add(name, table: table, description: engine.label)
     return try Executor.run(
-      plan.remainder(from: cut, reading: name), catalog: local, cancellation: cancellation, after: after
-    ) {
-      [unowned self] t, path, sheet, span in
-      if saving { try self.save(t, to: path, sheet: sheet, span: span) }
-    }
+      plan.remainder(from: cut, reading: name), catalog: local, cancellation: cancellation, after: after,
+      save: saveStep(saving: saving))
   }
 }

@@ -285,15 +285,20 @@ public final class Session {
     if let engine, case .scan(.named(let table))? = plan.steps.first?.step, remoteTables[table] != nil {
       return try evaluate(plan, on: engine, saving: saving, after: after)
     }
-    return try Executor.run(plan, catalog: catalog, cancellation: cancellation, after: after) {
-      [unowned self] t, path, sheet, span in
+    return try Executor.run(
+      plan, catalog: catalog, cancellation: cancellation, after: after, save: saveStep(saving: saving))
+  }
+
+  /// What a `save` step does: writes the table, or with `saving: false` (`.explain`) nothing.
+  func saveStep(saving: Bool) -> (Table, String, String?, Span) throws -> Void {
+    { [unowned self] t, path, sheet, span in
       if saving { try self.save(t, to: path, sheet: sheet, span: span) }
     }
   }
 
   /// Blocks of a file this size when a summarize streams it (tests make them small).
   package var streamBlockSize = CSVReader.blockSize
-  /// Blocks read at once when streaming (nil: one a core), and whether the last pipeline streamed.
+  /// Blocks read at once when streaming (nil: two a core), and whether the last pipeline streamed.
   package var streamBlocksAtOnce: Int?
   package private(set) var lastStreamed = false
 
@@ -319,10 +324,8 @@ public final class Session {
       let plan = try resolver(catalog: sniffing).resolve(p)
       guard let stream, let k = Executor.streamableSummarize(plan) else { return nil }
       return try Executor.streamed(
-        plan, summarizeAt: k, catalog: catalog, cancellation: cancellation, blocks: stream.run
-      ) { [unowned self] t, path, sheet, span in
-        if saving { try self.save(t, to: path, sheet: sheet, span: span) }
-      }
+        plan, summarizeAt: k, catalog: catalog, cancellation: cancellation, blocks: stream.run,
+        save: saveStep(saving: saving))
     } catch {
       // An error is found again, and told as it is, reading the file whole.
       try cancellation.check()
